@@ -1,0 +1,121 @@
+# otchet — build, run, test, install.
+#
+#   make run      build, then write every report for the sample dataset into out/
+#   make test     build and run every test (unit, Lua, end-to-end)
+#   make DEBUG=1  debug flavour (-O0 -g3), objects in build/debug, binary build/debug/otchet
+#   make SAN=1    ASan + UBSan flavour, objects in build/san, binary build/san/otchet
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Both `run` and `test` first install the Debian packages that are missing (.ci/deps).
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+SAMPLE  ?= samples/kedrovsky
+VERSION := 0.1.0
+
+ifeq ($(SAN),1)
+  FLAVOR := san
+  OPT    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDOPT  := -fsanitize=address,undefined
+else ifeq ($(DEBUG),1)
+  FLAVOR := debug
+  OPT    := -O0 -g3
+else
+  FLAVOR := release
+  OPT    := -O2 -g
+endif
+
+BUILD := build/$(FLAVOR)
+ifeq ($(FLAVOR),release)
+  BIN := otchet
+else
+  BIN := $(BUILD)/otchet
+endif
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wwrite-strings -Werror
+CFLAGS   := -std=c11 $(OPT) $(WARN) -MMD -MP
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I/usr/include/lua5.4 \
+            -DOTCHET_VERSION='"$(VERSION)"' -DOTCHET_DATADIR='"$(PREFIX)/share/otchet"'
+LDLIBS   := -lhpdf -lcsv -llua5.4 -lhyphen -lz -lm
+
+# Engine core: no Lua here, each module testable with cmocka alone.
+CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c
+# Layout and PDF engine: no Lua here either.
+LAYOUT_SRC :=
+# Lua host and bindings.
+LUA_SRC    := src/lrt.c src/table_lua.c src/engine_lua.c
+MAIN_SRC   := src/main.c
+
+ENGINE_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(CORE_SRC) $(LAYOUT_SRC) $(LUA_SRC))
+MAIN_OBJ   := $(patsubst src/%.c,$(BUILD)/%.o,$(MAIN_SRC))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
+
+.PHONY: all deps deps-test run test unit install clean check-sample
+all: $(BIN)
+
+deps:
+	@sh .ci/deps build
+deps-test:
+	@sh .ci/deps test
+
+$(BIN): $(ENGINE_OBJ) $(MAIN_OBJ) | deps
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJ) Makefile | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS) -lcmocka
+
+run: $(BIN)
+	./$(BIN) all --data $(SAMPLE) --out out
+
+unit: $(UNIT_TESTS)
+
+test: deps-test $(BIN) $(UNIT_TESTS)
+	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" sh tests/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/otchet
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/otchet
+	cp -R lua reports fonts $(DESTDIR)$(PREFIX)/share/otchet/
+
+clean:
+	rm -rf build otchet
+
+-include $(ENGINE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- fonts (layout engine) ---------------------------------------------------------------------
+# Generated, git-ignored subsets of Debian's Liberation 2.1.5 under the renamed families
+# OtchetSerif / OtchetSans (OFL Reserved Font Name). See fonts/README.md.
+LIBERATION    := /usr/share/fonts/truetype/liberation2
+FONT_RANGES   := U+0020-007E,U+00A0-017F,U+0300-036F,U+0400-052F,U+2000-206F,U+20A0-20BF
+FONT_SYMBOLS  := U+2116,U+2122,U+2190-2195,U+2212,U+2248,U+2260,U+2264-2265
+FONT_UNICODES := $(FONT_RANGES),$(FONT_SYMBOLS)
+FONTS := $(foreach s,Regular Bold Italic BoldItalic,fonts/OtchetSerif-$(s).ttf) \
+         $(foreach s,Regular Bold,fonts/OtchetSans-$(s).ttf)
+
+.PHONY: fonts
+fonts: $(FONTS)
+all: fonts
+$(UNIT_TESTS): | fonts
+
+fonts/OtchetSerif-%.ttf: $(LIBERATION)/LiberationSerif-%.ttf fonts/fontprep.py | deps
+	pyftsubset $< --unicodes='$(FONT_UNICODES)' --layout-features='' --drop-tables+=GSUB,GPOS,GDEF --no-hinting \
+	  --notdef-outline --name-IDs='*' --output-file=$@.tmp
+	/usr/bin/python3 fonts/fontprep.py $@.tmp $@ OtchetSerif $*
+	@rm -f $@.tmp
+fonts/OtchetSans-%.ttf: $(LIBERATION)/LiberationSans-%.ttf fonts/fontprep.py | deps
+	pyftsubset $< --unicodes='$(FONT_UNICODES)' --layout-features='' --drop-tables+=GSUB,GPOS,GDEF --no-hinting \
+	  --notdef-outline --name-IDs='*' --output-file=$@.tmp
+	/usr/bin/python3 fonts/fontprep.py $@.tmp $@ OtchetSans $*
+	@rm -f $@.tmp
+# ---- end fonts ---------------------------------------------------------------------------------

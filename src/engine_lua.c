@@ -1,0 +1,478 @@
+/* engine_lua — the "engine" module; see engine_lua.h. Expected failures (a file that cannot be
+ * read) return nil + message; misuse raises. */
+#include "engine_lua.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "csvfile.h"
+#include "fsx.h"
+#include "load.h"
+#include "lrt.h"
+#include "table_lua.h"
+#include "text.h"
+
+#define CSV_MT "otchet.csvfile"
+#define CSV_MAX_BYTES ((size_t)4 << 30)
+
+/* ---- text ---- */
+
+static int engine_fold(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    buf b = BUF_INIT;
+    txt_fold(s, n, &b);
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return 1;
+}
+
+static int engine_namekey(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    buf b = BUF_INIT;
+    txt_namekey(s, n, &b);
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return 1;
+}
+
+/* engine.parse_num(s) / parse_int(s) / parse_date(s) → value, or nil + Russian reason.
+ * The same parsers as the CSV loader, for values that arrive as text (settings, --set). */
+static int engine_parse_num(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    double v;
+    const char *why = load_parse_num(s, n, &v);
+    if (why) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+static int engine_parse_int(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    int64_t v;
+    const char *why = load_parse_int(s, n, &v);
+    if (why) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    lua_pushinteger(L, (lua_Integer)v);
+    return 1;
+}
+
+static int engine_parse_date(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    int32_t v;
+    const char *why = load_parse_date(s, n, &v);
+    if (why) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    tbl_lua_push_date(L, v);
+    return 1;
+}
+
+/* ---- CSV files ---- */
+
+static cf_file *check_csv(lua_State *L)
+{
+    cf_file *f = luaL_checkudata(L, 1, CSV_MT);
+    luaL_argcheck(L, f->text != NULL, 1, "файл уже закрыт");
+    return f;
+}
+
+/* engine.csv_open(path) → handle, or nil + message, line, column. */
+static int engine_csv_open(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    cf_file *f = lua_newuserdatauv(L, sizeof *f, 0);
+    memset(f, 0, sizeof *f);
+    luaL_setmetatable(L, CSV_MT);
+    if (cf_open(f, path, CSV_MAX_BYTES) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, f->err);
+        lua_pushinteger(L, f->err_line);
+        lua_pushinteger(L, f->err_col);
+        cf_close(f);
+        return 4;
+    }
+    return 1;
+}
+
+/* h:header() → list of header fields, or nil + message, line, column. */
+static int csv_header(lua_State *L)
+{
+    cf_file *f = check_csv(L);
+    char **fields = NULL;
+    int n = 0;
+    if (load_header(f, &fields, &n) != 0) {
+        load_free_header(fields, n);
+        lua_pushnil(L);
+        lua_pushstring(L, f->err);
+        lua_pushinteger(L, f->err_line);
+        lua_pushinteger(L, f->err_col);
+        return 4;
+    }
+    /* copy into Lua before anything can raise, then free */
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, fields[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    load_free_header(fields, n);
+    return 1;
+}
+
+static int csv_info(lua_State *L)
+{
+    cf_file *f = check_csv(L);
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, f->encoding);
+    lua_setfield(L, -2, "encoding");
+    lua_pushlstring(L, &f->delim, 1);
+    lua_setfield(L, -2, "delimiter");
+    return 1;
+}
+
+static tbl_type parse_type(lua_State *L, const char *s)
+{
+    if (strcmp(s, "str") == 0 || strcmp(s, "list") == 0) return TBL_STR;
+    if (strcmp(s, "int") == 0) return TBL_INT;
+    if (strcmp(s, "num") == 0) return TBL_NUM;
+    if (strcmp(s, "date") == 0) return TBL_DATE;
+    luaL_error(L, "неизвестный тип столбца '%s'", s);
+    return TBL_STR;
+}
+
+/* Reads spec entry at stack top into sp; strings stay owned by the Lua spec table. */
+static void read_colspec(lua_State *L, load_colspec *sp)
+{
+    lua_getfield(L, -1, "field");
+    sp->field = (int)luaL_checkinteger(L, -1) - 1;
+    lua_getfield(L, -2, "name");
+    sp->name = luaL_checkstring(L, -1);
+    lua_getfield(L, -3, "label");
+    sp->label = luaL_optstring(L, -1, sp->name);
+    lua_getfield(L, -4, "type");
+    sp->type = parse_type(L, luaL_optstring(L, -1, "str"));
+    lua_getfield(L, -5, "nonempty");
+    sp->nonempty = lua_toboolean(L, -1);
+    lua_getfield(L, -6, "min");
+    sp->has_min = lua_isnumber(L, -1);
+    sp->min = lua_tonumber(L, -1);
+    lua_getfield(L, -7, "max");
+    sp->has_max = lua_isnumber(L, -1);
+    sp->max = lua_tonumber(L, -1);
+    lua_pop(L, 7);
+}
+
+static void push_diags(lua_State *L, const diag_list *d)
+{
+    lua_createtable(L, (int)d->n, 3);
+    for (size_t i = 0; i < d->n; i++) {
+        const diag_item *it = &d->items[i];
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, it->level == DIAG_ERROR ? "error" : "warning");
+        lua_setfield(L, -2, "level");
+        lua_pushinteger(L, it->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, it->col);
+        lua_setfield(L, -2, "col");
+        if (it->column) {
+            lua_pushstring(L, it->column);
+            lua_setfield(L, -2, "column");
+        }
+        lua_pushstring(L, it->msg);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushinteger(L, (lua_Integer)d->dropped_errors);
+    lua_setfield(L, -2, "dropped_errors");
+    lua_pushinteger(L, (lua_Integer)d->dropped_warnings);
+    lua_setfield(L, -2, "dropped_warnings");
+}
+
+/* h:load(spec, header_fields) → table (or nil when the file could not be parsed), diags.
+ * spec: list of {field=, name=, label=, type=, nonempty=, min=, max=}. */
+static int csv_load(lua_State *L)
+{
+    cf_file *f = check_csv(L);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int nheader = (int)luaL_checkinteger(L, 3);
+    int n = (int)luaL_len(L, 2);
+    luaL_argcheck(L, n >= 0 && n <= CF_MAX_FIELDS, 2, "слишком много столбцов");
+    /* userdata so the spec array is freed by Lua even if reading it raises */
+    load_colspec *spec = lua_newuserdatauv(L, sizeof *spec * (size_t)(n ? n : 1), 0);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, 2, i + 1);
+        read_colspec(L, &spec[i]);
+        luaL_argcheck(L, spec[i].field >= 0 && spec[i].field < nheader, 2, "номер поля вне заголовка");
+        lua_pop(L, 1);
+    }
+    diag_list d = {0};
+    tbl *t = NULL;
+    int rc = load_table(f, spec, n, nheader, &t, &d);
+    /* Box the table before anything else can raise; the diags are copied, then freed.
+     * (A memory error while copying them would leak them: accepted, the run ends.) */
+    if (rc == 0)
+        tbl_lua_push(L, t);
+    else
+        lua_pushnil(L);
+    push_diags(L, &d);
+    diag_free(&d);
+    return 2;
+}
+
+static int csv_gc(lua_State *L)
+{
+    cf_close(luaL_checkudata(L, 1, CSV_MT));
+    return 0;
+}
+
+static const luaL_Reg csv_methods[] = {
+    {"header", csv_header},
+    {"info", csv_info},
+    {"load", csv_load},
+    {NULL, NULL}
+};
+
+/* ---- scripts ---- */
+
+/* engine.new_env() → an untrusted sandbox environment (no C modules). */
+static int engine_new_env(lua_State *L)
+{
+    lrt_push_env(L, 0);
+    return 1;
+}
+
+/* engine.compile(source, chunkname, env) → function, or nil + message. Text only. */
+static int engine_compile(lua_State *L)
+{
+    size_t n;
+    const char *src = luaL_checklstring(L, 1, &n);
+    const char *chunk = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lrt_load_text(L, src, n, chunk, 3);
+    return lua_isnil(L, -2) ? 2 : 1;
+}
+
+static int valid_report_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* engine.load_report(name, env) → function (the script's chunk), or nil + message. */
+static int engine_load_report(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!valid_report_name(name)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "недопустимое имя отчёта '%s'", name);
+        return 2;
+    }
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/reports/%s.lua", lrt_home(lrt_of(L)), name);
+    char *src = NULL, err[FSX_ERRLEN];
+    size_t len;
+    int ok = fsx_read_all(path.data, 16u << 20, &src, &len, err) == 0;
+    buf_free(&path);
+    if (!ok) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "отчёт '%s' не найден", name);
+        return 2;
+    }
+    lua_pushfstring(L, "@reports/%s.lua", name);
+    lrt_load_text(L, src, len, lua_tostring(L, -1), 2);
+    free(src);
+    return lua_isnil(L, -2) ? 2 : 1;
+}
+
+/* engine.load_file(path, env) → function, or nil + message: a Lua file outside lua/ and
+ * reports/ (tests), text only, with the given environment. */
+static int engine_load_file(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    char *src = NULL, err[FSX_ERRLEN];
+    size_t len;
+    if (fsx_read_all(path, 16u << 20, &src, &len, err) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushfstring(L, "@%s", path);
+    lrt_load_text(L, src, len, lua_tostring(L, -1), 2);
+    free(src);
+    return lua_isnil(L, -2) ? 2 : 1;
+}
+
+/* engine.new_trusted_env() → a sandbox environment that may require the C modules (tests). */
+static int engine_new_trusted_env(lua_State *L)
+{
+    lrt_push_env(L, 1);
+    return 1;
+}
+
+/* engine.list_reports() → sorted list of script names in reports/. */
+static int engine_list_reports(lua_State *L)
+{
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/reports", lrt_home(lrt_of(L)));
+    DIR *d = opendir(path.data);
+    buf_free(&path);
+    lua_newtable(L);
+    if (!d)
+        return 1;
+    int n = 0;
+    struct dirent *e;
+    buf names = BUF_INIT;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0 && e->d_name[0] != '_') {
+            buf_append(&names, e->d_name, len - 4);
+            buf_putc(&names, '\n');
+        }
+    }
+    closedir(d);
+    for (char *s = names.data, *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
+        lua_pushlstring(L, s, (size_t)(nl - s));
+        lua_rawseti(L, -2, ++n);
+    }
+    buf_free(&names);
+    return 1;
+}
+
+/* ---- files and terminal ---- */
+
+/* engine.write_file(path, data) → true, or nil + message. Atomic. */
+static int engine_write_file(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    size_t n;
+    const char *data = luaL_checklstring(L, 2, &n);
+    char err[FSX_ERRLEN];
+    if (fsx_write_atomic(path, data, n, err) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int engine_mkdirs(lua_State *L)
+{
+    char err[FSX_ERRLEN];
+    if (fsx_mkdirs(luaL_checkstring(L, 1), err) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int engine_is_dir(lua_State *L)
+{
+    lua_pushboolean(L, fsx_is_dir(luaL_checkstring(L, 1)));
+    return 1;
+}
+
+static int engine_is_file(lua_State *L)
+{
+    lua_pushboolean(L, fsx_is_file(luaL_checkstring(L, 1)));
+    return 1;
+}
+
+static int write_fd(lua_State *L, FILE *fp)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    fwrite(s, 1, n, fp);
+    fflush(fp);
+    return 0;
+}
+
+static int engine_stdout(lua_State *L) { return write_fd(L, stdout); }
+static int engine_stderr(lua_State *L) { return write_fd(L, stderr); }
+
+static int engine_isatty(lua_State *L)
+{
+    lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+    return 1;
+}
+
+/* engine.now() → seconds since the epoch: SOURCE_DATE_EPOCH when set, for reproducible output. */
+static int engine_now(lua_State *L)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long v = sde ? strtoll(sde, &end, 10) : 0;
+    lua_pushinteger(L, sde && *sde && !*end ? v : (long long)time(NULL));
+    return 1;
+}
+
+static const luaL_Reg engine_funcs[] = {
+    {"compile", engine_compile},
+    {"csv_open", engine_csv_open},
+    {"fold", engine_fold},
+    {"is_dir", engine_is_dir},
+    {"is_file", engine_is_file},
+    {"isatty", engine_isatty},
+    {"list_reports", engine_list_reports},
+    {"load_file", engine_load_file},
+    {"load_report", engine_load_report},
+    {"mkdirs", engine_mkdirs},
+    {"namekey", engine_namekey},
+    {"new_env", engine_new_env},
+    {"new_trusted_env", engine_new_trusted_env},
+    {"now", engine_now},
+    {"parse_date", engine_parse_date},
+    {"parse_int", engine_parse_int},
+    {"parse_num", engine_parse_num},
+    {"stderr", engine_stderr},
+    {"stdout", engine_stdout},
+    {"write_file", engine_write_file},
+    {NULL, NULL}
+};
+
+int engine_lua_open(lua_State *L)
+{
+    if (luaL_newmetatable(L, CSV_MT)) {               /* mt */
+        luaL_newlib(L, csv_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, csv_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    luaL_newlib(L, engine_funcs);
+    lua_pushstring(L, OTCHET_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}

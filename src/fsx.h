@@ -1,0 +1,27 @@
+/* fsx — file system helpers: read a whole file, write a file atomically, make directories.
+ * Errors come back as a code plus a Russian message in a caller's buffer. Uses POSIX only. */
+#ifndef OTCHET_FSX_H
+#define OTCHET_FSX_H
+#include <stddef.h>
+
+#define FSX_ERRLEN 512
+
+/* Reads all of `path` into *out (malloc'd, NUL-terminated, caller frees) and its length.
+ * Refuses files larger than `max` bytes. Returns 0, or -1 with `err` filled. */
+int fsx_read_all(const char *path, size_t max, char **out, size_t *len, char err[FSX_ERRLEN]);
+
+/* Writes `len` bytes to `path` through a temporary file in the same directory, fsync, then
+ * rename: readers see the old file or the whole new one, never a part. Returns 0 or -1. */
+int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FSX_ERRLEN]);
+
+/* Creates `path` and its parents (mode 0777 & umask). Returns 0 or -1 with `err`. */
+int fsx_mkdirs(const char *path, char err[FSX_ERRLEN]);
+
+/* A short Russian description of errno value `e`. */
+const char *fsx_strerror(int e);
+
+/* 1 if `path` exists and is a directory / a regular file. */
+int fsx_is_dir(const char *path);
+int fsx_is_file(const char *path);
+
+#endif

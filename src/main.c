@@ -1,0 +1,77 @@
+/* main — the otchet command: finds its data directory (lua/, reports/, fonts/), creates the
+ * sandboxed Lua runtime, registers the engine's C modules and hands the command line to
+ * lua/app.lua, whose result is the exit code. Uses lrt, engine_lua, fsx. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "engine_lua.h"
+#include "fsx.h"
+#include "lrt.h"
+
+#define EXIT_SOFTWARE 3
+
+/* Does dir hold our Lua library? */
+static int is_home(const char *dir)
+{
+    buf p = BUF_INIT;
+    buf_printf(&p, "%s/lua/app.lua", dir);
+    int ok = fsx_is_file(p.data);
+    buf_free(&p);
+    return ok;
+}
+
+/* The directory with lua/, reports/ and fonts/: $OTCHET_HOME, else the binary's own directory
+ * (a build tree), else the installed data directory. Returns a malloc'd path or NULL. */
+static char *find_home(void)
+{
+    const char *env = getenv("OTCHET_HOME");
+    if (env && *env)
+        return strdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        for (int up = 0; up < 3; up++) {   /* ./otchet, build/debug/otchet */
+            if (is_home(exe))
+                return strdup(exe);
+            slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+        }
+    }
+    return is_home(OTCHET_DATADIR) ? strdup(OTCHET_DATADIR) : NULL;
+}
+
+int main(int argc, char **argv)
+{
+    char err[LRT_ERRLEN];
+    char *home = find_home();
+    if (!home) {
+        fprintf(stderr, "otchet: не найден каталог с lua/ и reports/ (задайте OTCHET_HOME)\n");
+        return EXIT_SOFTWARE;
+    }
+    lrt_config cfg = {.home = home};
+    lrt *r = lrt_new(&cfg);
+    free(home);
+    if (!r) {
+        fprintf(stderr, "otchet: недостаточно памяти\n");
+        return EXIT_SOFTWARE;
+    }
+    lrt_add_module(r, "engine", engine_lua_open);
+    int code = lrt_call(r, "app", "main", argc - 1, argv + 1, err);
+    if (code < 0) {
+        fprintf(stderr, "otchet: внутренняя ошибка: %s\n", err);
+        code = EXIT_SOFTWARE;
+    }
+    lrt_free(r);
+    fflush(stdout);
+    return code;
+}

@@ -1,0 +1,483 @@
+/* table — columnar storage and bulk operations; see table.h. */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* ---- string dictionary: each distinct string stored once, identified by a dense code ---- */
+
+struct tbl_dict {
+    buf arena;            /* strings, each NUL-terminated */
+    size_t *off;          /* per code: offset in arena */
+    size_t *len;          /* per code: length */
+    int32_t n, cap;
+    int32_t *slots;       /* open addressing: code + 1, 0 = free */
+    size_t nslots;        /* power of two */
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+static void dict_free(tbl_dict *d)
+{
+    if (!d)
+        return;
+    buf_free(&d->arena);
+    free(d->off);
+    free(d->len);
+    free(d->slots);
+    free(d);
+}
+
+static int dict_grow_slots(tbl_dict *d)
+{
+    size_t ns = d->nslots ? d->nslots * 2 : 64;
+    int32_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (int32_t c = 0; c < d->n; c++) {
+        size_t i = hash_bytes(d->arena.data + d->off[c], d->len[c]) & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
+        slots[i] = c + 1;
+    }
+    free(d->slots);
+    d->slots = slots;
+    d->nslots = ns;
+    return 0;
+}
+
+/* Returns the code of s, adding it when `add`; -1 when absent (or out of memory). */
+static int32_t dict_code(tbl_dict *d, const char *s, size_t n, int add)
+{
+    if (d->nslots == 0 && (!add || dict_grow_slots(d) != 0))
+        return -1;
+    size_t i = hash_bytes(s, n) & (d->nslots - 1);
+    for (; d->slots[i]; i = (i + 1) & (d->nslots - 1)) {
+        int32_t c = d->slots[i] - 1;
+        if (d->len[c] == n && memcmp(d->arena.data + d->off[c], s, n) == 0)
+            return c;
+    }
+    if (!add)
+        return -1;
+    if (d->n == d->cap) {
+        int32_t cap = d->cap ? d->cap * 2 : 16;
+        size_t *off = realloc(d->off, (size_t)cap * sizeof *off);
+        if (!off)
+            return -1;
+        d->off = off;
+        size_t *len = realloc(d->len, (size_t)cap * sizeof *len);
+        if (!len)
+            return -1;
+        d->len = len;
+        d->cap = cap;
+    }
+    size_t at = d->arena.len;
+    buf_append(&d->arena, s, n);
+    buf_putc(&d->arena, '\0');
+    if (d->arena.oom)
+        return -1;
+    int32_t c = d->n++;
+    d->off[c] = at;
+    d->len[c] = n;
+    d->slots[i] = c + 1;
+    if ((size_t)d->n * 2 > d->nslots && dict_grow_slots(d) != 0)
+        return -1;
+    return c;
+}
+
+/* ---- table ---- */
+
+tbl *tbl_new(void) { return calloc(1, sizeof(tbl)); }
+
+void tbl_free(tbl *t)
+{
+    if (!t)
+        return;
+    for (int c = 0; c < t->ncols; c++) {
+        free(t->cols[c].name);
+        free(t->cols[c].data);
+        free(t->cols[c].present);
+        dict_free(t->cols[c].dict);
+    }
+    free(t->cols);
+    free(t->lines);
+    free(t);
+}
+
+static size_t cell_size(tbl_type type)
+{
+    return type == TBL_INT ? sizeof(int64_t) : type == TBL_NUM ? sizeof(double) : sizeof(int32_t);
+}
+
+int tbl_add_col(tbl *t, const char *name, tbl_type type)
+{
+    tbl_col *cols = realloc(t->cols, (size_t)(t->ncols + 1) * sizeof *cols);
+    if (!cols) {
+        t->oom = 1;
+        return -1;
+    }
+    t->cols = cols;
+    tbl_col *c = &cols[t->ncols];
+    memset(c, 0, sizeof *c);
+    c->name = strdup(name);
+    c->type = type;
+    if (type == TBL_STR)
+        c->dict = calloc(1, sizeof *c->dict);
+    if (!c->name || (type == TBL_STR && !c->dict)) {
+        free(c->name);
+        free(c->dict);
+        t->oom = 1;
+        return -1;
+    }
+    return t->ncols++;
+}
+
+int tbl_col_index(const tbl *t, const char *name)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (strcmp(t->cols[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
+static int grow_rows(tbl *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    int32_t *lines = realloc(t->lines, cap * sizeof *lines);
+    if (!lines)
+        return -1;
+    t->lines = lines;
+    for (int c = 0; c < t->ncols; c++) {
+        tbl_col *col = &t->cols[c];
+        void *d = realloc(col->data, cap * cell_size(col->type));
+        if (!d)
+            return -1;
+        col->data = d;
+        uint8_t *p = realloc(col->present, cap);
+        if (!p)
+            return -1;
+        col->present = p;
+    }
+    t->cap = cap;
+    return 0;
+}
+
+long tbl_add_row(tbl *t, int line)
+{
+    if (t->oom || (t->nrows == t->cap && grow_rows(t) != 0)) {
+        t->oom = 1;
+        return -1;
+    }
+    size_t r = t->nrows++;
+    t->lines[r] = line;
+    for (int c = 0; c < t->ncols; c++)
+        t->cols[c].present[r] = 0;
+    return (long)r;
+}
+
+void tbl_set_str(tbl *t, size_t row, int col, const char *s, size_t len)
+{
+    tbl_col *c = &t->cols[col];
+    int32_t code = dict_code(c->dict, s, len, 1);
+    if (code < 0) {
+        t->oom = 1;
+        return;
+    }
+    ((int32_t *)c->data)[row] = code;
+    c->present[row] = 1;
+}
+
+void tbl_set_int(tbl *t, size_t row, int col, int64_t v)
+{
+    tbl_col *c = &t->cols[col];
+    if (c->type == TBL_DATE)
+        ((int32_t *)c->data)[row] = (int32_t)v;
+    else
+        ((int64_t *)c->data)[row] = v;
+    c->present[row] = 1;
+}
+
+void tbl_set_num(tbl *t, size_t row, int col, double v)
+{
+    tbl_col *c = &t->cols[col];
+    ((double *)c->data)[row] = v;
+    c->present[row] = 1;
+}
+
+tbl_value tbl_get(const tbl *t, size_t row, int col)
+{
+    const tbl_col *c = &t->cols[col];
+    tbl_value v = {0};
+    v.type = c->type;
+    if (!c->present[row])
+        return v;
+    v.present = 1;
+    switch (c->type) {
+    case TBL_STR: {
+        int32_t code = ((int32_t *)c->data)[row];
+        v.s = c->dict->arena.data + c->dict->off[code];
+        v.len = c->dict->len[code];
+        break;
+    }
+    case TBL_INT: v.i = ((int64_t *)c->data)[row]; break;
+    case TBL_DATE: v.i = ((int32_t *)c->data)[row]; break;
+    case TBL_NUM: v.d = ((double *)c->data)[row]; break;
+    }
+    return v;
+}
+
+int32_t tbl_code(const tbl *t, size_t row, int col)
+{
+    const tbl_col *c = &t->cols[col];
+    return c->present[row] ? ((int32_t *)c->data)[row] : -1;
+}
+
+int32_t tbl_find_code(const tbl *t, int col, const char *s, size_t len)
+{
+    return dict_code(t->cols[col].dict, s, len, 0);
+}
+
+int32_t tbl_ncodes(const tbl *t, int col) { return t->cols[col].dict->n; }
+
+const char *tbl_code_str(const tbl *t, int col, int32_t code, size_t *len)
+{
+    const tbl_dict *d = t->cols[col].dict;
+    *len = d->len[code];
+    return d->arena.data + d->off[code];
+}
+
+/* ---- keys of rows, for grouping and duplicates ---- */
+
+#define KEY_EMPTY INT64_MIN
+
+/* The cell as a 64-bit key: code, integer, date or the bits of a double; KEY_EMPTY if empty. */
+static int64_t cell_key(const tbl *t, size_t row, int col)
+{
+    const tbl_col *c = &t->cols[col];
+    if (!c->present[row])
+        return KEY_EMPTY;
+    switch (c->type) {
+    case TBL_INT: return ((int64_t *)c->data)[row];
+    case TBL_NUM: {
+        double d = ((double *)c->data)[row];
+        int64_t k;
+        if (d == 0)
+            d = 0; /* -0 and +0 are one key */
+        memcpy(&k, &d, sizeof k);
+        return k;
+    }
+    default: return ((int32_t *)c->data)[row];
+    }
+}
+
+static uint64_t row_hash(const tbl *t, size_t row, const int *keys, int nkeys)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (int k = 0; k < nkeys; k++)
+        h = mix64(h ^ (uint64_t)cell_key(t, row, keys[k])) + (uint64_t)k;
+    return h;
+}
+
+static int rows_equal(const tbl *t, size_t a, size_t b, const int *keys, int nkeys)
+{
+    for (int k = 0; k < nkeys; k++)
+        if (cell_key(t, a, keys[k]) != cell_key(t, b, keys[k]))
+            return 0;
+    return 1;
+}
+
+/* Open-addressing index from a row's key to a dense group number. */
+typedef struct key_index {
+    size_t *slot_group;   /* group + 1, 0 = free */
+    size_t nslots;
+    size_t *group_row;    /* representative row of each group */
+    size_t ngroups, cap;
+} key_index;
+
+static void index_free(key_index *ix)
+{
+    free(ix->slot_group);
+    free(ix->group_row);
+}
+
+static int index_rehash(key_index *ix, const tbl *t, const int *keys, int nkeys)
+{
+    size_t ns = ix->nslots ? ix->nslots * 2 : 1024;
+    size_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t g = 0; g < ix->ngroups; g++) {
+        size_t i = row_hash(t, ix->group_row[g], keys, nkeys) & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
+        slots[i] = g + 1;
+    }
+    free(ix->slot_group);
+    ix->slot_group = slots;
+    ix->nslots = ns;
+    return 0;
+}
+
+/* Group of `row`; *is_new says whether the row opened it. Returns (size_t)-1 on no memory. */
+static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *keys, int nkeys,
+                           int *is_new)
+{
+    if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix, t, keys, nkeys) != 0)
+        return (size_t)-1;
+    size_t i = row_hash(t, row, keys, nkeys) & (ix->nslots - 1);
+    for (; ix->slot_group[i]; i = (i + 1) & (ix->nslots - 1)) {
+        size_t g = ix->slot_group[i] - 1;
+        if (rows_equal(t, ix->group_row[g], row, keys, nkeys)) {
+            *is_new = 0;
+            return g;
+        }
+    }
+    if (ix->ngroups == ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 256;
+        size_t *gr = realloc(ix->group_row, cap * sizeof *gr);
+        if (!gr)
+            return (size_t)-1;
+        ix->group_row = gr;
+        ix->cap = cap;
+    }
+    size_t g = ix->ngroups++;
+    ix->group_row[g] = row;
+    ix->slot_group[i] = g + 1;
+    *is_new = 1;
+    return g;
+}
+
+static int row_passes(const tbl *t, size_t row, const tbl_where *where, int nwhere)
+{
+    for (int w = 0; w < nwhere; w++) {
+        const tbl_col *c = &t->cols[where[w].col];
+        if (!c->present[row])
+            return 0;
+        if (c->type == TBL_NUM ? ((double *)c->data)[row] != where[w].d
+                               : cell_key(t, row, where[w].col) != where[w].i)
+            return 0;
+    }
+    return 1;
+}
+
+static double cell_number(const tbl *t, size_t row, int col)
+{
+    const tbl_col *c = &t->cols[col];
+    switch (c->type) {
+    case TBL_INT: return (double)((int64_t *)c->data)[row];
+    case TBL_NUM: return ((double *)c->data)[row];
+    default: return 0;
+    }
+}
+
+/* Grows the per-group result arrays to hold `cap` groups. */
+static int grow_results(size_t cap, int nval, size_t **first, double **sums, size_t **counts,
+                        size_t **rows)
+{
+    size_t *f = realloc(*first, cap * sizeof *f);
+    if (f) *first = f;
+    double *s = realloc(*sums, cap * (size_t)(nval ? nval : 1) * sizeof *s);
+    if (s) *sums = s;
+    size_t *c = realloc(*counts, cap * (size_t)(nval ? nval : 1) * sizeof *c);
+    if (c) *counts = c;
+    size_t *r = realloc(*rows, cap * sizeof *r);
+    if (r) *rows = r;
+    return f && s && c && r ? 0 : -1;
+}
+
+int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int nval,
+                  const tbl_where *where, int nwhere, size_t *ngroups, size_t **first_row,
+                  double **sums, size_t **counts, size_t **rows)
+{
+    key_index ix = {0};
+    size_t cap = 0;
+    int rc = -1;
+    *first_row = NULL, *sums = NULL, *counts = NULL, *rows = NULL;
+    *ngroups = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (!row_passes(t, r, where, nwhere))
+            continue;
+        int is_new;
+        size_t g = index_lookup(&ix, t, r, keys, nkeys, &is_new);
+        if (g == (size_t)-1)
+            goto done;
+        if (is_new) {
+            if (g == cap && grow_results(cap = cap ? cap * 2 : 64, nval, first_row, sums, counts, rows) != 0)
+                goto done;
+            (*first_row)[g] = r;
+            (*rows)[g] = 0;
+            for (int v = 0; v < nval; v++) {
+                (*sums)[g * (size_t)nval + (size_t)v] = 0;
+                (*counts)[g * (size_t)nval + (size_t)v] = 0;
+            }
+        }
+        (*rows)[g]++;
+        for (int v = 0; v < nval; v++) {
+            if (!t->cols[vals[v]].present[r])
+                continue;
+            (*sums)[g * (size_t)nval + (size_t)v] += cell_number(t, r, vals[v]);
+            (*counts)[g * (size_t)nval + (size_t)v]++;
+        }
+    }
+    *ngroups = ix.ngroups;
+    rc = 0;
+done:
+    index_free(&ix);
+    if (rc != 0) {
+        free(*first_row), free(*sums), free(*counts), free(*rows);
+        *first_row = NULL, *sums = NULL, *counts = NULL, *rows = NULL;
+    }
+    return rc;
+}
+
+long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size_t **orig)
+{
+    key_index ix = {0};
+    size_t n = 0, cap = 0;
+    long rc = -1;
+    *dup = NULL, *orig = NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        int is_new;
+        size_t g = index_lookup(&ix, t, r, keys, nkeys, &is_new);
+        if (g == (size_t)-1)
+            goto done;
+        if (is_new)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            size_t *d = realloc(*dup, cap * sizeof *d);
+            if (d) *dup = d;
+            size_t *o = realloc(*orig, cap * sizeof *o);
+            if (o) *orig = o;
+            if (!d || !o)
+                goto done;
+        }
+        (*dup)[n] = r;
+        (*orig)[n] = ix.group_row[g];
+        n++;
+    }
+    rc = (long)n;
+done:
+    index_free(&ix);
+    if (rc < 0) {
+        free(*dup), free(*orig);
+        *dup = NULL, *orig = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,301 @@
+/* table_lua — the "otchet.table" userdata; see table_lua.h.
+ * Rows are 1-based in Lua. Values: INT → integer, NUM → float, DATE → "yyyy-mm-dd",
+ * STR → string, empty cell → nil. */
+#include "table_lua.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_MT "otchet.table"
+
+typedef struct tbl_box {
+    tbl *t;     /* owned */
+} tbl_box;
+
+static tbl *check_tbl(lua_State *L, int idx)
+{
+    tbl_box *b = luaL_checkudata(L, idx, TABLE_MT);
+    luaL_argcheck(L, b->t != NULL, idx, "таблица уже освобождена");
+    return b->t;
+}
+
+static int check_col(lua_State *L, const tbl *t, int idx)
+{
+    const char *name = luaL_checkstring(L, idx);
+    int c = tbl_col_index(t, name);
+    if (c < 0)
+        luaL_error(L, "в таблице нет столбца '%s'", name);
+    return c;
+}
+
+static size_t check_row(lua_State *L, const tbl *t, int idx)
+{
+    lua_Integer i = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= t->nrows, idx, "номер строки вне таблицы");
+    return (size_t)(i - 1);
+}
+
+void tbl_lua_push_date(lua_State *L, int64_t yyyymmdd)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%04d-%02d-%02d", (int)(yyyymmdd / 10000) % 10000,
+             (int)(yyyymmdd / 100) % 100, (int)(yyyymmdd % 100));
+    lua_pushstring(L, s);
+}
+
+static void push_value(lua_State *L, const tbl *t, size_t row, int col)
+{
+    tbl_value v = tbl_get(t, row, col);
+    if (!v.present) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (v.type) {
+    case TBL_STR: lua_pushlstring(L, v.s, v.len); break;
+    case TBL_INT: lua_pushinteger(L, (lua_Integer)v.i); break;
+    case TBL_NUM: lua_pushnumber(L, v.d); break;
+    case TBL_DATE: tbl_lua_push_date(L, v.i); break;
+    }
+}
+
+static int tbl_nrows(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)check_tbl(L, 1)->nrows);
+    return 1;
+}
+
+static int tbl_columns(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    lua_createtable(L, t->ncols, 0);
+    for (int c = 0; c < t->ncols; c++) {
+        lua_pushstring(L, t->cols[c].name);
+        lua_rawseti(L, -2, c + 1);
+    }
+    return 1;
+}
+
+static int tbl_has(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    lua_pushboolean(L, tbl_col_index(t, luaL_checkstring(L, 2)) >= 0);
+    return 1;
+}
+
+static int tbl_get_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    push_value(L, t, check_row(L, t, 3), c);
+    return 1;
+}
+
+static int tbl_line(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    lua_pushinteger(L, t->lines[check_row(L, t, 2)]);
+    return 1;
+}
+
+static int tbl_row(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    size_t r = check_row(L, t, 2);
+    lua_createtable(L, 0, t->ncols + 1);
+    for (int c = 0; c < t->ncols; c++) {
+        push_value(L, t, r, c);
+        lua_setfield(L, -2, t->cols[c].name);
+    }
+    lua_pushinteger(L, t->lines[r]);
+    lua_setfield(L, -2, "_line");
+    return 1;
+}
+
+/* Whole column as a Lua array (nil holes for empty cells); length in field n. */
+static int tbl_column(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    lua_createtable(L, (int)t->nrows, 1);
+    for (size_t r = 0; r < t->nrows; r++) {
+        push_value(L, t, r, c);
+        lua_rawseti(L, -2, (lua_Integer)r + 1);
+    }
+    lua_pushinteger(L, (lua_Integer)t->nrows);
+    lua_setfield(L, -2, "n");
+    return 1;
+}
+
+/* Reads a list of column names at table index idx into cols (at most max); returns count. */
+static int read_cols(lua_State *L, const tbl *t, int idx, int *cols, int max)
+{
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    int n = (int)luaL_len(L, idx);
+    luaL_argcheck(L, n <= max, idx, "слишком много столбцов");
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, i + 1);
+        cols[i] = check_col(L, t, -1);
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+/* Turns {col = value, ...} into equality filters. A string value absent from the column
+ * matches nothing: *impossible is set. */
+static int read_where(lua_State *L, const tbl *t, int idx, tbl_where *w, int max, int *impossible)
+{
+    int n = 0;
+    *impossible = 0;
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {                        /* key value */
+        luaL_argcheck(L, n < max, idx, "слишком много условий");
+        int c = check_col(L, t, -2);
+        w[n].col = c;
+        tbl_type type = t->cols[c].type;
+        if (type == TBL_STR) {
+            size_t len;
+            const char *s = luaL_checklstring(L, -1, &len);
+            w[n].i = tbl_find_code(t, c, s, len);
+            if (w[n].i < 0)
+                *impossible = 1;
+        } else if (type == TBL_NUM) {
+            w[n].d = luaL_checknumber(L, -1);
+        } else {
+            w[n].i = luaL_checkinteger(L, -1);
+        }
+        n++;
+        lua_pop(L, 1);                                /* key */
+    }
+    return n;
+}
+
+#define MAXCOLS 32
+
+/* t:group_sum{by = {cols}, sum = {cols}, where = {col = value}} → list of groups; each group
+ * has the key columns' values, the sums (nil where no cell was present), _rows, _first. */
+static int tbl_group_sum_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int keys[MAXCOLS], vals[MAXCOLS], impossible;
+    tbl_where where[MAXCOLS];
+    lua_getfield(L, 2, "by");
+    lua_getfield(L, 2, "sum");
+    lua_getfield(L, 2, "where");                      /* spec by sum where */
+    int nk = read_cols(L, t, 3, keys, MAXCOLS);
+    int nv = read_cols(L, t, 4, vals, MAXCOLS);
+    int nw = read_where(L, t, 5, where, MAXCOLS, &impossible);
+    size_t ng = 0, *first = NULL, *counts = NULL, *rows = NULL;
+    double *sums = NULL;
+    if (!impossible && tbl_group_sum(t, keys, nk, vals, nv, where, nw, &ng, &first, &sums, &counts, &rows) != 0)
+        return luaL_error(L, "недостаточно памяти");
+    lua_createtable(L, (int)ng, 0);                   /* ... result */
+    for (size_t g = 0; g < ng; g++) {
+        lua_createtable(L, 0, nk + nv + 2);
+        for (int k = 0; k < nk; k++) {
+            push_value(L, t, first[g], keys[k]);
+            lua_setfield(L, -2, t->cols[keys[k]].name);
+        }
+        for (int v = 0; v < nv; v++) {
+            size_t at = g * (size_t)nv + (size_t)v;
+            if (counts[at] == 0)
+                continue;
+            if (t->cols[vals[v]].type == TBL_INT)
+                lua_pushinteger(L, (lua_Integer)sums[at]);
+            else
+                lua_pushnumber(L, sums[at]);
+            lua_setfield(L, -2, t->cols[vals[v]].name);
+        }
+        lua_pushinteger(L, (lua_Integer)rows[g]);
+        lua_setfield(L, -2, "_rows");
+        lua_pushinteger(L, (lua_Integer)first[g] + 1);
+        lua_setfield(L, -2, "_first");
+        lua_rawseti(L, -2, (lua_Integer)g + 1);
+    }
+    free(first), free(sums), free(counts), free(rows);
+    return 1;
+}
+
+/* t:duplicates{cols} → list of {row = r, first = r0}: rows repeating an earlier row's key. */
+static int tbl_duplicates_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int keys[MAXCOLS];
+    int nk = read_cols(L, t, 2, keys, MAXCOLS);
+    size_t *dup, *orig;
+    long n = tbl_duplicates(t, keys, nk, &dup, &orig);
+    if (n < 0)
+        return luaL_error(L, "недостаточно памяти");
+    lua_createtable(L, (int)n, 0);
+    for (long i = 0; i < n; i++) {
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, (lua_Integer)dup[i] + 1);
+        lua_setfield(L, -2, "row");
+        lua_pushinteger(L, (lua_Integer)orig[i] + 1);
+        lua_setfield(L, -2, "first");
+        lua_rawseti(L, -2, i + 1);
+    }
+    free(dup), free(orig);
+    return 1;
+}
+
+/* t:distinct(col) → list of the distinct strings of a string column, in order of first use. */
+static int tbl_distinct(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_argcheck(L, t->cols[c].type == TBL_STR, 2, "ожидается строковый столбец");
+    int32_t n = tbl_ncodes(t, c);
+    lua_createtable(L, n, 0);
+    for (int32_t i = 0; i < n; i++) {
+        size_t len;
+        const char *s = tbl_code_str(t, c, i, &len);
+        lua_pushlstring(L, s, len);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int tbl_gc(lua_State *L)
+{
+    tbl_box *b = luaL_checkudata(L, 1, TABLE_MT);
+    tbl_free(b->t);
+    b->t = NULL;
+    return 0;
+}
+
+static const luaL_Reg tbl_methods[] = {
+    {"column", tbl_column},
+    {"columns", tbl_columns},
+    {"distinct", tbl_distinct},
+    {"duplicates", tbl_duplicates_},
+    {"get", tbl_get_},
+    {"group_sum", tbl_group_sum_},
+    {"has", tbl_has},
+    {"line", tbl_line},
+    {"nrows", tbl_nrows},
+    {"row", tbl_row},
+    {NULL, NULL}
+};
+
+void tbl_lua_push(lua_State *L, tbl *t)
+{
+    tbl_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->t = t;
+    if (luaL_newmetatable(L, TABLE_MT)) {             /* ud mt */
+        luaL_newlib(L, tbl_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, tbl_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushliteral(L, "otchet.table");
+        lua_setfield(L, -2, "__name");
+    }
+    lua_setmetatable(L, -2);                          /* ud */
+}
