@@ -64,8 +64,10 @@ deps:
 deps-test:
 	@sh .ci/deps test
 
+# Linked under a temporary name, then renamed: a running ./otchet is never overwritten in place.
 $(BIN): $(ENGINE_OBJ) $(MAIN_OBJ) | deps
-	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDOPT) -o $@.tmp $^ $(LDLIBS)
+	mv -f $@.tmp $@
 
 $(BUILD)/%.o: src/%.c Makefile | deps
 	@mkdir -p $(dir $@)

@@ -71,6 +71,16 @@ const char *load_parse_num(const char *s, size_t n, double *out)
 
 const char *load_parse_int(const char *s, size_t n, int64_t *out)
 {
+    if (n > 0 && n < 16) { /* fast path: plain digits, the common case in big files */
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (s[i++] - '0');
+        if (i == n) {
+            *out = v;
+            return NULL;
+        }
+    }
     double v;
     const char *why = load_parse_num(s, n, &v);
     if (why)

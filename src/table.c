@@ -307,6 +307,7 @@ typedef struct key_index {
     size_t *slot_group;   /* group + 1, 0 = free */
     size_t nslots;
     size_t *group_row;    /* representative row of each group */
+    uint64_t *group_hash; /* its key's hash: rehashing and most mismatches need no row access */
     size_t ngroups, cap;
 } key_index;
 
@@ -314,16 +315,17 @@ static void index_free(key_index *ix)
 {
     free(ix->slot_group);
     free(ix->group_row);
+    free(ix->group_hash);
 }
 
-static int index_rehash(key_index *ix, const tbl *t, const int *keys, int nkeys)
+static int index_rehash(key_index *ix)
 {
     size_t ns = ix->nslots ? ix->nslots * 2 : 1024;
     size_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
     for (size_t g = 0; g < ix->ngroups; g++) {
-        size_t i = row_hash(t, ix->group_row[g], keys, nkeys) & (ns - 1);
+        size_t i = ix->group_hash[g] & (ns - 1);
         while (slots[i])
             i = (i + 1) & (ns - 1);
         slots[i] = g + 1;
@@ -338,12 +340,13 @@ static int index_rehash(key_index *ix, const tbl *t, const int *keys, int nkeys)
 static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *keys, int nkeys,
                            int *is_new)
 {
-    if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix, t, keys, nkeys) != 0)
+    if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix) != 0)
         return (size_t)-1;
-    size_t i = row_hash(t, row, keys, nkeys) & (ix->nslots - 1);
+    uint64_t h = row_hash(t, row, keys, nkeys);
+    size_t i = h & (ix->nslots - 1);
     for (; ix->slot_group[i]; i = (i + 1) & (ix->nslots - 1)) {
         size_t g = ix->slot_group[i] - 1;
-        if (rows_equal(t, ix->group_row[g], row, keys, nkeys)) {
+        if (ix->group_hash[g] == h && rows_equal(t, ix->group_row[g], row, keys, nkeys)) {
             *is_new = 0;
             return g;
         }
@@ -351,13 +354,18 @@ static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *k
     if (ix->ngroups == ix->cap) {
         size_t cap = ix->cap ? ix->cap * 2 : 256;
         size_t *gr = realloc(ix->group_row, cap * sizeof *gr);
-        if (!gr)
+        if (gr)
+            ix->group_row = gr;
+        uint64_t *gh = realloc(ix->group_hash, cap * sizeof *gh);
+        if (gh)
+            ix->group_hash = gh;
+        if (!gr || !gh)
             return (size_t)-1;
-        ix->group_row = gr;
         ix->cap = cap;
     }
     size_t g = ix->ngroups++;
     ix->group_row[g] = row;
+    ix->group_hash[g] = h;
     ix->slot_group[i] = g + 1;
     *is_new = 1;
     return g;

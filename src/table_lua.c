@@ -177,6 +177,28 @@ static int read_where(lua_State *L, const tbl *t, int idx, tbl_where *w, int max
 }
 
 #define MAXCOLS 32
+#define BOX_MT "otchet.ptrbox"
+
+/* Pushes a userdata of n pointer slots whose __gc frees each slot: C arrays stored there are
+ * freed by Lua even when pushing results raises a memory error (Lua's own UBox idea). */
+static void **push_ptrbox(lua_State *L, int n)
+{
+    void **slots = lua_newuserdatauv(L, sizeof(void *) * (size_t)n, 0);
+    memset(slots, 0, sizeof(void *) * (size_t)n);
+    luaL_setmetatable(L, BOX_MT);
+    return slots;
+}
+
+static int ptrbox_gc(lua_State *L)
+{
+    void **slots = lua_touserdata(L, 1);
+    int n = (int)(lua_rawlen(L, 1) / sizeof(void *));
+    for (int i = 0; i < n; i++) {
+        free(slots[i]);
+        slots[i] = NULL;
+    }
+    return 0;
+}
 
 /* t:group_sum{by = {cols}, sum = {cols}, where = {col = value}} → list of groups; each group
  * has the key columns' values, the sums (nil where no cell was present), _rows, _first. */
@@ -194,8 +216,10 @@ static int tbl_group_sum_(lua_State *L)
     int nw = read_where(L, t, 5, where, MAXCOLS, &impossible);
     size_t ng = 0, *first = NULL, *counts = NULL, *rows = NULL;
     double *sums = NULL;
+    void **box = push_ptrbox(L, 4);                   /* spec by sum where box */
     if (!impossible && tbl_group_sum(t, keys, nk, vals, nv, where, nw, &ng, &first, &sums, &counts, &rows) != 0)
         return luaL_error(L, "недостаточно памяти");
+    box[0] = first, box[1] = sums, box[2] = counts, box[3] = rows;
     lua_createtable(L, (int)ng, 0);                   /* ... result */
     for (size_t g = 0; g < ng; g++) {
         lua_createtable(L, 0, nk + nv + 2);
@@ -219,8 +243,7 @@ static int tbl_group_sum_(lua_State *L)
         lua_setfield(L, -2, "_first");
         lua_rawseti(L, -2, (lua_Integer)g + 1);
     }
-    free(first), free(sums), free(counts), free(rows);
-    return 1;
+    return 1;                                         /* the box frees the arrays when collected */
 }
 
 /* t:duplicates{cols} → list of {row = r, first = r0}: rows repeating an earlier row's key. */
@@ -230,9 +253,11 @@ static int tbl_duplicates_(lua_State *L)
     int keys[MAXCOLS];
     int nk = read_cols(L, t, 2, keys, MAXCOLS);
     size_t *dup, *orig;
+    void **box = push_ptrbox(L, 2);
     long n = tbl_duplicates(t, keys, nk, &dup, &orig);
     if (n < 0)
         return luaL_error(L, "недостаточно памяти");
+    box[0] = dup, box[1] = orig;
     lua_createtable(L, (int)n, 0);
     for (long i = 0; i < n; i++) {
         lua_createtable(L, 0, 2);
@@ -242,7 +267,6 @@ static int tbl_duplicates_(lua_State *L)
         lua_setfield(L, -2, "first");
         lua_rawseti(L, -2, i + 1);
     }
-    free(dup), free(orig);
     return 1;
 }
 
@@ -287,6 +311,11 @@ static const luaL_Reg tbl_methods[] = {
 
 void tbl_lua_push(lua_State *L, tbl *t)
 {
+    if (luaL_newmetatable(L, BOX_MT)) {
+        lua_pushcfunction(L, ptrbox_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
     tbl_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->t = t;
     if (luaL_newmetatable(L, TABLE_MT)) {             /* ud mt */
