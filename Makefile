@@ -30,6 +30,8 @@ else
 endif
 
 BUILD := build/$(FLAVOR)
+# make V=1 shows the full commands
+Q := $(if $(V),,@)
 ifeq ($(FLAVOR),release)
   BIN := otchet
 else
@@ -44,7 +46,7 @@ CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I/usr/include/lua
 LDLIBS   := -lhpdf -lcsv -llua5.4 -lhyphen -lz -lm
 
 # Engine core: no Lua here, each module testable with cmocka alone.
-CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c
+CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c src/proc.c src/sha256.c
 # Layout and PDF engine: no Lua here either.
 LAYOUT_SRC :=
 # Lua host and bindings.
@@ -66,16 +68,19 @@ deps-test:
 
 # Linked under a temporary name, then renamed: a running ./otchet is never overwritten in place.
 $(BIN): $(ENGINE_OBJ) $(MAIN_OBJ) | deps
-	$(CC) $(LDOPT) -o $@.tmp $^ $(LDLIBS)
-	mv -f $@.tmp $@
+	@echo "LD  $@"
+	$(Q)$(CC) $(LDOPT) -o $@.tmp $^ $(LDLIBS)
+	$(Q)mv -f $@.tmp $@
 
 $(BUILD)/%.o: src/%.c Makefile | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "CC  $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJ) Makefile | deps-test
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS) -lcmocka
+	@echo "CC  $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS) -lcmocka
 
 run: $(BIN)
 	./$(BIN) all --data $(SAMPLE) --out out

@@ -1,8 +1,17 @@
--- reports — finds, describes and runs report scripts (reports/<name>.lua) in sandboxes.
--- A script returns { title =, needs = {files}, build = function(ds, ctx) → outputs }, where
--- outputs is a list of { file =, data = } the runner writes atomically under --out and lists
--- in manifest.csv. A failing report is reported and skipped; the others are still written.
+-- reports — finds, describes and runs report scripts (reports/<name>.lua) over a validated
+-- dataset, in one process or in --jobs worker processes, for all schools or a --shard of them.
+--
+-- A script returns a descriptor:
+--   { title = "…", needs = { "results", … },          -- files of the contract it reads
+--     build = function(ds, ctx) → outputs }            -- a document for the whole dataset
+--   or, per school:
+--   { title, needs, per_school = true,
+--     build = function(ds, ctx, school_id) → outputs,  -- one school's document
+--     combine = function(ds, ctx, school_ids) → outputs }  -- optional: one file for printing
+-- outputs: list of { file = path under --out, data = bytes, pages = n }.
+-- A failing report or school is reported and skipped; everything else is still written.
 local engine = require("engine")
+local progress = require("progress")
 
 local M = {}
 
@@ -34,67 +43,201 @@ local function missing_files(ds, desc)
   return missing
 end
 
+-- "K/N" → k, n; nil + message when malformed.
+function M.parse_shard(text)
+  if not text then return 1, 1 end
+  local k, n = text:match("^(%d+)/(%d+)$")
+  k, n = tonumber(k), tonumber(n)
+  if not k or n < 1 or k < 1 or k > n then return nil, "--shard ожидает K/N, где 1 ≤ K ≤ N" end
+  return k, n
+end
+
+-- School ids in a stable order (by id), filtered by --school and cut to shard k of n
+-- (round-robin: every n-th school starting at the k-th), so n shards are disjoint and cover all.
+function M.school_slice(ds, only, k, n)
+  local ids = {}
+  local col = ds.files.schools.table:column("school_id")
+  for i = 1, col.n do
+    if col[i] and (not only or col[i] == only) then ids[#ids + 1] = col[i] end
+  end
+  table.sort(ids)
+  local slice = {}
+  for i, id in ipairs(ids) do
+    if (i - 1) % n == k - 1 then slice[#slice + 1] = id end
+  end
+  return slice
+end
+
+-- The work items of one report: a whole document, or one per school plus the combined file.
+local function report_items(ds, name, desc, opts, items)
+  if not desc.per_school then
+    if opts.shard_k == 1 and not opts.school then items[#items + 1] = { report = name } end
+    return
+  end
+  local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
+  for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id } end
+  if desc.combine and not opts.school and #ids > 0 then
+    items[#items + 1] = { report = name, combined = ids }
+  end
+end
+
+-- Records travel one per line with tab-separated fields: escape both, keep backslashes.
+local function one_line(s)
+  return (tostring(s):gsub("\\", "\\\\"):gsub("\t", " "):gsub("\n", "\\n"))
+end
+
+local function unescape(s)
+  return (s:gsub("\\(.)", function(c) return c == "n" and "\n" or c end))
+end
+
+-- A report error for people: the message and the traceback lines inside report scripts
+-- (the runner's own frames are noise to a report's author).
+local function report_error(msg)
+  local lines = {}
+  for line in tostring(msg):gmatch("[^\n]+") do
+    if #lines == 0 then lines[1] = line
+    elseif line:find("reports/", 1, true) then lines[#lines + 1] = line end
+  end
+  if #lines == 2 and lines[2]:find("in function 'error'", 1, true) then lines[2] = nil end
+  return table.concat(lines, "\n")
+end
+
+-- Builds one item and writes its outputs. Returns records (strings) for the parent.
+local function run_item(ds, descs, item, opts)
+  local desc = descs[item.report]
+  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil }
+  local ok, outputs
+  if item.combined then
+    ok, outputs = xpcall(desc.combine, engine.traceback, ds, ctx, item.combined)
+  else
+    ok, outputs = xpcall(desc.build, engine.traceback, ds, ctx, item.school)
+  end
+  if not ok then
+    return { table.concat({ "fail", item.report, item.school or "", one_line(report_error(outputs)) }, "\t") }
+  end
+  local records = {}
+  for _, o in ipairs(outputs or {}) do
+    local path = opts.out .. "/" .. o.file
+    local dir = path:match("^(.*)/[^/]*$")
+    local okw, werr = engine.mkdirs(dir)
+    if okw then okw, werr = engine.write_file(path, o.data) end
+    if not okw then
+      records[#records + 1] = table.concat({ "fail", item.report, item.school or "", one_line(werr) }, "\t")
+    else
+      records[#records + 1] = table.concat({ "ok", o.file, item.report, item.school or "",
+        tostring(o.pages or ""), tostring(#o.data), engine.sha256(o.data) }, "\t")
+    end
+  end
+  return records
+end
+
+-- Runs items[i] for i ≡ k (mod n); returns the records joined by newlines.
+local function run_share(ds, descs, items, opts, k, n, tick)
+  local lines = {}
+  for i = k, #items, n do
+    for _, r in ipairs(run_item(ds, descs, items[i], opts)) do lines[#lines + 1] = r end
+    tick()
+  end
+  return table.concat(lines, "\n")
+end
+
+local function run_items(ds, descs, items, opts, bar)
+  local jobs = math.min(opts.jobs, #items)
+  if jobs <= 1 then
+    local done = 0
+    return { run_share(ds, descs, items, opts, 1, 1, function() done = done + 1; bar:update(done) end) }
+  end
+  local results, err = engine.parallel(jobs, function(k)
+    return run_share(ds, descs, items, opts, k, jobs, engine.tick)
+  end, function(total) bar:update(total) end)
+  if not results then error(err) end
+  local outs = {}
+  for k, r in ipairs(results) do
+    outs[k] = r.output
+    if r.status ~= 0 and r.status ~= 3 then
+      outs[k] = outs[k] .. "\nfail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")"
+    end
+  end
+  return outs
+end
+
 local function csv_cell(s)
   s = tostring(s)
   if s:find('[,"\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
   return s
 end
 
-local function write_manifest(out, rows)
-  local lines = { "file,report,school,pages,bytes" }
-  for _, r in ipairs(rows) do
-    lines[#lines + 1] = table.concat({ csv_cell(r.file), csv_cell(r.report), csv_cell(r.school or ""),
-      csv_cell(r.pages or ""), csv_cell(r.bytes) }, ",")
+local function manifest_text(records)
+  local lines = { "file,report,school,pages,bytes,sha256" }
+  for _, r in ipairs(records) do
+    lines[#lines + 1] = table.concat({ csv_cell(r[2]), csv_cell(r[3]), csv_cell(r[4]), r[5], r[6], r[7] }, ",")
   end
-  return engine.write_file(out .. "/manifest.csv", table.concat(lines, "\n") .. "\n")
+  return table.concat(lines, "\n") .. "\n"
 end
 
--- Runs one report; returns the list of written outputs, or nil + message.
-local function run_one(ds, name, opts)
-  local desc, err = M.load(name)
-  if not desc then return nil, err end
-  local missing = missing_files(ds, desc)
-  if #missing > 0 then return {}, nil, "нет файлов: " .. table.concat(missing, ", ") end
-  local ok, outputs = pcall(desc.build, ds, opts)
-  if not ok then return nil, tostring(outputs) end
-  local written = {}
-  for _, o in ipairs(outputs or {}) do
-    local path = opts.out .. "/" .. o.file
-    local okw, werr = engine.write_file(path, o.data)
-    if not okw then return nil, werr end
-    written[#written + 1] = { file = o.file, report = name, school = o.school, pages = o.pages, bytes = #o.data }
+-- Splits worker outputs into written-file records and failures.
+local function collect(outs)
+  local written, failures = {}, {}
+  for _, out in ipairs(outs) do
+    for line in out:gmatch("[^\n]+") do
+      local f = {}
+      for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+      if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
+    end
   end
-  return written
+  table.sort(written, function(a, b) return a[2] < b[2] end)
+  return written, failures
+end
+
+-- Descriptors of the named reports that can run; complaints about the others.
+local function load_reports(ds, names, explicit)
+  local descs, runnable, failed = {}, {}, 0
+  for _, name in ipairs(names) do
+    local desc, err = M.load(name)
+    local missing = desc and missing_files(ds, desc) or {}
+    if not desc then
+      failed = failed + 1
+      engine.stderr("otchet: отчёт " .. name .. " не загружен: " .. err .. "\n")
+    elseif #missing > 0 then
+      if explicit then failed = failed + 1 end
+      engine.stderr("otchet: отчёт " .. name .. " пропущен: нет " .. table.concat(missing, ", ") .. "\n")
+    else
+      descs[name], runnable[#runnable + 1] = desc, name
+    end
+  end
+  return descs, runnable, failed
 end
 
 -- Runs the named reports over a validated dataset; returns the exit code.
+-- opts: out, school, jobs (text), shard (text "K/N"), explicit (a single named report).
 function M.run_all(ds, names, opts)
+  local k, n = M.parse_shard(opts.shard)
+  local jobs = tonumber(opts.jobs or "1")
+  if not k or not jobs or jobs < 1 or jobs ~= math.floor(jobs) then
+    engine.stderr("otchet: " .. (k and "--jobs ожидает целое число ≥ 1" or n) .. "\n")
+    return 2
+  end
+  opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 256), shard_k = k, shard_n = n }
   local okdir, err = engine.mkdirs(opts.out)
   if not okdir then
     engine.stderr("otchet: " .. err .. "\n")
     return EXIT_REPORT
   end
-  local manifest, failed = {}, 0
-  for _, name in ipairs(names) do
-    local written, rerr, skipped = run_one(ds, name, opts)
-    if not written then
-      failed = failed + 1
-      engine.stderr("otchet: отчёт " .. name .. " не построен: " .. rerr .. "\n")
-    elseif skipped then
-      engine.stderr("otchet: отчёт " .. name .. " пропущен: " .. skipped .. "\n")
-    else
-      for _, w in ipairs(written) do
-        manifest[#manifest + 1] = w
-        engine.stdout(opts.out .. "/" .. w.file .. "\n")
-      end
-    end
+  local descs, runnable, failed = load_reports(ds, names, #names == 1)
+  local items = {}
+  for _, name in ipairs(runnable) do report_items(ds, name, descs[name], opts, items) end
+  local bar = progress.new(#items)
+  local written, failures = collect(run_items(ds, descs, items, opts, bar))
+  bar:finish()
+  for _, f in ipairs(failures) do
+    engine.stderr("otchet: отчёт " .. f[2] .. (f[3] ~= "" and (", ОО " .. f[3]) or "") .. " не построен: " .. unescape(f[4] or "") .. "\n")
   end
-  local okm, merr = write_manifest(opts.out, manifest)
-  if not okm then
-    engine.stderr("otchet: " .. merr .. "\n")
-    return EXIT_REPORT
-  end
-  return failed > 0 and EXIT_REPORT or EXIT_OK
+  local mname = n > 1 and string.format("manifest.shard-%d-of-%d.csv", k, n) or "manifest.csv"
+  local okm, merr = engine.write_file(opts.out .. "/" .. mname, manifest_text(written))
+  if not okm then engine.stderr("otchet: " .. merr .. "\n") end
+  engine.stdout(string.format("%s: записано файлов — %d%s\n", opts.out, #written,
+    #failures + failed > 0 and string.format(", ошибок — %d", #failures + failed) or ""))
+  return (failed + #failures > 0 or not okm) and EXIT_REPORT or EXIT_OK
 end
 
 return M

@@ -14,6 +14,8 @@
 #include "csvfile.h"
 #include "fsx.h"
 #include "load.h"
+#include "proc.h"
+#include "sha256.h"
 #include "lrt.h"
 #include "table_lua.h"
 #include "text.h"
@@ -89,6 +91,25 @@ static int engine_parse_date(lua_State *L)
         return 2;
     }
     tbl_lua_push_date(L, v);
+    return 1;
+}
+
+/* engine.traceback(msg) → msg with the Lua stack appended: the xpcall handler for reports. */
+static int engine_traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    luaL_traceback(L, L, msg ? msg : "(ошибка без сообщения)", 1);
+    return 1;
+}
+
+/* engine.sha256(s) → 64 hex digits. */
+static int engine_sha256(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char hex[65];
+    sha256_hex(s, n, hex);
+    lua_pushstring(L, hex);
     return 1;
 }
 
@@ -438,6 +459,88 @@ static int engine_now(lua_State *L)
     return 1;
 }
 
+/* ---- parallel workers ---- */
+
+#define PROGRESS_KEY "otchet.progress_fd"
+
+typedef struct par_ctx {
+    lua_State *L;
+    int work, tick;   /* stack indices of the Lua functions */
+} par_ctx;
+
+/* In child k: runs work(k) protected; its string result (or error message) is the output. */
+static int par_work(void *ud, int k, int progress_fd, buf *out)
+{
+    par_ctx *c = ud;
+    lua_State *L = c->L;
+    lua_pushinteger(L, progress_fd);
+    lua_setfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY);
+    lua_pushvalue(L, c->work);
+    lua_pushinteger(L, k + 1);
+    int st = lua_pcall(L, 1, 2, 0);                  /* result code | message */
+    size_t n;
+    const char *s = lua_tolstring(L, st == LUA_OK ? -2 : -1, &n);
+    if (s)
+        buf_append(out, s, n);
+    if (st != LUA_OK)
+        return 3;
+    return lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
+}
+
+/* In the parent: tick(total), protected and best effort (a progress bar must not abort a batch). */
+static void par_tick(void *ud, long total)
+{
+    par_ctx *c = ud;
+    if (c->tick == 0)
+        return;
+    lua_pushvalue(c->L, c->tick);
+    lua_pushinteger(c->L, total);
+    if (lua_pcall(c->L, 1, 0, 0) != LUA_OK)
+        lua_pop(c->L, 1);
+}
+
+/* engine.parallel(n, work, tick) → list of {status =, output =} per worker, or nil + message.
+ * work(k) runs in child process k (1-based) and returns a string (and optionally an exit code);
+ * tick(total) runs in this process as workers call engine.tick(). */
+static int engine_parallel(lua_State *L)
+{
+    int n = (int)luaL_checkinteger(L, 1);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_argcheck(L, n >= 1 && n <= PROC_MAX, 1, "число процессов вне 1–256");
+    par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0};
+    proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)n, 0);
+    char err[PROC_ERRLEN];
+    if (proc_parallel(n, par_work, par_tick, &c, res, err) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    /* copy the outputs into Lua strings first, so none is lost if building the list raises */
+    for (int k = 0; k < n; k++) {
+        lua_pushlstring(L, res[k].out ? res[k].out : "", res[k].len);
+        free(res[k].out);
+        res[k].out = NULL;
+    }
+    lua_createtable(L, n, 0);                         /* outputs... list */
+    for (int k = 0; k < n; k++) {
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, res[k].status);
+        lua_setfield(L, -2, "status");
+        lua_pushvalue(L, -3 - n + k + 1);
+        lua_setfield(L, -2, "output");
+        lua_rawseti(L, -2, k + 1);
+    }
+    return 1;
+}
+
+/* engine.tick() — one item finished (in a worker; a no-op outside workers). */
+static int engine_tick(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY) == LUA_TNUMBER)
+        proc_tick((int)lua_tointeger(L, -1));
+    return 0;
+}
+
 static const luaL_Reg engine_funcs[] = {
     {"compile", engine_compile},
     {"csv_open", engine_csv_open},
@@ -453,11 +556,15 @@ static const luaL_Reg engine_funcs[] = {
     {"new_env", engine_new_env},
     {"new_trusted_env", engine_new_trusted_env},
     {"now", engine_now},
+    {"parallel", engine_parallel},
     {"parse_date", engine_parse_date},
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
+    {"sha256", engine_sha256},
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
+    {"tick", engine_tick},
+    {"traceback", engine_traceback},
     {"write_file", engine_write_file},
     {NULL, NULL}
 };

@@ -1,0 +1,33 @@
+/* proc — runs work in N child processes (fork): each child runs a callback, its result bytes
+ * come back to the parent through a pipe with its exit status; children report progress by
+ * writing one byte per finished item to a shared pipe, which the parent counts. Processes, not
+ * threads: libharu is not thread-safe (LIBRARY-NOTES). Uses POSIX and buf. No Lua. */
+#ifndef OTCHET_PROC_H
+#define OTCHET_PROC_H
+#include <stddef.h>
+#include "buf.h"
+
+#define PROC_ERRLEN 256
+#define PROC_MAX 256
+
+typedef struct proc_result {
+    int status;   /* the child's exit code, or 128 + signal number when it was killed */
+    char *out;    /* owned (free it): the bytes the child's work produced */
+    size_t len;
+} proc_result;
+
+/* Runs in child k (0-based); appends its result to out; returns the child's exit code.
+ * progress_fd: write one byte per finished item (proc_tick). */
+typedef int (*proc_work_fn)(void *ud, int k, int progress_fd, buf *out);
+/* Runs in the parent whenever the total of progress bytes grows. */
+typedef void (*proc_tick_fn)(void *ud, long total);
+
+/* Forks n (1..PROC_MAX) workers and waits for all. results[0..n) receive statuses and outputs.
+ * Returns 0, or -1 with err when processes could not be started (none is then left running). */
+int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_result *results,
+                  char err[PROC_ERRLEN]);
+
+/* Reports one finished item from a worker. */
+void proc_tick(int progress_fd);
+
+#endif

@@ -1,0 +1,44 @@
+#!/bin/sh
+# The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
+# (exit 3, the others written), --shard slices disjoint and covering, --jobs same as serial.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OTCHET=${OTCHET:-$ROOT/otchet}
+case $OTCHET in /*) ;; *) OTCHET=$ROOT/$OTCHET ;; esac
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/home"
+ln -s "$ROOT/lua" "$T/home/lua"
+ln -s "$ROOT/tests/e2e/reports" "$T/home/reports"
+DATA=$ROOT/samples/kedrovsky
+pass=0 fail=0
+check() { # name, condition result
+  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); echo "ok   $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
+}
+run() { OTCHET_HOME=$T/home "$OTCHET" "$@"; }
+
+run all --data "$DATA" --out "$T/o1" >"$T/out1" 2>"$T/err1"
+check "all: exit 3 when one school fails" $([ $? -eq 3 ]; echo $?)
+check "all: 14 school files + combined + whole" $([ "$(ls "$T/o1/fake" | wc -l)" -eq 14 ] && [ -f "$T/o1/fake_all.txt" ] && [ -f "$T/o1/whole.txt" ]; echo $?)
+check "all: failing school named with its message" $(grep -q "отчёт fake_sheet, ОО 2405 не построен: .*сбой на школе 2405" "$T/err1"; echo $?)
+check "all: report needing an absent file is skipped" $(grep -q "fake_roadmap_needed пропущен: нет nonexistent.csv" "$T/err1"; echo $?)
+line="fake/2401.txt,fake_sheet,2401,1,$(printf 'школа 2401\n' | wc -c),$(printf 'школа 2401\n' | sha256sum | cut -c1-64)"
+check "manifest lists every file with sha256" $([ "$(wc -l <"$T/o1/manifest.csv")" -eq 17 ] && grep -qx "$line" "$T/o1/manifest.csv"; echo $?)
+
+run run fake_sheet --data "$DATA" --out "$T/o2" --jobs 2 >/dev/null 2>&1
+check "--jobs 2 writes the same files as one job" $(cd "$T/o1" && for f in fake/*.txt fake_all.txt; do cmp -s "$f" "$T/o2/$f" || exit 1; done; echo 0)
+
+for k in 1 2 3; do run run fake_sheet --data "$DATA" --out "$T/s" --shard "$k/3" >/dev/null 2>&1; done
+check "--shard 1..3 of 3 are disjoint and cover all 15 schools" $([ "$(cat "$T/s"/fake_all.*.txt | sort -u | wc -l)" -eq 15 ] && [ "$(cat "$T/s"/fake_all.*.txt | wc -l)" -eq 15 ] && [ "$(ls "$T/s/fake" | wc -l)" -eq 14 ]; echo $?)
+check "--shard writes its own manifest" $([ -f "$T/s/manifest.shard-2-of-3.csv" ]; echo $?)
+
+run run fake_sheet --data "$DATA" --out "$T/o3" --school 2401 >/dev/null 2>&1
+check "--school writes one school" $([ $? -eq 0 ] && [ "$(ls "$T/o3/fake")" = "2401.txt" ]; echo $?)
+
+run run fake_roadmap_needed --data "$DATA" --out "$T/o4" >/dev/null 2>&1
+check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)
+run run fake_sheet --data "$DATA" --shard 4/3 >/dev/null 2>&1
+check "--shard 4/3 is a usage error" $([ $? -eq 2 ]; echo $?)
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
