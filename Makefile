@@ -58,7 +58,7 @@ MAIN_OBJ   := $(patsubst src/%.c,$(BUILD)/%.o,$(MAIN_SRC))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all deps deps-test run test unit install clean check-sample
+.PHONY: all deps deps-test run test unit install clean test-memory
 all: $(BIN)
 
 deps:
@@ -89,6 +89,13 @@ unit: $(UNIT_TESTS)
 
 test: deps-test $(BIN) $(UNIT_TESTS)
 	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" sh tests/run.sh
+
+# The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` on the
+# sample: memory errors and leaks fail CI (.ci/run runs this after `make test`).
+test-memory: deps-test
+	$(MAKE) SAN=1 test
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+	  ./$(BIN) check --data $(SAMPLE) >/dev/null
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/otchet
