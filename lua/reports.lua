@@ -108,9 +108,9 @@ local function run_item(ds, descs, item, opts)
   local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil }
   local ok, outputs
   if item.combined then
-    ok, outputs = xpcall(desc.combine, engine.traceback, ds, ctx, item.combined)
+    ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined)
   else
-    ok, outputs = xpcall(desc.build, engine.traceback, ds, ctx, item.school)
+    ok, outputs = engine.call_limited(desc.build, ds, ctx, item.school)
   end
   if not ok then
     return { table.concat({ "fail", item.report, item.school or "", one_line(report_error(outputs)) }, "\t") }

@@ -94,12 +94,21 @@ static int engine_parse_date(lua_State *L)
     return 1;
 }
 
-/* engine.traceback(msg) → msg with the Lua stack appended: the xpcall handler for reports. */
-static int engine_traceback(lua_State *L)
+/* engine.call_limited(fn, ...) → true, result | false, message: runs untrusted report code
+ * with its own instruction budget and a traceback; the budget is disarmed before returning. */
+static int engine_call_limited(lua_State *L)
 {
-    const char *msg = lua_tostring(L, 1);
-    luaL_traceback(L, L, msg ? msg : "(ошибка без сообщения)", 1);
-    return 1;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    char err[LRT_ERRLEN];
+    int st = lrt_pcall_limited(L, lua_gettop(L) - 1, 0, err, sizeof err);
+    if (st == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 0);
+    lua_pushstring(L, err);
+    return 2;
 }
 
 /* engine.sha256(s) → 64 hex digits. */
@@ -542,6 +551,7 @@ static int engine_tick(lua_State *L)
 }
 
 static const luaL_Reg engine_funcs[] = {
+    {"call_limited", engine_call_limited},
     {"compile", engine_compile},
     {"csv_open", engine_csv_open},
     {"fold", engine_fold},
@@ -564,7 +574,6 @@ static const luaL_Reg engine_funcs[] = {
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
     {"tick", engine_tick},
-    {"traceback", engine_traceback},
     {"write_file", engine_write_file},
     {NULL, NULL}
 };

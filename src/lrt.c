@@ -48,7 +48,6 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     lrt *r = lrt_of(L);
     r->instr += HOOK_EVERY;
     if (r->instr > r->instr_limit && !r->tripped) {
@@ -56,9 +55,13 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         /* a pcall in the script must not be able to swallow this: fire at every instruction */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     }
-    if (r->tripped)
-        luaL_error(L, "превышен лимит вычислений (%lld млн инструкций): скрипт зациклился?",
-                   r->instr_limit / 1000000);
+    if (r->tripped) {
+        /* luaL_error cannot locate the script from inside a hook: say where it was ourselves */
+        lua_getinfo(L, "Sl", ar);
+        lua_pushfstring(L, "%s:%d: превышен лимит вычислений (%I млн инструкций): скрипт зациклился?",
+                        ar->short_src, ar->currentline, (lua_Integer)(r->instr_limit / 1000000));
+        lua_error(L);
+    }
 }
 
 /* ---- environments ---- */
@@ -256,7 +259,7 @@ lrt *lrt_new(const lrt_config *cfg)
         return NULL;
     r->home = strdup(cfg->home);
     r->mem_limit = cfg->mem_limit ? cfg->mem_limit : (size_t)1 << 30;
-    r->instr_limit = cfg->instr_limit ? cfg->instr_limit : 20000000000LL;
+    r->instr_limit = cfg->instr_limit ? cfg->instr_limit : LRT_DEFAULT_BUDGET;
     r->L = r->home ? lua_newstate(capped_alloc, r) : NULL;
     if (!r->L) {
         free(r->home);
@@ -283,6 +286,16 @@ void lrt_free(lrt *r)
     free(r);
 }
 
+void lrt_set_budget(lrt *r, long long instructions)
+{
+    r->instr = 0;
+    r->instr_limit = instructions > 0 ? instructions : r->instr_limit;
+    if (r->tripped) {
+        r->tripped = 0;
+        lua_sethook(r->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    }
+}
+
 void lrt_add_module(lrt *r, const char *name, lua_CFunction open)
 {
     lua_getfield(r->L, LUA_REGISTRYINDEX, CMODS_KEY);
@@ -291,7 +304,7 @@ void lrt_add_module(lrt *r, const char *name, lua_CFunction open)
     lua_pop(r->L, 1);
 }
 
-static int msghandler(lua_State *L)
+int lrt_msghandler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
     if (!msg) {
@@ -319,11 +332,33 @@ static int call_entry(lua_State *L)
     return 1;
 }
 
+int lrt_pcall_limited(lua_State *L, int nargs, long long budget, char *err, size_t errlen)
+{
+    lrt *r = lrt_of(L);
+    int fn = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, lrt_msghandler);
+    lua_insert(L, fn);                                /* handler fn args */
+    long long saved = r->instr_limit;
+    lrt_set_budget(r, budget);
+    int st = lua_pcall(L, nargs, 1, fn);
+    /* Disarm before any more Lua runs: a tripped budget fails every instruction, and the
+     * caller's own code must go on. */
+    lrt_set_budget(r, saved);
+    lua_remove(L, fn);                                /* result|message */
+    if (st == LUA_ERRMEM)
+        snprintf(err, errlen, "недостаточно памяти: скрипт превысил лимит %zu МБ", r->mem_limit >> 20);
+    else if (st != LUA_OK)
+        snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "ошибка без сообщения");
+    if (st != LUA_OK)
+        lua_pop(L, 1);
+    return st;
+}
+
 int lrt_call(lrt *r, const char *module, const char *fn, int argc, char **argv, char err[LRT_ERRLEN])
 {
     lua_State *L = r->L;
     int base = lua_gettop(L), code = -1;
-    lua_pushcfunction(L, msghandler);
+    lua_pushcfunction(L, lrt_msghandler);
     lua_pushcfunction(L, call_entry);
     lua_pushstring(L, module);
     lua_pushstring(L, fn);

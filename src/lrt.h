@@ -9,11 +9,12 @@
 #include <lua.h>
 
 #define LRT_ERRLEN 4096
+#define LRT_DEFAULT_BUDGET 5000000000LL   /* VM instructions: ~10 s of pure Lua */
 
 typedef struct lrt_config {
     const char *home;          /* directory holding lua/ and reports/ (not owned) */
     size_t mem_limit;          /* bytes of Lua heap; 0 = default (1 GiB) */
-    long long instr_limit;     /* VM instructions; 0 = default (2e10) */
+    long long instr_limit;     /* VM instructions; 0 = LRT_DEFAULT_BUDGET */
 } lrt_config;
 
 typedef struct lrt lrt;
@@ -23,6 +24,10 @@ lrt *lrt_new(const lrt_config *cfg);
 void lrt_free(lrt *r);
 lua_State *lrt_state(lrt *r);
 const char *lrt_home(lrt *r);
+
+/* Starts a fresh instruction budget (0 keeps the current limit): the runner gives each
+ * report or school its own, so a batch of a thousand sheets is not one budget. */
+void lrt_set_budget(lrt *r, long long instructions);
 
 /* Registers a C module `name` that trusted code (lua/) may require. */
 void lrt_add_module(lrt *r, const char *name, lua_CFunction open);
@@ -40,6 +45,14 @@ int lrt_load_text(lua_State *L, const char *src, size_t len, const char *chunk, 
  * with a traceback on error. Returns the function's integer result (an exit code), or -1
  * with the message in err. */
 int lrt_call(lrt *r, const char *module, const char *fn, int argc, char **argv, char err[LRT_ERRLEN]);
+
+/* Calls the function below nargs arguments with a fresh instruction budget (0 = the configured
+ * one), protected, with a traceback. Leaves one result on the stack and returns LUA_OK, or
+ * returns the error status with the message (Russian for memory) in err and nothing pushed. */
+int lrt_pcall_limited(lua_State *L, int nargs, long long budget, char *err, size_t errlen);
+
+/* Message handler that appends a traceback (for lua_pcall). */
+int lrt_msghandler(lua_State *L);
 
 /* The lrt of a state (kept in the state's extra space). */
 lrt *lrt_of(lua_State *L);

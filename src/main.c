@@ -58,7 +58,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "otchet: не найден каталог с lua/ и reports/ (задайте OTCHET_HOME)\n");
         return EXIT_SOFTWARE;
     }
-    lrt_config cfg = {.home = home};
+    /* Limits of report scripts; the environment may lower them (tests) or raise them. */
+    const char *budget = getenv("OTCHET_LUA_BUDGET"), *mem = getenv("OTCHET_LUA_MEMORY_MB");
+    lrt_config cfg = {.home = home,
+                      .instr_limit = budget ? atoll(budget) : 0,
+                      .mem_limit = mem ? (size_t)atoll(mem) << 20 : 0};
     lrt *r = lrt_new(&cfg);
     free(home);
     if (!r) {
