@@ -25,7 +25,8 @@ static int is_home(const char *dir)
 }
 
 /* The directory with lua/, reports/ and fonts/: $OTCHET_HOME, else the binary's own directory
- * (a build tree), else the installed data directory. Returns a malloc'd path or NULL. */
+ * or one of its parents (a build tree), else <bindir>/../share/otchet (an installation, wherever
+ * it was moved), else the data directory compiled in. Returns a malloc'd path or NULL. */
 static char *find_home(void)
 {
     const char *env = getenv("OTCHET_HOME");
@@ -38,6 +39,11 @@ static char *find_home(void)
         char *slash = strrchr(exe, '/');
         if (slash)
             *slash = '\0';
+        buf share = BUF_INIT;
+        buf_printf(&share, "%s/../share/otchet", exe);
+        if (is_home(share.data))
+            return buf_take(&share);
+        buf_free(&share);
         for (int up = 0; up < 3; up++) {   /* ./otchet, build/debug/otchet */
             if (is_home(exe))
                 return strdup(exe);
