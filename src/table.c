@@ -318,9 +318,12 @@ static void index_free(key_index *ix)
     free(ix->group_hash);
 }
 
-static int index_rehash(key_index *ix)
+/* Doubles the slot table (or creates it with at least `want` slots). */
+static int index_rehash(key_index *ix, size_t want)
 {
     size_t ns = ix->nslots ? ix->nslots * 2 : 1024;
+    while (ns < want)
+        ns *= 2;
     size_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
@@ -340,7 +343,7 @@ static int index_rehash(key_index *ix)
 static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *keys, int nkeys,
                            int *is_new)
 {
-    if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix) != 0)
+    if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix, 0) != 0)
         return (size_t)-1;
     uint64_t h = row_hash(t, row, keys, nkeys);
     size_t i = h & (ix->nslots - 1);
@@ -460,6 +463,9 @@ long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size
     size_t n = 0, cap = 0;
     long rc = -1;
     *dup = NULL, *orig = NULL;
+    /* keys are mostly unique here: size the index for every row at once instead of doubling */
+    if (index_rehash(&ix, t->nrows * 2) != 0)
+        goto done;
     for (size_t r = 0; r < t->nrows; r++) {
         int is_new;
         size_t g = index_lookup(&ix, t, r, keys, nkeys, &is_new);
