@@ -71,13 +71,19 @@ local function add_engine_diags(diags, path, problems)
     problems:add(d.level, { file = path, line = d.line, col = d.col, column = d.column }, d.message)
   end
   if diags.dropped_errors > 0 then
-    problems:error({ file = path }, "и ещё " .. diags.dropped_errors .. " ошибок того же рода")
+    problems:error({ file = path }, "ошибок того же рода сверх показанных: " .. diags.dropped_errors)
+    -- one line stands for all of them; the total counts each
+    problems.errors = problems.errors + diags.dropped_errors - 1
   end
 end
 
 -- Loads one file of the contract. Returns {table=, path=, years=} or nil when absent/unusable.
 local function load_file(dir, spec, problems)
   local path = join(dir, spec.file)
+  if engine.is_dir(path) then
+    problems:error({ file = path }, "это каталог, а не файл CSV")
+    return nil
+  end
   if not engine.is_file(path) then
     if spec.required then problems:error({ file = path }, "обязательный файл отсутствует") end
     return nil
@@ -115,7 +121,9 @@ local function parse_setting(def, text)
     end
     return text
   elseif def.type == "years" then
-    local a, b = text:match("^%s*(%d%d%d%d)%s*[-–—]%s*(%d%d%d%d)%s*$")
+    -- hyphen, en dash or em dash (a byte class cannot hold the multibyte dashes)
+    local plain = text:gsub("\u{2013}", "-"):gsub("\u{2014}", "-"):gsub("\u{2212}", "-")
+    local a, b = plain:match("^%s*(%d%d%d%d)%s*%-%s*(%d%d%d%d)%s*$")
     if not a or tonumber(a) > tonumber(b) then return nil, "ожидается период вида 2022-2024" end
     return { first = tonumber(a), last = tonumber(b), text = text }
   elseif def.type == "date" then
@@ -144,7 +152,7 @@ local function read_settings(file, overrides, problems)
         problems:error(at, "параметр '" .. key .. "' уже задан в строке " .. where[key].line)
       elseif key and value ~= "" then
         local v, why = parse_setting(def, value)
-        if v == nil then problems:error(at, "параметр '" .. key .. "': " .. why) end
+        if v == nil then problems:error(at, "параметр '" .. key .. "': " .. why .. ": «" .. value .. "»") end
         settings[key], where[key] = v, at
       end
     end
@@ -155,7 +163,7 @@ local function read_settings(file, overrides, problems)
       problems:error({ file = "--set" }, "неизвестный параметр '" .. o.key .. "'")
     else
       local v, why = parse_setting(def, o.value)
-      if v == nil then problems:error({ file = "--set" }, "параметр '" .. o.key .. "': " .. why) end
+      if v == nil then problems:error({ file = "--set" }, "параметр '" .. o.key .. "': " .. why .. ": «" .. o.value .. "»") end
       settings[o.key], where[o.key] = v, { file = "--set" }
     end
   end

@@ -8,16 +8,42 @@ local M = {}
 
 local function at(file, row) return { file = file.path, line = file.table:line(row) } end
 
+-- Lines of `file` that already have an error in one of its cells (wrong type, range, empty):
+-- the rules over whole rows skip them, so one bad cell gives one message, not a second one
+-- about the sum or the set of cells it no longer takes part in.
+local function cell_error_lines(file, problems)
+  local lines = {}
+  for _, p in ipairs(problems.items) do
+    if p.level == "error" and p.file == file.path and p.column and p.line then lines[p.line] = true end
+  end
+  return lines
+end
+
+-- Columns by name; an optional column the file does not have reads as all empty.
 local function cols(t, names)
   local out = {}
-  for _, n in ipairs(names) do out[n] = t:column(n) end
+  for _, n in ipairs(names) do out[n] = t:has(n) and t:column(n) or { n = t:nrows() } end
   return out
 end
 
-local function check_duplicates(file, keys, what, problems)
+-- Rows whose key equals an earlier row's; `names` lists the key columns holding names of
+-- procedures, subjects or risk factors, which match as DESIGN.md says (case, ё, spaces,
+-- punctuation ignored): they are compared through their name-key columns, derived in C once
+-- per distinct name. A row with a bad cell (reported already, the cell left empty) is not
+-- compared: two rows with different invalid grades are no duplicates.
+local function check_duplicates(file, keys, what, problems, names)
   if not file then return end
-  for _, d in ipairs(file.table:duplicates(keys)) do
-    problems:error(at(file, d.row), what .. " повторяется: уже есть в строке " .. file.table:line(d.first))
+  local t, bad = file.table, cell_error_lines(file, problems)
+  local is_name, by = {}, {}
+  for _, k in ipairs(names or {}) do is_name[k] = true end
+  for i, k in ipairs(keys) do
+    if not t:has(k) then return end
+    by[i] = is_name[k] and t:add_namekey(k) or k
+  end
+  for _, d in ipairs(t:duplicates(by)) do
+    if not bad[t:line(d.row)] and not bad[t:line(d.first)] then
+      problems:error(at(file, d.row), what .. " повторяется: уже есть в строке " .. t:line(d.first))
+    end
   end
 end
 
@@ -71,11 +97,12 @@ local function check_results(ds, problems)
   local f = ds.files.results
   if not f then return end
   check_duplicates(f, { "year", "procedure", "subject", "grade", "school_id" },
-    "строка с тем же годом, процедурой, предметом, классом и ОО", problems)
+    "строка с тем же годом, процедурой, предметом, классом и ОО", problems, { "procedure", "subject" })
   local c = cols(f.table, { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
     "lowered", "confirmed", "raised" })
+  local bad = cell_error_lines(f, problems)
   for i = 1, c.participants.n do
-    local n = c.participants[i]
+    local n = not bad[f.table:line(i)] and c.participants[i] or nil
     local marks = { c.m2[i], c.m3[i], c.m4[i], c.m5[i] }
     local given = (marks[1] and 1 or 0) + (marks[2] and 1 or 0) + (marks[3] and 1 or 0) + (marks[4] and 1 or 0)
     if n and given > 0 and given < 4 then
@@ -103,20 +130,35 @@ local function check_participant_counts(ds, problems)
   local p, r = ds.files.participants, ds.files.results
   if not p or not r then return end
   check_duplicates(p, { "year", "procedure", "subject", "participant" },
-    "участник с тем же кодом на том же экзамене", problems)
+    "участник с тем же кодом на том же экзамене", problems, { "procedure", "subject" })
+  -- nil when a key cell is empty or invalid (already reported): such rows are not compared
   local key = function(g)
+    if not (g.year and g.procedure and g.subject and g.school_id) then return nil end
     return table.concat({ g.year, engine.namekey(g.procedure), engine.namekey(g.subject), g.school_id }, "\1")
   end
+  -- a participant row with a bad cell would make every count of its exam look wrong
+  if next(cell_error_lines(p, problems)) then return end
   local expected = {}
   for _, g in ipairs(r.table:group_sum({ by = { "year", "procedure", "subject", "school_id" }, sum = { "participants" } })) do
-    expected[key(g)] = (expected[key(g)] or 0) + (g.participants or 0)
+    local k = key(g)
+    if k then expected[k] = (expected[k] or 0) + (g.participants or 0) end
   end
+  -- groups of raw spellings ("Русский язык", "русский язык") of one exam are counted together
+  local actual, order = {}, {}
   for _, g in ipairs(p.table:group_sum({ by = { "year", "procedure", "subject", "school_id" } })) do
-    local want = expected[key(g)]
-    if want and want ~= g._rows then
-      problems:warning(at(p, g._first), string.format(
-        "%s, %s, %d г., ОО %s: в participants.csv %d участников, в results.csv %d",
-        g.procedure, g.subject, g.year, g.school_id, g._rows, want))
+    local k = key(g)
+    if k and not actual[k] then
+      actual[k] = { g = g, rows = 0 }
+      order[#order + 1] = k
+    end
+    if k then actual[k].rows = actual[k].rows + g._rows end
+  end
+  for _, k in ipairs(order) do
+    local a, want = actual[k], expected[k]
+    if want and want ~= a.rows then
+      problems:warning(at(p, a.g._first), string.format(
+        "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
+        a.g.procedure, a.g.subject, a.g.year, a.g.school_id, a.rows, want))
     end
   end
 end
@@ -126,7 +168,7 @@ local function risk_catalogue(ds, problems)
   local f = ds.files.risk_factors
   local list = {}
   if f then
-    check_duplicates(f, { "factor" }, "фактор риска", problems)
+    check_duplicates(f, { "factor" }, "фактор риска", problems, { "factor" })
     list = f.table:column("factor")
   else
     list = schema.default_risk_factors
@@ -139,7 +181,7 @@ end
 local function check_risks(ds, catalogue, problems)
   local f = ds.files.risks
   if not f then return end
-  check_duplicates(f, { "year", "school_id", "factor" }, "фактор риска этой ОО за этот год", problems)
+  check_duplicates(f, { "year", "school_id", "factor" }, "фактор риска этой ОО за этот год", problems, { "factor" })
   local levels = {}
   for _, l in ipairs(schema.risk_levels) do levels[engine.namekey(l)] = true end
   local c = cols(f.table, { "factor", "level" })
@@ -183,7 +225,7 @@ local function check_targets(ds, problems)
       local fn, err = engine.compile("return " .. row.source, "=targets.csv:" .. row._line, engine.new_env())
       if not fn then
         problems:error({ file = f.path, line = row._line, column = "source" },
-          "выражение не разбирается: " .. tostring(err):gsub("^targets%.csv:%d+: ", ""))
+          "выражение не разбирается: " .. tostring(err):match("^[^\n]*"):gsub("^targets%.csv:%d+:%d+: ", ""))
       end
     end
     for _, y in ipairs(f.years) do
@@ -210,13 +252,16 @@ local function check_measures(ds, ids, codes, problems)
   check_school_refs(f, ids, problems, true)
   check_duplicates(f, { "year", "school_id", "indicator" }, "значение показателя для этой ОО за этот год", problems)
   local c = cols(f.table, { "indicator", "numerator", "denominator", "value" })
+  local bad = cell_error_lines(f, problems)
   for i = 1, c.indicator.n do
     if ds.files.targets and c.indicator[i] and not codes[c.indicator[i]] then
       problems:error({ file = f.path, line = f.table:line(i), column = "indicator" },
         "показатель '" .. c.indicator[i] .. "' отсутствует в targets.csv")
     end
     local has_ratio = c.numerator[i] ~= nil and c.denominator[i] ~= nil
-    if not has_ratio and c.value[i] == nil then
+    if bad[f.table:line(i)] then
+      -- a cell of this row is reported already; its ratio or value is unknown
+    elseif not has_ratio and c.value[i] == nil then
       problems:error(at(f, i), "укажите числитель и знаменатель или значение")
     elseif has_ratio and c.numerator[i] > c.denominator[i] then
       problems:warning(at(f, i), "числитель больше знаменателя")
@@ -225,11 +270,12 @@ local function check_measures(ds, ids, codes, problems)
 end
 
 local function check_settings(ds, problems)
-  local s = ds.settings
-  if s.report_year == nil and ds.files.district then
+  -- a setting given with a bad value is reported where it is given, not as missing
+  local s, given = ds.settings, ds.setting_where or {}
+  if s.report_year == nil and ds.files.district and not given.report_year then
     problems:error({ file = ds.files.district.path }, "не задан параметр report_year (отчётный год)")
   end
-  if ds.files.targets and not s.program_years and ds.files.district then
+  if ds.files.targets and not s.program_years and ds.files.district and not given.program_years then
     problems:error({ file = ds.files.district.path }, "не задан параметр program_years (срок программы, например 2022-2024)")
   end
 end
@@ -245,7 +291,8 @@ function M.run(ds, problems)
   check_participant_counts(ds, problems)
   local catalogue = risk_catalogue(ds, problems)
   check_risks(ds, catalogue, problems)
-  check_duplicates(ds.files.thresholds, { "procedure", "subject" }, "порог для этой процедуры и предмета", problems)
+  check_duplicates(ds.files.thresholds, { "procedure", "subject" }, "порог для этой процедуры и предмета", problems,
+    { "procedure", "subject" })
   local codes = check_targets(ds, problems)
   check_measures(ds, ids, codes, problems)
   ds.risk_catalogue = catalogue

@@ -26,12 +26,28 @@ static void seterr(cf_file *f, int line, int col, const char *fmt, ...)
     f->err_col = col;
 }
 
-/* Physical line (1-based) and character column of byte offset `off` in s. */
-static void locate(const char *s, size_t off, int *line, int *col)
+/* Does a physical line end at s[i]? LF, or a CR not followed by LF: "CSV (Macintosh)" files
+ * end lines with CR alone, and libcsv ends records there too. */
+static int line_end_at(const char *s, size_t n, size_t i)
+{
+    return s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+}
+
+/* Length of the physical line at s, its line end included. */
+static size_t line_len(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] == '\n' || s[i] == '\r') && line_end_at(s, n, i))
+            return i + 1;
+    return n;
+}
+
+/* Physical line (1-based) and character column of byte offset `off` in s (of length n). */
+static void locate(const char *s, size_t n, size_t off, int *line, int *col)
 {
     int l = 1, c = 1;
     for (size_t i = 0; i < off; i++) {
-        if (s[i] == '\n') {
+        if (line_end_at(s, n, i)) {
             l++;
             c = 1;
         } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
@@ -48,17 +64,54 @@ static int decode_with(cf_file *f, const char *from, const char *raw, size_t n, 
     buf out = BUF_INIT;
     size_t bad = 0;
     if (txt_to_utf8(from, raw, n, &out, &bad) != 0) {
+        /* the position as an editor shows it: right after the text decoded so far */
+        int line = 1, col = 1;
+        if (out.data)
+            locate(out.data, out.len, out.len, &line, &col);
         buf_free(&out);
-        int line, col;
-        locate(raw, bad, &line, &col);
-        seterr(f, line, col, "байт 0x%02X не допустим в кодировке %s; сохраните файл как «CSV UTF-8»",
-               bad < n ? (unsigned char)raw[bad] : 0, label);
+        if (strncmp(label, "UTF-16", 6) == 0)
+            seterr(f, line, col, "файл в кодировке %s испорчен или обрезан; сохраните его как «CSV UTF-8»", label);
+        else
+            seterr(f, line, col, "байт 0x%02X не допустим в кодировке %s; сохраните файл как «CSV UTF-8»",
+                   bad < n ? (unsigned char)raw[bad] : 0, label);
         return -1;
     }
     f->len = out.len;
     f->text = buf_take(&out);
     f->encoding = label;
     return 0;
+}
+
+/* The first line (1-based) of s that is valid UTF-8 holding at least 3 multibyte characters,
+ * or 0. Russian text in Windows-1251 practically never is valid UTF-8 (its small letters,
+ * 0xE0–0xFF, are never followed by two continuation bytes 0x80–0xBF), so such a line in a
+ * file that is not UTF-8 as a whole was pasted in from a UTF-8 file. */
+static int utf8_line(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int line = 1, multi = 0, broken = 0;
+    for (size_t i = 0; i < n;) {
+        if (line_end_at(s, n, i)) {
+            if (!broken && multi >= 3)
+                return line;
+            line++;
+            multi = broken = 0;
+            i++;
+        } else if (u[i] < 0x80) {
+            i++;
+        } else {
+            uint32_t cp;
+            int len = txt_utf8_decode(u + i, n - i, &cp);
+            if (len == 0) {
+                broken = 1;
+                i++;
+            } else {
+                multi++;
+                i += (size_t)len;
+            }
+        }
+    }
+    return !broken && multi >= 3 ? line : 0;
 }
 
 /* Decides the encoding of raw and leaves UTF-8 text in f->text. */
@@ -84,42 +137,67 @@ static int decode(cf_file *f, char *raw, size_t n)
     /* Broken UTF-8 in a file that otherwise is UTF-8 is damage, not Windows-1251. */
     if (bad < n && (multibyte || bom)) {
         int line, col;
-        locate(raw, bad, &line, &col);
+        locate(raw, n, bad, &line, &col);
         seterr(f, line, col, "некорректная последовательность байтов UTF-8 (файл испорчен или в смешанной кодировке)");
         return -1;
     }
-    if (bad < n)
+    if (bad < n) {
+        int l = utf8_line(raw, n);
+        if (l) {
+            seterr(f, l, 0, "строка в кодировке UTF-8 в файле в кодировке Windows-1251 (смешанная кодировка); "
+                            "сохраните весь файл в одной кодировке, лучше «CSV UTF-8»");
+            return -1;
+        }
         return decode_with(f, "CP1251", raw, n, "Windows-1251");
+    }
     f->text = raw;
     f->len = n;
     f->encoding = bom ? "UTF-8 BOM" : "UTF-8";
     return 1; /* raw was adopted */
 }
 
-/* Picks the delimiter that occurs most often in the header record, outside quotes.
- * Ties go to ';' (Russian Excel's own), then tab, then ','. */
-static char sniff_delim(const char *s, size_t n)
+/* Counts ';', tab and ',' outside quotes in s, up to the end of the first record when
+ * `header_only`, else in the whole text. */
+static void count_delims(const char *s, size_t n, int header_only, size_t cnt[3])
 {
-    size_t semi = 0, tab = 0, comma = 0;
     int quoted = 0;
+    cnt[0] = cnt[1] = cnt[2] = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '"')
             quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r'))
+        else if (quoted)
+            continue;
+        else if (header_only && (c == '\n' || c == '\r'))
             break;
-        else if (!quoted && c == ';')
-            semi++;
-        else if (!quoted && c == '\t')
-            tab++;
-        else if (!quoted && c == ',')
-            comma++;
+        else if (c == ';')
+            cnt[0]++;
+        else if (c == '\t')
+            cnt[1]++;
+        else if (c == ',')
+            cnt[2]++;
     }
+}
+
+/* Picks the delimiter that occurs most often in the header record, outside quotes.
+ * Ties go to ';' (Russian Excel's own), then tab, then ','. A header with none of them is a
+ * one-column file: then the delimiter is one that does not split its rows (Excel's ';'-CSV
+ * leaves commas in values unquoted), ',' when there is a choice. */
+static char sniff_delim(const char *s, size_t n)
+{
+    size_t c[3];
+    count_delims(s, n, 1, c);
+    size_t semi = c[0], tab = c[1], comma = c[2];
     if (semi >= tab && semi >= comma && semi > 0)
         return ';';
     if (tab >= comma && tab > 0)
         return '\t';
-    return ',';
+    if (comma > 0)
+        return ',';
+    count_delims(s, n, 0, c);
+    if (c[2] == 0 || (c[2] <= c[0] && c[2] <= c[1]))
+        return ',';
+    return c[0] <= c[1] ? ';' : '\t';
 }
 
 static int check_nul(cf_file *f)
@@ -128,7 +206,7 @@ static int check_nul(cf_file *f)
     if (!z)
         return 0;
     int line, col;
-    locate(f->text, (size_t)(z - f->text), &line, &col);
+    locate(f->text, f->len, (size_t)(z - f->text), &line, &col);
     seterr(f, line, col, "файл содержит нулевые байты: это не текстовый CSV");
     return -1;
 }
@@ -184,7 +262,7 @@ static void on_field(void *data, size_t len, void *ud)
     if (st->stop)
         return;
     if (st->nfields >= CF_MAX_FIELDS) {
-        seterr(st->f, st->line, CF_MAX_FIELDS + 1, "в строке больше %d полей", CF_MAX_FIELDS);
+        seterr(st->f, st->line, 0, "в строке больше %d полей", CF_MAX_FIELDS); /* col: unknown here */
         st->stop = -1;
         return;
     }
@@ -257,8 +335,7 @@ int cf_parse(cf_file *f, cf_record_fn fn, void *ud)
     csv_set_blk_size(&p, 4096);
     while (pos < f->len && !st->stop) {
         const char *ln = f->text + pos;
-        const char *nl = memchr(ln, '\n', f->len - pos);
-        size_t n = nl ? (size_t)(nl - ln) + 1 : f->len - pos;
+        size_t n = line_len(ln, f->len - pos);
         line++;
         if (p.pstate == 0 && st->nfields == 0)
             st->line = line; /* between records: the next record starts here */

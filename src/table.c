@@ -262,6 +262,42 @@ const char *tbl_code_str(const tbl *t, int col, int32_t code, size_t *len)
     return d->arena.data + d->off[code];
 }
 
+int tbl_derive_str(tbl *t, int src, const char *name, tbl_str_fn fn)
+{
+    int col = tbl_add_col(t, name, TBL_STR);
+    if (col < 0)
+        return -1;
+    if (t->nrows && (!(t->cols[col].data = malloc(t->cap * sizeof(int32_t))) ||
+                     !(t->cols[col].present = malloc(t->cap)))) {
+        t->oom = 1;
+        return -1;
+    }
+    tbl_dict *from = t->cols[src].dict;
+    int32_t *map = malloc(((size_t)from->n + 1) * sizeof *map);
+    buf b = BUF_INIT;
+    for (int32_t c = 0; map && c < from->n; c++) {
+        buf_reset(&b);
+        fn(from->arena.data + from->off[c], from->len[c], &b);
+        map[c] = dict_code(t->cols[col].dict, b.data ? b.data : "", b.len, 1);
+        if (map[c] < 0 || b.oom)
+            t->oom = 1;
+    }
+    buf_free(&b);
+    if (!map || t->oom) {
+        free(map);
+        t->oom = 1;
+        return -1;
+    }
+    const int32_t *codes = t->cols[src].data;
+    int32_t *out = t->cols[col].data;
+    for (size_t r = 0; r < t->nrows; r++) {
+        t->cols[col].present[r] = t->cols[src].present[r];
+        out[r] = t->cols[src].present[r] ? map[codes[r]] : 0;
+    }
+    free(map);
+    return col;
+}
+
 /* ---- keys of rows, for grouping and duplicates ---- */
 
 #define KEY_EMPTY INT64_MIN

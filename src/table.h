@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 typedef enum { TBL_STR, TBL_INT, TBL_NUM, TBL_DATE } tbl_type;
 
 typedef struct tbl_dict tbl_dict;
@@ -60,6 +62,12 @@ int32_t tbl_find_code(const tbl *t, int col, const char *s, size_t len);
 /* STR: number of distinct strings and the string of a code. */
 int32_t tbl_ncodes(const tbl *t, int col);
 const char *tbl_code_str(const tbl *t, int col, int32_t code, size_t *len);
+
+/* Adds STR column `name` whose every cell is fn(cell of STR column src): fn runs once per
+ * distinct string, not per row (e.g. the name keys of a million participant rows' subjects).
+ * fn appends its result to out. Returns the new column's index, or -1 (memory). */
+typedef void (*tbl_str_fn)(const char *s, size_t n, buf *out);
+int tbl_derive_str(tbl *t, int src, const char *name, tbl_str_fn fn);
 
 /* ---- bulk operations ---- */
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define TABLE_MT "otchet.table"
 
 typedef struct tbl_box {
@@ -287,6 +289,20 @@ static int tbl_distinct(lua_State *L)
     return 1;
 }
 
+/* t:add_namekey(col) → name of a derived string column, col .. "_key", holding the name key
+ * of each cell (DESIGN.md name matching: case, ё, spaces, punctuation ignored). Idempotent. */
+static int tbl_add_namekey(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_argcheck(L, t->cols[c].type == TBL_STR, 2, "ожидается строковый столбец");
+    lua_pushfstring(L, "%s_key", t->cols[c].name);
+    if (tbl_col_index(t, lua_tostring(L, -1)) < 0 &&
+        tbl_derive_str(t, c, lua_tostring(L, -1), txt_namekey) < 0)
+        return luaL_error(L, "недостаточно памяти");
+    return 1;
+}
+
 static int tbl_gc(lua_State *L)
 {
     tbl_box *b = luaL_checkudata(L, 1, TABLE_MT);
@@ -296,6 +312,7 @@ static int tbl_gc(lua_State *L)
 }
 
 static const luaL_Reg tbl_methods[] = {
+    {"add_namekey", tbl_add_namekey},
     {"column", tbl_column},
     {"columns", tbl_columns},
     {"distinct", tbl_distinct},

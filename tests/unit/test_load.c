@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "csvfile.h"
 #include "load.h"
 #include "table.h"
@@ -192,6 +193,104 @@ static void test_bad_files(void **state)
     cf_close(&f);
 }
 
+/* Defect: a "CSV (Macintosh)" file (CR-only line ends) named line 1 for every row. */
+static void test_cr_only_line_numbers(void **state)
+{
+    (void)state;
+    const char data[] = "name,n\r\xD0\xB0,1\r\xD0\xB1,x\r";
+    cf_file f;
+    diag_list d = {0};
+    tbl *t = load_str(data, sizeof data - 1, two_cols, 2, 2, &d, &f);
+    assert_int_equal(t->nrows, 2);
+    assert_int_equal(t->lines[1], 3);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].line, 3);
+    tbl_free(t);
+    diag_free(&d);
+    cf_close(&f);
+}
+
+/* Defect: a one-column file saved by Excel as ';'-CSV leaves commas in values unquoted; the
+ * header has no delimiter, and ',' was taken, splitting such rows in two. */
+static void test_one_column_file_with_commas(void **state)
+{
+    (void)state;
+    static const load_colspec one_col[] = {{0, "factor", "factor", TBL_STR, 1, 0, 0, 0, 0}};
+    const char data[] = "factor\r\nриски, в том числе\r\nдефицит\r\n";
+    cf_file f;
+    diag_list d = {0};
+    tbl *t = load_str(data, sizeof data - 1, one_col, 1, 1, &d, &f);
+    assert_int_equal(d.n, 0);
+    assert_int_equal(t->nrows, 2);
+    tbl_value v = tbl_get(t, 0, 0);
+    assert_int_equal(v.len, strlen("риски, в том числе"));
+    assert_memory_equal(v.s, "риски, в том числе", v.len);
+    tbl_free(t);
+    diag_free(&d);
+    cf_close(&f);
+    /* a one-column comma file with quoted commas stays ',' */
+    const char data2[] = "factor\n\"а, б\"\n";
+    t = load_str(data2, sizeof data2 - 1, one_col, 1, 1, &d, &f);
+    assert_int_equal(f.delim, ',');
+    assert_int_equal(t->nrows, 1);
+    tbl_free(t);
+    diag_free(&d);
+    cf_close(&f);
+}
+
+/* Defect: a UTF-8 line in a Windows-1251 file (or a Windows-1251 header over UTF-8 rows) was
+ * decoded as Windows-1251 into mojibake and accepted. */
+static void test_utf8_line_in_cp1251_file(void **state)
+{
+    (void)state;
+    /* "Школа\n" in Windows-1251, then "Школа № 2\n" in UTF-8 */
+    const char data[] = "\xD8\xEA\xEE\xEB\xE0\n\xD0\xA8\xD0\xBA\xD0\xBE\xD0\xBB\xD0\xB0 \xE2\x84\x96 2\n";
+    open_fails(data, sizeof data - 1, 2, "строка в кодировке UTF-8 в файле в кодировке Windows-1251");
+    /* genuine Windows-1251 with capitals before « » № stays Windows-1251 */
+    const char ok[] = "name\n\xCC\xC1\xCE\xD3 \xAB\xD1\xCE\xD8\xBB \xB9 1\n";
+    cf_file f;
+    const char *path = write_tmp("ok.csv", ok, sizeof ok - 1);
+    assert_int_equal(cf_open(&f, path, 1 << 20), 0);
+    assert_string_equal(f.encoding, "Windows-1251");
+    cf_close(&f);
+}
+
+/* Defects: a truncated UTF-16 file was reported with a byte offset of the UTF-16 data as
+ * its column; too many fields gave the field index as the character column. */
+static void test_error_positions(void **state)
+{
+    (void)state;
+    const char data[] = "\xFF\xFEn\0\n\0a\0b";
+    open_fails(data, sizeof data - 1, 2, "файл в кодировке UTF-16LE испорчен или обрезан");
+    cf_file f;
+    const char *path = write_tmp("ok.csv", data, sizeof data - 1);
+    assert_int_equal(cf_open(&f, path, 1 << 20), -1);
+    assert_int_equal(f.err_col, 2);
+    cf_close(&f);
+
+    buf b = BUF_INIT;
+    buf_puts(&b, "a,b\n");
+    for (int i = 0; i <= CF_MAX_FIELDS; i++)
+        buf_puts(&b, "x,");
+    buf_puts(&b, "\n");
+    path = write_tmp("wide.csv", b.data, b.len);
+    buf_free(&b);
+    assert_int_equal(cf_open(&f, path, 1 << 20), 0);
+    char **fields;
+    int n;
+    assert_int_equal(load_header(&f, &fields, &n), 0);
+    load_free_header(fields, n);
+    tbl *t = NULL;
+    diag_list d = {0};
+    static const load_colspec one[] = {{0, "a", "a", TBL_STR, 0, 0, 0, 0, 0}};
+    assert_int_equal(load_table(&f, one, 1, n, &t, &d), -1);
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 0);
+    assert_string_equal(d.items[0].msg, "в строке больше 2000 полей");
+    diag_free(&d);
+    cf_close(&f);
+}
+
 static void test_parsers(void **state)
 {
     (void)state;
@@ -228,6 +327,10 @@ int main(void)
         cmocka_unit_test(test_unbalanced_quote),
         cmocka_unit_test(test_quote_inside_unquoted_field),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_cr_only_line_numbers),
+        cmocka_unit_test(test_one_column_file_with_commas),
+        cmocka_unit_test(test_utf8_line_in_cp1251_file),
+        cmocka_unit_test(test_error_positions),
         cmocka_unit_test(test_parsers),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

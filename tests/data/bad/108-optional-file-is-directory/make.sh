@@ -1,0 +1,2 @@
+# roadmap.csv is a directory
+rm roadmap.csv && mkdir roadmap.csv

@@ -1,0 +1,2 @@
+# results.csv is a directory (a botched unzip)
+rm results.csv && mkdir results.csv
