@@ -48,7 +48,7 @@ LDLIBS   := -lhpdf -lcsv -llua5.4 -lhyphen -lz -lm
 # Engine core: no Lua here, each module testable with cmocka alone.
 CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c src/proc.c src/sha256.c
 # Layout and PDF engine: no Lua here either.
-LAYOUT_SRC :=
+LAYOUT_SRC := src/font.c src/pdf.c src/hyph.c src/para.c src/grid.c src/chart.c src/layout.c
 # Lua host and bindings.
 LUA_SRC    := src/lrt.c src/table_lua.c src/engine_lua.c
 MAIN_SRC   := src/main.c
@@ -133,3 +133,12 @@ fonts/OtchetSans-%.ttf: $(LIBERATION)/LiberationSans-%.ttf fonts/fontprep.py | d
 	/usr/bin/python3 fonts/fontprep.py $@.tmp $@ OtchetSans $*
 	@rm -f $@.tmp
 # ---- end fonts ---------------------------------------------------------------------------------
+
+# ---- layout benchmark (see bench/layout_bench.c) -----------------------------------------------
+.PHONY: bench-layout
+bench-layout: $(BUILD)/bench/layout_bench | fonts
+	./$(BUILD)/bench/layout_bench
+$(BUILD)/bench/layout_bench: bench/layout_bench.c $(ENGINE_OBJ) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
+# ---- end layout benchmark ----------------------------------------------------------------------

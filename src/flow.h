@@ -1,0 +1,25 @@
+/* flow — the page cursor a layout hands to the blocks it paginates (tables, charts): the content
+ * box of the current page, where the next block starts, and how to get a fresh page.
+ * Types only; the owner is layout.c. Uses pdf, font, hyph. */
+#ifndef OTCHET_FLOW_H
+#define OTCHET_FLOW_H
+#include "font.h"
+#include "hyph.h"
+#include "pdf.h"
+
+typedef struct lay_flow lay_flow;
+struct lay_flow {
+    pdf_ctx *pdf;
+    const font_set *fs;
+    hyph *hy;                 /* may be NULL */
+    int draw;                 /* 0: dry run — paginate and measure, draw nothing */
+    float x, width;           /* content box of the current page */
+    float top, bottom;        /* its vertical limits (points from the page top) */
+    float y;                  /* where the next thing goes */
+    int page;                 /* index of the current page */
+    void *owner;
+    void (*new_page)(lay_flow *f);   /* ends the page; y = top of a fresh one */
+    char err[PDF_ERRLEN];     /* first error of a block ("" = none) */
+};
+
+#endif

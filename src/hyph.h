@@ -1,0 +1,25 @@
+/* hyph — Russian hyphenation with libhyphen and Debian's hyph_ru_RU.dic (a KOI8-R dictionary):
+ * words are lower-cased and converted with iconv, break points mapped back to UTF-8 byte
+ * offsets. At least HYPH_MIN letters stay on each side. Results are kept in a small cache.
+ * Uses libhyphen, iconv, text. */
+#ifndef OTCHET_HYPH_H
+#define OTCHET_HYPH_H
+#include <stddef.h>
+
+#define HYPH_ERRLEN 256
+#define HYPH_MIN 2
+#define HYPH_MAXPOINTS 32
+#define HYPH_DEFAULT_DIC "/usr/share/hyphen/hyph_ru_RU.dic"
+
+typedef struct hyph hyph;
+
+/* Loads the dictionary (NULL = HYPH_DEFAULT_DIC). Returns NULL with `err` filled. */
+hyph *hyph_open(const char *dic_path, char err[HYPH_ERRLEN]);
+void hyph_close(hyph *h);
+
+/* Finds the break points of one word w[0..n) (letters only; a word with anything that is not a
+ * Russian letter gets none). Writes up to `max` UTF-8 byte offsets into `at` (a break before
+ * w[at[i]]), ascending; returns how many. */
+int hyph_points(hyph *h, const char *w, size_t n, int *at, int max);
+
+#endif

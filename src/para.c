@@ -1,0 +1,525 @@
+/* para — line breaking and drawing of paragraphs; see para.h.
+ * Steps: decode the runs into characters with widths; cut them into tokens at spaces; mark the
+ * break points inside tokens; fill lines greedily, hyphenating the token that overflows when the
+ * line would otherwise be loose, cutting by characters a token wider than the line. */
+#include "para.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+enum { C_TEXT, C_SPACE, C_NL, C_SOFT, C_ZWSP, C_HYPHEN, C_DASH };
+enum { B_NONE, B_PLAIN, B_HYPH };     /* break before a character inside a token */
+
+typedef struct pchar {
+    uint32_t cp, off;
+    float w;
+    uint16_t run;
+    uint8_t len, cls, brk;
+} pchar;
+
+typedef struct token {
+    int a, b;          /* characters [a, b) */
+    float gap;         /* width of the space after it (0 at a forced break or the end) */
+    int nl;            /* a '\n' follows: the line ends here */
+} token;
+
+typedef struct piece {
+    int a, b;
+    float x;
+    uint16_t gaps;
+    uint8_t hyphen;
+} piece;
+
+/* Scratch state of one para_break call. */
+typedef struct brk_state {
+    const para *p;
+    const font_set *fs;
+    pchar *ch;
+    int nch;
+    token *tok;
+    int ntok;
+    piece *pc;
+    int npc, cappc;
+    float x;           /* current line: end of the last piece */
+    float avail;
+    float indent_first;
+    float width, leading;
+    int first_line;
+    para_layout *out;
+    int oom;
+} brk_state;
+
+void para_add(para *p, font_face f, float size, const char *s, size_t n)
+{
+    if (p->oom)
+        return;
+    if (p->nruns == p->caprun) {
+        int cap = p->caprun ? p->caprun * 2 : 4;
+        para_run *r = realloc(p->runs, (size_t)cap * sizeof *r);
+        if (!r) {
+            p->oom = 1;
+            return;
+        }
+        p->runs = r;
+        p->caprun = cap;
+    }
+    p->runs[p->nruns++] = (para_run){p->text.len, n, f, size};
+    buf_append(&p->text, s, n);
+    p->oom |= p->text.oom;
+}
+
+void para_clear(para *p)
+{
+    buf_reset(&p->text);
+    p->nruns = 0;
+    p->oom = 0;
+}
+
+void para_free(para *p)
+{
+    buf_free(&p->text);
+    free(p->runs);
+    memset(p, 0, sizeof *p);
+}
+
+void para_layout_free(para_layout *l)
+{
+    free(l->lines);
+    free(l->frags);
+    memset(l, 0, sizeof *l);
+}
+
+static int classify(uint32_t cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '\r': return C_SPACE;
+    case '\n': return C_NL;
+    case 0x00AD: return C_SOFT;
+    case 0x200B: return C_ZWSP;
+    case '-': case 0x2010: return C_HYPHEN;
+    case 0x2013: case 0x2014: return C_DASH;
+    default: return C_TEXT;
+    }
+}
+
+static void missing(uint32_t cp, font_face f, char err[PARA_ERRLEN])
+{
+    buf b = BUF_INIT;
+    txt_utf8_put(&b, cp);
+    snprintf(err, PARA_ERRLEN, "символа «%s» (U+%04X) нет в шрифте %s",
+             cp >= 0x20 && b.data ? b.data : "", (unsigned)cp, font_face_label(f));
+    buf_free(&b);
+}
+
+/* Decodes every run into st->ch with widths in points. Returns 0 or -1 with err. */
+static int decode(brk_state *st, char err[PARA_ERRLEN])
+{
+    const para *p = st->p;
+    st->ch = malloc((p->text.len + 1) * sizeof *st->ch);
+    if (!st->ch)
+        return snprintf(err, PARA_ERRLEN, "нет памяти"), -1;
+    for (int r = 0; r < p->nruns; r++) {
+        const para_run *run = &p->runs[r];
+        const unsigned char *s = (const unsigned char *)p->text.data + run->off;
+        for (size_t i = 0; i < run->len;) {
+            uint32_t cp;
+            int len = txt_utf8_decode(s + i, run->len - i, &cp);
+            if (len == 0)
+                return snprintf(err, PARA_ERRLEN, "испорченный UTF-8 в тексте (байт 0x%02X)",
+                                s[i]), -1;
+            pchar *c = &st->ch[st->nch++];
+            c->cp = cp;
+            c->off = (uint32_t)(run->off + i);
+            c->len = (uint8_t)len;
+            c->run = (uint16_t)r;
+            c->cls = (uint8_t)classify(cp);
+            c->brk = B_NONE;
+            int w = c->cls == C_NL || c->cls == C_SOFT || c->cls == C_ZWSP ? 0
+                    : font_width(st->fs, run->face, c->cls == C_SPACE ? ' ' : cp);
+            if (w < 0)
+                return missing(cp, run->face, err), -1;
+            c->w = (float)w * run->size / 1000.0f;
+            i += (size_t)len;
+        }
+    }
+    return 0;
+}
+
+/* A run of spaces followed by a lone dash ("слово — слово") does not end the token. */
+static int spaces_bind_dash(const brk_state *st, int i)
+{
+    int j = i;
+    while (j < st->nch && st->ch[j].cls == C_SPACE)
+        j++;
+    return j < st->nch && st->ch[j].cls == C_DASH &&
+           (j + 1 == st->nch || st->ch[j + 1].cls == C_SPACE || st->ch[j + 1].cls == C_NL);
+}
+
+/* Cuts the characters into tokens at spaces and newlines. Returns 0 or -1 (no memory). */
+static int tokenize(brk_state *st)
+{
+    st->tok = malloc(((size_t)st->nch + 1) * sizeof *st->tok);
+    if (!st->tok)
+        return -1;
+    int i = 0;
+    while (i < st->nch) {
+        while (i < st->nch && st->ch[i].cls == C_SPACE)
+            i++;
+        if (i >= st->nch)
+            break;
+        token *t = &st->tok[st->ntok++];
+        *t = (token){i, i, 0, 0};
+        while (i < st->nch && st->ch[i].cls != C_NL &&
+               (st->ch[i].cls != C_SPACE || (i > t->a && spaces_bind_dash(st, i))))
+            i++;
+        t->b = i;
+        if (i < st->nch && st->ch[i].cls == C_NL) {
+            t->nl = 1;
+            i++;
+        } else if (i < st->nch) {
+            t->gap = st->ch[i].w;
+        }
+    }
+    return 0;
+}
+
+static int is_letter(uint32_t cp)
+{
+    return (cp >= 0x0400 && cp <= 0x052F) || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+/* Marks dictionary hyphenation points in the letter sequence [a, b). */
+static void hyphenate_letters(brk_state *st, hyph *hy, int a, int b)
+{
+    if (b - a < 2 * HYPH_MIN)
+        return;
+    const char *base = st->p->text.data;
+    uint32_t start = st->ch[a].off, end = st->ch[b - 1].off + st->ch[b - 1].len;
+    int at[HYPH_MAXPOINTS];
+    int n = hyph_points(hy, base + start, end - start, at, HYPH_MAXPOINTS);
+    for (int k = 0, i = a; k < n; k++) {
+        while (i < b && st->ch[i].off < start + (uint32_t)at[k])
+            i++;
+        if (i < b && st->ch[i].off == start + (uint32_t)at[k] && st->ch[i].run == st->ch[i - 1].run)
+            st->ch[i].brk = B_HYPH;
+    }
+}
+
+/* Marks the break points inside tokens: after hyphens and dashes, at soft hyphens and
+ * zero-width spaces, and (with a dictionary) inside words. */
+static void mark_breaks(brk_state *st, hyph *hy)
+{
+    for (int t = 0; t < st->ntok; t++) {
+        int a = st->tok[t].a, b = st->tok[t].b;
+        for (int i = a + 1; i < b; i++) {
+            int prev = st->ch[i - 1].cls;
+            if ((prev == C_HYPHEN && i - 1 > a + 1 && is_letter(st->ch[i].cp)) ||
+                (prev == C_DASH && i - 1 > a && st->ch[i].cls == C_TEXT) || prev == C_ZWSP)
+                st->ch[i].brk = B_PLAIN;
+            else if (prev == C_SOFT)
+                st->ch[i].brk = B_HYPH;
+        }
+        if (!hy)
+            continue;
+        for (int i = a; i < b;) {
+            int j = i;
+            while (j < b && is_letter(st->ch[j].cp))
+                j++;
+            int bounded = (i == a || !is_letter(st->ch[i - 1].cp)) && st->ch[i].cp >= 0x0400;
+            if (j > i && bounded)
+                hyphenate_letters(st, hy, i, j);
+            i = j > i ? j : i + 1;
+        }
+    }
+}
+
+static float width_of(const brk_state *st, int a, int b)
+{
+    float w = 0;
+    for (int i = a; i < b; i++)
+        w += st->ch[i].w;
+    return w;
+}
+
+static float hyphen_width(const brk_state *st, int i)
+{
+    const para_run *r = &st->p->runs[st->ch[i].run];
+    return (float)font_width(st->fs, r->face, '-') * r->size / 1000.0f;
+}
+
+static int grow(void **arr, int *cap, int need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    int cap2 = *cap ? *cap * 2 : 16;
+    while (cap2 < need)
+        cap2 *= 2;
+    void *n = realloc(*arr, (size_t)cap2 * size);
+    if (!n)
+        return -1;
+    *arr = n;
+    *cap = cap2;
+    return 0;
+}
+
+static void add_piece(brk_state *st, int a, int b, float gap, int hyphen)
+{
+    if (grow((void **)&st->pc, &st->cappc, st->npc + 1, sizeof *st->pc) != 0) {
+        st->oom = 1;
+        return;
+    }
+    uint16_t gaps = st->npc ? (uint16_t)(st->pc[st->npc - 1].gaps + (gap > 0)) : 0;
+    float x = st->npc ? st->x + gap : st->x;
+    st->pc[st->npc++] = (piece){a, b, x, gaps, (uint8_t)hyphen};
+    st->x = x + width_of(st, a, b) + (hyphen ? hyphen_width(st, b - 1) : 0);
+}
+
+/* Turns a piece into frags: one per stretch of one run without invisible characters. */
+static void emit_frags(brk_state *st, const piece *pc, float *maxsize)
+{
+    para_layout *o = st->out;
+    int i = pc->a;
+    while (i < pc->b) {
+        while (i < pc->b && (st->ch[i].cls == C_SOFT || st->ch[i].cls == C_ZWSP))
+            i++;
+        if (i >= pc->b)
+            break;
+        int j = i;
+        while (j < pc->b && st->ch[j].run == st->ch[i].run && st->ch[j].cls != C_SOFT &&
+               st->ch[j].cls != C_ZWSP)
+            j++;
+        if (grow((void **)&o->frags, &o->capfrags, o->nfrags + 1, sizeof *o->frags) != 0) {
+            st->oom = 1;
+            return;
+        }
+        const para_run *r = &st->p->runs[st->ch[i].run];
+        para_frag *f = &o->frags[o->nfrags++];
+        f->off = st->ch[i].off;
+        f->len = st->ch[j - 1].off + st->ch[j - 1].len - f->off;
+        f->x = pc->x + width_of(st, pc->a, i);
+        f->w = width_of(st, i, j);
+        f->gaps = pc->gaps;
+        f->face = (uint8_t)r->face;
+        f->size = r->size;
+        int tail = j;                /* only invisible characters may follow the last frag */
+        while (tail < pc->b && (st->ch[tail].cls == C_SOFT || st->ch[tail].cls == C_ZWSP))
+            tail++;
+        f->hyphen = (uint8_t)(pc->hyphen && tail == pc->b);
+        if (r->size > *maxsize)
+            *maxsize = r->size;
+        i = j;
+    }
+}
+
+static float default_size(const para *p)
+{
+    return p->nruns ? p->runs[0].size : 12.0f;
+}
+
+/* Closes the current line: its pieces become frags. */
+static void finish_line(brk_state *st, int justify)
+{
+    para_layout *o = st->out;
+    if (grow((void **)&o->lines, &o->caplines, o->nlines + 1, sizeof *o->lines) != 0) {
+        st->oom = 1;
+        return;
+    }
+    para_line *ln = &o->lines[o->nlines];
+    float maxsize = 0;
+    ln->frag = o->nfrags;
+    for (int i = 0; i < st->npc; i++)
+        emit_frags(st, &st->pc[i], &maxsize);
+    ln->nfrags = o->nfrags - ln->frag;
+    ln->width = st->x;
+    ln->avail = st->avail;
+    ln->indent = st->first_line ? st->indent_first : 0;
+    ln->size = maxsize > 0 ? maxsize : default_size(st->p);
+    ln->height = ln->size * st->leading;
+    ln->ngaps = st->npc ? st->pc[st->npc - 1].gaps : 0;
+    ln->justify = (uint8_t)(justify && ln->ngaps > 0);
+    o->height += ln->height;
+    o->nlines++;
+    st->npc = 0;
+    st->x = 0;
+    st->first_line = 0;
+    st->avail = st->width;
+}
+
+/* Last break point in (a, b) whose prefix fits in `room`, or -1. */
+static int best_break(const brk_state *st, int a, int b, float room)
+{
+    int best = -1;
+    float w = 0;
+    for (int i = a + 1; i < b; i++) {
+        w += st->ch[i - 1].w;
+        if (st->ch[i].brk == B_NONE)
+            continue;
+        float need = w + (st->ch[i].brk == B_HYPH ? hyphen_width(st, i - 1) : 0);
+        if (need <= room + 0.001f)
+            best = i;
+        else
+            break;
+    }
+    return best;
+}
+
+/* Largest c in (a, b) with [a, c) fitting in room; at least a + 1 (one character per line).
+ * A space bound to a dash inside the range is preferred to cutting a word. */
+static int char_cut(const brk_state *st, int a, int b, float room)
+{
+    float w = st->ch[a].w;
+    int c = a + 1;
+    while (c < b && w + st->ch[c].w <= room + 0.001f)
+        w += st->ch[c++].w;
+    for (int i = c - 1; i > a && c < b; i--)
+        if (st->ch[i].cls == C_SPACE)
+            return i + 1;
+    return c;
+}
+
+/* Places token t starting at character pos; returns where the next placement starts
+ * (t's end, or a position inside t after a break). */
+static int place(brk_state *st, const token *t, int pos, float gap)
+{
+    float g = st->npc ? gap : 0;
+    float w = width_of(st, pos, t->b);
+    if (st->x + g + w <= st->avail + 0.001f) {
+        add_piece(st, pos, t->b, g, 0);
+        return t->b;
+    }
+    float room = st->avail - st->x - g;
+    float em = st->p->runs[st->ch[pos].run].size;
+    int bp = best_break(st, pos, t->b, room);
+    if (bp > 0 && (st->npc == 0 || room > 0.6f * em)) {
+        add_piece(st, pos, bp, g, st->ch[bp].brk == B_HYPH);
+        finish_line(st, 1);
+        return bp;
+    }
+    if (st->npc == 0) {
+        int c = char_cut(st, pos, t->b, st->avail), e = c;
+        while (e > pos + 1 && st->ch[e - 1].cls == C_SPACE)      /* no trailing space */
+            e--;
+        add_piece(st, pos, e, 0, 0);
+        finish_line(st, 0);
+        while (c < t->b && st->ch[c].cls == C_SPACE)            /* nor a leading one */
+            c++;
+        return c;
+    }
+    finish_line(st, 1);
+    return pos;
+}
+
+static void fill_lines(brk_state *st)
+{
+    float gap = 0;
+    for (int t = 0; t < st->ntok && !st->oom; t++) {
+        int pos = st->tok[t].a;
+        while (pos < st->tok[t].b && !st->oom)
+            pos = place(st, &st->tok[t], pos, gap);
+        gap = st->tok[t].gap;
+        if (st->tok[t].nl) {
+            finish_line(st, 0);
+            gap = 0;
+        }
+    }
+    if (st->npc > 0 || st->out->nlines == 0)
+        finish_line(st, 0);
+}
+
+int para_break(const para *p, const font_set *fs, hyph *hy, float width, float indent,
+               para_align align, float leading, para_layout *out, char err[PARA_ERRLEN])
+{
+    brk_state st = {0};
+    int rc = -1;
+    st.p = p;
+    st.fs = fs;
+    st.width = width;
+    st.leading = leading;
+    st.indent_first = indent;
+    st.avail = width - indent;
+    st.first_line = 1;
+    st.out = out;
+    out->nlines = out->nfrags = 0;
+    out->height = 0;
+    out->align = align;
+    if (p->oom) {
+        snprintf(err, PARA_ERRLEN, "нет памяти");
+        goto done;
+    }
+    if (decode(&st, err) != 0)
+        goto done;
+    if (tokenize(&st) != 0) {
+        snprintf(err, PARA_ERRLEN, "нет памяти");
+        goto done;
+    }
+    mark_breaks(&st, hy);
+    fill_lines(&st);
+    if (st.oom) {
+        snprintf(err, PARA_ERRLEN, "нет памяти");
+        goto done;
+    }
+    rc = 0;
+done:
+    free(st.ch);
+    free(st.tok);
+    free(st.pc);
+    return rc;
+}
+
+float para_baseline(const para_line *ln)
+{
+    return (ln->height - 1.107f * ln->size) / 2 + 0.891f * ln->size;
+}
+
+void para_draw(const para *p, const para_layout *l, pdf_ctx *pdf, float x, float y_top,
+               float width, int from, int to)
+{
+    float y = y_top;
+    for (int i = from; i < to && i < l->nlines; i++) {
+        const para_line *ln = &l->lines[i];
+        float x0 = x + ln->indent, extra = 0;
+        float room = width - ln->indent;
+        if (l->align == PARA_CENTER)
+            x0 += (room - ln->width) / 2;
+        else if (l->align == PARA_RIGHT)
+            x0 += room - ln->width;
+        else if (l->align == PARA_JUSTIFY && ln->justify && ln->width < room)
+            extra = (room - ln->width) / ln->ngaps;
+        float base = y + para_baseline(ln);
+        for (int k = ln->frag; k < ln->frag + ln->nfrags; k++) {
+            const para_frag *f = &l->frags[k];
+            float fx = x0 + f->x + extra * f->gaps;
+            pdf_text(pdf, (font_face)f->face, f->size, fx, base, p->text.data + f->off, f->len);
+            if (f->hyphen)
+                pdf_text(pdf, (font_face)f->face, f->size, fx + f->w, base, "-", 1);
+        }
+        y += ln->height;
+    }
+}
+
+void para_measure(const para *p, const font_set *fs, float *minw, float *maxw)
+{
+    brk_state st = {0};
+    char err[PARA_ERRLEN];
+    *minw = *maxw = 0;
+    st.p = p;
+    st.fs = fs;
+    if (decode(&st, err) != 0 || tokenize(&st) != 0)
+        goto done;
+    float line = 0;
+    for (int t = 0; t < st.ntok; t++) {
+        float w = width_of(&st, st.tok[t].a, st.tok[t].b);
+        if (w > *minw)
+            *minw = w;
+        line += w;
+        if (line > *maxw)
+            *maxw = line;
+        line = st.tok[t].nl ? 0 : line + st.tok[t].gap;
+    }
+done:
+    free(st.ch);
+    free(st.tok);
+}

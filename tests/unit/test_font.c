@@ -1,0 +1,127 @@
+/* font + pdf: coverage errors naming U+XXXX, the ToUnicode CMap text, fonts reused across
+ * documents (same bytes for the same document), pdftotext of a PDF we wrote. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+
+static pdf_ctx *pdf;
+
+static int setup(void **state)
+{
+    char err[PDF_ERRLEN];
+    (void)state;
+    pdf = pdf_open("fonts", err);
+    return pdf ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pdf_close(pdf);
+    return 0;
+}
+
+static void test_coverage(void **state)
+{
+    (void)state;
+    const font_set *fs = pdf_fonts(pdf);
+    char err[FONT_ERRLEN];
+    assert_int_equal(font_check(fs, FONT_SERIF, "Ө ө Ү ү Ң ң Һ һ Ә ә Ҡ ҡ Ғ ғ Ҙ ҙ Ҫ ҫ «№» — −",
+                                strlen("Ө ө Ү ү Ң ң Һ һ Ә ә Ҡ ҡ Ғ ғ Ҙ ҙ Ҫ ҫ «№» — −"), err), 0);
+    assert_int_equal(font_check(fs, FONT_SANS_BOLD, "Ө Ү Ң", strlen("Ө Ү Ң"), err), 0);
+    assert_int_equal(font_check(fs, FONT_SERIF, "цена 5 ₽", strlen("цена 5 ₽"), err), -1);
+    assert_string_equal(err, "символа «₽» (U+20BD) нет в шрифте OtchetSerif-Regular");
+    assert_int_equal(font_check(fs, FONT_SERIF, "a\xff", 2, err), -1);
+    assert_string_equal(err, "испорченный UTF-8 (байт 0xFF)");
+    assert_int_equal(font_width(fs, FONT_SERIF, 'a'), 443);     /* Times metrics */
+    assert_int_equal(font_width(fs, FONT_SERIF, 0x20BD), -1);
+}
+
+static void test_tounicode(void **state)
+{
+    (void)state;
+    const font_set *fs = pdf_fonts(pdf);
+    font_usage used = {{0}};
+    buf enc = BUF_INIT, cmap = BUF_INIT;
+    char err[FONT_ERRLEN];
+    assert_int_equal(font_encode(fs, FONT_SERIF, "абв Ө", strlen("абв Ө"), &enc, &used, err), 0);
+    assert_int_equal(enc.len, 10);                  /* two bytes a character */
+    font_tounicode(fs, &used, &cmap);
+    assert_non_null(strstr(cmap.data, "/CMapType 2 def"));
+    assert_non_null(strstr(cmap.data, "1 begincodespacerange\n<8180> <FEFF>\nendcodespacerange"));
+    assert_non_null(strstr(cmap.data, "2 beginbfchar\n"));      /* space and Ө */
+    assert_non_null(strstr(cmap.data, " <04E8>\nendbfchar"));
+    assert_non_null(strstr(cmap.data, "1 beginbfrange\n"));     /* а б в */
+    assert_non_null(strstr(cmap.data, " <0430>\nendbfrange"));
+    assert_null(strstr(cmap.data, "cidrange"));
+    /* more than 100 entries split into blocks of at most 100 */
+    memset(&used, 0, sizeof used);
+    enc.len = 0;
+    const char *odd = "!#%')+-/13579;=?ACEGIKMOQSUWY[]_acegikmoqsuwy{}";
+    assert_int_equal(font_encode(fs, FONT_SERIF, odd, strlen(odd), &enc, &used, err), 0);
+    const char *cyr = "АВДЖИКМОРТФЦШЪЬЮавджикмортфцшъьюѐђєіјњќўѠѢѤѦѨѪѬѮѰѲѴѶѸѺѼѾҀҊҌҎҐҒҔҖҘҚҜҞҠҢҤҦҨҪҬҮҰҲҴҶҸҺҼҾӁӃӅӇӉӋӍӐӒӔӖӘӚӜӞӠӢӤӦӨӪӬӮӰӲӴӶӸӺӼӾ";
+    assert_int_equal(font_encode(fs, FONT_SERIF, cyr, strlen(cyr), &enc, &used, err), 0);
+    buf_reset(&cmap);
+    font_tounicode(fs, &used, &cmap);
+    assert_non_null(strstr(cmap.data, "100 beginbfchar\n"));
+    buf_free(&enc);
+    buf_free(&cmap);
+}
+
+static size_t doc(unsigned char **out)
+{
+    size_t len;
+    pdf_meta m = {"Заголовок «справки»", "Автор", NULL, NULL, NULL, 2023, 6, 5};
+    assert_int_equal(pdf_begin(pdf, &m), 0);
+    pdf_add_page(pdf, 0);
+    pdf_text(pdf, FONT_SERIF, 12, 72, 72, "Чеди-Хөл — «№ 5»", strlen("Чеди-Хөл — «№ 5»"));
+    pdf_bookmark(pdf, 1, "Раздел", 0, 72);
+    assert_int_equal(pdf_finish(pdf, out, &len), 0);
+    return len;
+}
+
+static void test_documents(void **state)
+{
+    (void)state;
+    unsigned char *a, *b;
+    size_t la = doc(&a), lb = doc(&b);       /* fonts reused: the second is the same PDF */
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    FILE *f = fopen("/tmp/otchet-test-font.pdf", "wb");
+    fwrite(a, 1, la, f);
+    fclose(f);
+    free(a);
+    free(b);
+    FILE *p = popen("pdftotext /tmp/otchet-test-font.pdf - 2>&1", "r");
+    char txt[512] = "";
+    size_t n = fread(txt, 1, sizeof txt - 1, p);
+    txt[n] = '\0';
+    pclose(p);
+    assert_string_equal(txt, "Чеди-Хөл — «№ 5»\n\n\f");
+    /* a missing glyph is a sticky error of the document, not silent */
+    assert_int_equal(pdf_begin(pdf, NULL), 0);
+    pdf_add_page(pdf, 0);
+    pdf_text(pdf, FONT_SERIF, 12, 72, 72, "5 ₽", strlen("5 ₽"));
+    pdf_text(pdf, FONT_SERIF, 12, 72, 90, "ок", strlen("ок"));
+    assert_true(pdf_failed(pdf));
+    assert_string_equal(pdf_error(pdf), "символа «₽» (U+20BD) нет в шрифте OtchetSerif-Regular");
+    size_t len;
+    assert_int_equal(pdf_finish(pdf, &a, &len), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_coverage), cmocka_unit_test(test_tounicode),
+        cmocka_unit_test(test_documents),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,161 @@
+/* para: exact break points, justification widths, a word wider than its box cut by
+ * characters, no line starting with a dash, hyphenation, first-line indent, measuring.
+ * Digits are 500/1000 em and the space 250/1000 em in OtchetSerif: widths below are exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "para.h"
+
+static pdf_ctx *pdf;
+static hyph *hy;
+static para p = PARA_INIT;
+static para_layout L = PARA_LAYOUT_INIT;
+
+static int setup(void **state)
+{
+    char err[PDF_ERRLEN], herr[HYPH_ERRLEN];
+    (void)state;
+    pdf = pdf_open("fonts", err);
+    hy = hyph_open(NULL, herr);
+    return pdf && hy ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    para_free(&p);
+    para_layout_free(&L);
+    pdf_close(pdf);
+    hyph_close(hy);
+    return 0;
+}
+
+static void lay(const char *text, float width, float indent, para_align al, int hyphenate)
+{
+    char err[PARA_ERRLEN];
+    para_clear(&p);
+    para_add(&p, FONT_SERIF, 10, text, strlen(text));
+    assert_int_equal(para_break(&p, pdf_fonts(pdf), hyphenate ? hy : NULL, width, indent, al,
+                                1.2f, &L, err), 0);
+}
+
+/* Line i as drawn text ("-" added where hyphenated, frags joined by one space at gaps). */
+static const char *line(int i)
+{
+    static char out[512];
+    size_t o = 0;
+    const para_line *ln = &L.lines[i];
+    for (int k = ln->frag; k < ln->frag + ln->nfrags; k++) {
+        const para_frag *f = &L.frags[k];
+        if (k > ln->frag && f->gaps != L.frags[k - 1].gaps)
+            out[o++] = ' ';
+        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%s", (int)f->len,
+                              p.text.data + f->off, f->hyphen ? "-" : "");
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void test_break_points(void **state)
+{
+    (void)state;
+    lay("1111 2222 3333 4444 5", 45, 0, PARA_LEFT, 0);
+    assert_int_equal(L.nlines, 3);
+    assert_string_equal(line(0), "1111 2222");
+    assert_string_equal(line(1), "3333 4444");
+    assert_string_equal(line(2), "5");
+    assert_float_equal(L.lines[0].width, 42.5, 0.001);
+    assert_float_equal(L.height, 36, 0.001);                  /* 3 × 10 pt × 1.2 */
+    lay("1111 2222\n3333", 100, 0, PARA_LEFT, 0);              /* forced break */
+    assert_int_equal(L.nlines, 2);
+    assert_int_equal(L.lines[0].justify, 0);
+}
+
+static void test_justify(void **state)
+{
+    (void)state;
+    lay("1111 22 3333 4444", 60, 0, PARA_JUSTIFY, 0);
+    assert_int_equal(L.nlines, 2);
+    const para_line *a = &L.lines[0];
+    assert_string_equal(line(0), "1111 22 3333");
+    assert_float_equal(a->width, 50 + 5, 0.001);               /* 10 digits + 2 spaces */
+    assert_int_equal(a->ngaps, 2);
+    assert_int_equal(a->justify, 1);
+    /* drawn: extra (60 - 55) / 2 per gap, so the last word ends exactly at the box edge */
+    const para_frag *last = &L.frags[a->frag + a->nfrags - 1];
+    assert_float_equal(last->x + last->gaps * (60 - a->width) / a->ngaps + last->w, 60, 0.001);
+    assert_int_equal(L.lines[1].justify, 0);                   /* last line stays left */
+}
+
+static void test_long_word(void **state)
+{
+    (void)state;
+    lay("1111111111", 22, 0, PARA_JUSTIFY, 0);                 /* 50 pt in a 22 pt box */
+    assert_int_equal(L.nlines, 3);
+    assert_string_equal(line(0), "1111");
+    assert_string_equal(line(2), "11");
+    for (int i = 0; i < L.nlines; i++)
+        assert_true(L.lines[i].width <= 22);
+    lay("1", 3, 0, PARA_LEFT, 0);                             /* narrower than one digit */
+    assert_int_equal(L.nlines, 1);
+}
+
+static void test_dash_and_hyphens(void **state)
+{
+    (void)state;
+    /* the dash never starts a line: "бюджетное —" moves together */
+    lay("учреждение бюджетное — организация", 70, 0, PARA_LEFT, 0);
+    for (int i = 0; i < L.nlines; i++)
+        assert_true(strncmp(line(i), "—", strlen("—")) != 0);
+    assert_string_equal(line(1), "бюджетное —");
+    lay("бюджетное — организация", 50, 0, PARA_LEFT, 0);      /* too wide even alone */
+    assert_string_equal(line(0), "бюджетное");
+    assert_string_equal(line(1), "—");
+    lay("северо-западный", 40, 0, PARA_LEFT, 0);               /* after a hyphen, no mark */
+    assert_string_equal(line(0), "северо-");
+    assert_int_equal(L.frags[L.lines[0].frag].hyphen, 0);
+    lay("1111 образовательного", 70, 0, PARA_LEFT, 1);         /* dictionary hyphenation */
+    assert_string_equal(line(0), "1111 образо-");           /* the last point that fits */
+    assert_string_equal(line(1), "вательного");
+    lay("1111 обра\xc2\xad" "зовательного", 70, 0, PARA_LEFT, 0);   /* soft hyphen */
+    assert_string_equal(line(0), "1111 обра-");
+}
+
+static void test_indent_and_measure(void **state)
+{
+    (void)state;
+    lay("1111 2222 3333", 45, 20, PARA_JUSTIFY, 0);
+    assert_string_equal(line(0), "1111");                      /* 25 pt left after the indent */
+    assert_float_equal(L.lines[0].indent, 20, 0.001);
+    assert_float_equal(L.lines[1].indent, 0, 0.001);
+    float mn, mx;
+    para_measure(&p, pdf_fonts(pdf), &mn, &mx);
+    assert_float_equal(mn, 20, 0.001);
+    assert_float_equal(mx, 65, 0.001);
+}
+
+static void test_missing_glyph(void **state)
+{
+    (void)state;
+    char err[PARA_ERRLEN];
+    para_clear(&p);
+    para_add(&p, FONT_SERIF, 10, "5 ₽", strlen("5 ₽"));
+    assert_int_equal(para_break(&p, pdf_fonts(pdf), NULL, 100, 0, PARA_LEFT, 1.2f, &L, err), -1);
+    assert_string_equal(err, "символа «₽» (U+20BD) нет в шрифте OtchetSerif-Regular");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_break_points), cmocka_unit_test(test_justify),
+        cmocka_unit_test(test_long_word), cmocka_unit_test(test_dash_and_hyphens),
+        cmocka_unit_test(test_indent_and_measure), cmocka_unit_test(test_missing_glyph),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
