@@ -12,7 +12,8 @@
 #define COL_RIGHT 0.55f              /* right-column blocks start at 55 % of the width */
 #define EXEC_SIZE 10.0f
 
-typedef enum { B_PARA, B_SPLIT, B_SPACER, B_BREAK, B_SECTION, B_TABLE, B_CHART, B_TOC } bkind;
+typedef enum { B_PARA, B_SPLIT, B_SPACER, B_BREAK, B_SECTION, B_TABLE, B_CHART, B_TOC, B_PART,
+               B_EXEC } bkind;
 
 typedef struct block {
     bkind kind;
@@ -22,7 +23,7 @@ typedef struct block {
     float before, after;     /* spacing, points */
     float size;              /* default size of runs */
     int level;               /* heading level, 0 = not a heading */
-    char *title;             /* heading text (bookmarks, contents); owned */
+    char *title;             /* heading text (bookmarks, contents); B_EXEC: the note; owned */
     int page;                /* heading: page it landed on (set by each pass) */
     grid *g;                 /* owned */
     chart *ch;               /* owned */
@@ -38,7 +39,6 @@ struct lay_doc {
     block *b;
     int nb, capb, open;
     float size, leading;
-    char *executor;
     int has_toc;
     int landscape0;
     lay_margins m0;
@@ -48,6 +48,10 @@ struct lay_doc {
     int landscape, need_page;
     lay_margins m;
     para_layout L, L2;       /* scratch layouts */
+    int part_pending;        /* the next page starts a part: on an odd page, numbered from 1 */
+    int part_first;          /* index of the first page of the current part */
+    int *pageno;             /* number printed on each page, 0 = none (blank or first page) */
+    int npageno;
 };
 
 static const lay_margins GOST = {30, 15, 20, 20};
@@ -98,7 +102,7 @@ void lay_free(lay_doc *d)
     for (int i = 0; i < d->nb; i++)
         block_free(&d->b[i]);
     free(d->b);
-    free(d->executor);
+    free(d->pageno);
     para_layout_free(&d->L);
     para_layout_free(&d->L2);
     free(d);
@@ -321,8 +325,14 @@ void lay_signature(lay_doc *d, const char *position, const char *name)
 
 void lay_executor(lay_doc *d, const char *text)
 {
-    free(d->executor);
-    d->executor = dupstr(text);
+    block *b = add(d, B_EXEC);
+    if (b && !(b->title = dupstr(text)))
+        seterr(d, "нет памяти");
+}
+
+void lay_part(lay_doc *d)
+{
+    add(d, B_PART);
 }
 
 void lay_toc(lay_doc *d, const char *title)
@@ -359,13 +369,46 @@ void lay_chart(lay_doc *d, const chart_spec *spec, float height_mm)
 
 /* ---- rendering ---------------------------------------------------------------------------- */
 
+/* Remembers the number page `page` prints (0 = none). */
+static void set_pageno(lay_doc *d, int page, int number)
+{
+    if (page >= d->npageno) {
+        int n = d->npageno ? d->npageno * 2 : 64;
+        while (n <= page)
+            n *= 2;
+        int *p = realloc(d->pageno, (size_t)n * sizeof *p);
+        if (!p) {
+            seterr(d, "нет памяти");
+            return;
+        }
+        memset(p + d->npageno, 0, (size_t)(n - d->npageno) * sizeof *p);
+        d->pageno = p;
+        d->npageno = n;
+    }
+    d->pageno[page] = number;
+}
+
 static void start_page(lay_doc *d)
 {
     lay_flow *f = &d->f;
     float pw = d->landscape ? 841.89f : 595.276f, ph = d->landscape ? 595.276f : 841.89f;
+    if (d->part_pending) {
+        /* a part starts on a right-hand (odd) page: duplex printing never puts two parts on
+         * one sheet of paper; the blank back side carries no number */
+        if ((f->page + 1) % 2 == 1) {
+            f->page++;
+            if (f->draw)
+                pdf_add_page(d->pdf, d->landscape);
+            set_pageno(d, f->page, 0);
+        }
+        d->part_first = f->page + 1;
+        d->part_pending = 0;
+    }
     f->page++;
     if (f->draw)
         pdf_add_page(d->pdf, d->landscape);
+    int number = f->page - d->part_first + 1;
+    set_pageno(d, f->page, number >= 2 ? number : 0);
     f->x = PDF_MM(d->m.left);
     f->width = pw - PDF_MM(d->m.left) - PDF_MM(d->m.right);
     f->top = PDF_MM(d->m.top);
@@ -561,6 +604,23 @@ static void place_toc(lay_doc *d, block *b)
     d->f.y += d->size;
 }
 
+/* The executor note sits at the bottom of the page it ends (the last page of its document). */
+static void place_executor(lay_doc *d, const char *text)
+{
+    para p = PARA_INIT;
+    lay_flow *f = &d->f;
+    ensure_page(d);
+    para_add(&p, FONT_SERIF, EXEC_SIZE, text, strlen(text));
+    if (brk(d, &p, f->width * 0.6f, 0, PARA_LEFT, &d->L) == 0) {
+        if (f->y + d->L.height + EXEC_SIZE > f->bottom)
+            start_page(d);
+        if (f->draw)
+            para_draw(&p, &d->L, d->pdf, f->x, f->bottom - d->L.height, f->width, 0, d->L.nlines);
+        f->y = f->bottom;
+    }
+    para_free(&p);
+}
+
 static void place_block(lay_doc *d, int i)
 {
     block *b = &d->b[i];
@@ -598,24 +658,14 @@ static void place_block(lay_doc *d, int i)
     case B_TOC:
         place_toc(d, b);
         break;
+    case B_PART:
+        d->need_page = 1;
+        d->part_pending = f->page >= 0;
+        break;
+    case B_EXEC:
+        place_executor(d, b->title);
+        break;
     }
-}
-
-/* The executor note sits at the bottom of the last page. */
-static void place_executor(lay_doc *d)
-{
-    para p = PARA_INIT;
-    lay_flow *f = &d->f;
-    ensure_page(d);
-    para_add(&p, FONT_SERIF, EXEC_SIZE, d->executor, strlen(d->executor));
-    if (brk(d, &p, f->width * 0.6f, 0, PARA_LEFT, &d->L) == 0) {
-        if (f->y + d->L.height + EXEC_SIZE > f->bottom)
-            start_page(d);
-        if (f->draw)
-            para_draw(&p, &d->L, d->pdf, f->x, f->bottom - d->L.height, f->width, 0, d->L.nlines);
-        f->y = f->bottom;
-    }
-    para_free(&p);
 }
 
 static void run_pass(lay_doc *d, int draw)
@@ -631,21 +681,23 @@ static void run_pass(lay_doc *d, int draw)
     d->landscape = d->landscape0;
     d->m = d->m0;
     d->need_page = 1;
+    d->part_pending = 0;
+    d->part_first = 0;
     for (int i = 0; i < d->nb && !d->err[0]; i++)
         place_block(d, i);
-    if (d->executor && !d->err[0])
-        place_executor(d);
     if (d->f.page < 0)
         start_page(d);
 }
 
-/* Page numbers centred in the top margin from the second page on. */
+/* Page numbers centred in the top margin from the second page (of each part) on. */
 static void page_numbers(lay_doc *d)
 {
     int n = pdf_page_count(d->pdf);
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i < n && i < d->npageno; i++) {
+        if (d->pageno[i] < 2)
+            continue;
         char num[16];
-        snprintf(num, sizeof num, "%d", i + 1);
+        snprintf(num, sizeof num, "%d", d->pageno[i]);
         pdf_goto_page(d->pdf, i);
         float w = font_text_width(d->fs, FONT_SERIF, 12, num, strlen(num));
         pdf_text(d->pdf, FONT_SERIF, 12, (pdf_page_width(d->pdf) - w) / 2, PDF_MM(11), num,

@@ -64,8 +64,13 @@ void lay_requisites(lay_doc *d, const char *org, const char *details, const char
                     const char *date, const char *number, const char *place);
 /* Signature: position at the left margin (may wrap), И.О. Фамилия at the right, same line. */
 void lay_signature(lay_doc *d, const char *position, const char *name);
-/* Executor note («Исполнитель …, тел. …») at the bottom of the last page, 10 pt. */
+/* Executor note («Исполнитель …, тел. …») at the bottom of the current page, 10 pt: add it
+ * last, so it ends the document (or the part). */
 void lay_executor(lay_doc *d, const char *text);
+/* Starts a part of a combined document: a new page that is always odd (a blank page is put
+ * before it when needed, so duplex printing keeps parts on their own sheets), with page
+ * numbers counted from the part's first page. */
+void lay_part(lay_doc *d);
 /* Appendix mark at the top right («Приложение № 2\nк приказу … от 05.06.2023 № 319»). */
 void lay_appendix_mark(lay_doc *d, const char *text);
 /* Table of contents of level 1–2 headings with page numbers (renders the document twice). */

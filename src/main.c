@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "engine_lua.h"
 #include "fsx.h"
+#include "layout_lua.h"
 #include "lrt.h"
 
 #define EXIT_SOFTWARE 3
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
         return EXIT_SOFTWARE;
     }
     lrt_add_module(r, "engine", engine_lua_open);
+    lrt_add_module(r, "layout", layout_lua_open);
     int code = lrt_call(r, "app", "main", argc - 1, argv + 1, err);
     if (code < 0) {
         fprintf(stderr, "otchet: внутренняя ошибка: %s\n", err);

@@ -1,0 +1,114 @@
+-- doc — the document builder report scripts use: an object that collects blocks (headings,
+-- paragraphs, list items, tables, charts, the official blocks of Russian documents) and hands
+-- them to the C layout engine to paginate and draw. Report scripts say *what* a document
+-- holds; where things go on the page is the engine's business. Reference: docs/doc-api.md.
+--
+--   local doc = require("doc")
+--   local d = doc.new{ size = 12, title = "Аналитическая справка", author = "Управление образования" }
+--   d:heading(1, "Об итогах оценочных процедур")
+--   d:para("Текст абзаца, по ширине, с отступом 1,25 см.")
+--   d:table{ columns = { { rel = 3 }, { mm = 20, numeric = true } },
+--            header = { { "Школа", "Доля «2», %" } }, rows = { { "МБОУ «СОШ № 1»", "12,5" } } }
+--   return { d:output("spravka.pdf") }
+local layout = require("layout")
+
+local M = {}
+local Doc = {}
+Doc.__index = Doc
+
+-- opts: size (base text size: 14 for orders, 12 for references), leading, and the PDF
+-- metadata title, author, subject, keywords, date ("yyyy-mm-dd", written as the creation date).
+function M.new(opts)
+  return setmetatable({ blocks = {}, opts = opts or {} }, Doc)
+end
+
+function Doc:add(block)
+  self.blocks[#self.blocks + 1] = block
+  return self
+end
+
+-- A run list from a string, a run table or a list of them.
+local function runs_of(content)
+  if type(content) == "string" then return { content } end
+  if content.text then return { content } end
+  return content
+end
+
+function Doc:heading(level, text) return self:add{ kind = "heading", level = level, text = text } end
+
+-- opts: align ("justify" default, "left", "center", "right"), indent (default: when justified).
+function Doc:para(content, opts)
+  opts = opts or {}
+  return self:add{ kind = "para", runs = runs_of(content), align = opts.align, indent = opts.indent }
+end
+
+-- A numbered item «1.2.» (numbers = {1, 2}) or a bullet «–» (numbers = nil).
+function Doc:item(content, numbers)
+  return self:add{ kind = "item", runs = runs_of(content), numbers = numbers }
+end
+
+function Doc:spacer(mm) return self:add{ kind = "spacer", mm = mm } end
+function Doc:page_break() return self:add{ kind = "page_break" } end
+function Doc:part() return self:add{ kind = "part" } end
+function Doc:toc(title) return self:add{ kind = "toc", title = title } end
+function Doc:executor(text) return self:add{ kind = "executor", text = text } end
+function Doc:appendix_mark(text) return self:add{ kind = "appendix_mark", text = text } end
+
+-- opts: landscape, left, right, top, bottom (mm).
+function Doc:section(opts)
+  local b = { kind = "section" }
+  for k, v in pairs(opts or {}) do b[k] = v end
+  return self:add(b)
+end
+
+-- { position = "Начальник управления\nобразования", name = "И.О. Фамилия", date = "«14» июня 2022 г." }
+function Doc:approval(t)
+  return self:add{ kind = "approval", position = t.position, name = t.name, date = t.date }
+end
+
+-- { org =, details =, doc_kind = "ПРИКАЗ", date =, number =, place = }
+function Doc:requisites(t)
+  local b = { kind = "requisites" }
+  for k, v in pairs(t) do b[k] = v end
+  return self:add(b)
+end
+
+function Doc:signature(position, name)
+  return self:add{ kind = "signature", position = position, name = name }
+end
+
+-- { columns = { { mm = | rel = | (fitted), align =, numeric = } … }, header = { row … },
+--   rows = { row … }, size = pt }. A row is a list of cells; a cell is a string or
+--   { text = | runs =, colspan =, rowspan =, align =, valign =, bold =, italic =, shade = };
+--   a row with total = true is shaded as a total. Header rows repeat on every page.
+function Doc:table(t)
+  local rows = {}
+  for _, r in ipairs(t.header or {}) do rows[#rows + 1] = r end
+  for _, r in ipairs(t.rows or {}) do rows[#rows + 1] = r end
+  return self:add{ kind = "table", columns = t.columns, header_rows = #(t.header or {}),
+                   rows = rows, size = t.size }
+end
+
+-- { chart = "bar" | "grouped" | "stacked" | "line", title =, y_label =, categories = {…},
+--   series = { { name =, values = {…} } … }, percent =, value_labels =, height = mm }
+function Doc:chart(t)
+  local b = { kind = "chart" }
+  for k, v in pairs(t) do b[k] = v end
+  return self:add(b)
+end
+
+-- Renders the document: PDF bytes and the number of pages. Raises when it cannot be laid out
+-- (a character no font has, a table that cannot be built), naming the reason.
+function Doc:render()
+  local bytes, pages = layout.render(self.blocks, self.opts)
+  if not bytes then error("документ не свёрстан: " .. tostring(pages), 2) end
+  return bytes, pages
+end
+
+-- An output record for the report runner: { file =, data =, pages = }.
+function Doc:output(file)
+  local bytes, pages = self:render()
+  return { file = file, data = bytes, pages = pages }
+end
+
+return M
