@@ -22,6 +22,7 @@ struct lrt {
     size_t mem_used, mem_limit;
     long long instr, instr_limit;
     int tripped;        /* the budget ran out: every later hook call fails too */
+    int limited;        /* depth of lrt_pcall_limited calls in progress */
 };
 
 lrt *lrt_of(lua_State *L) { return *(lrt **)lua_getextraspace(L); }
@@ -338,12 +339,18 @@ int lrt_pcall_limited(lua_State *L, int nargs, long long budget, char *err, size
     int fn = lua_gettop(L) - nargs;
     lua_pushcfunction(L, lrt_msghandler);
     lua_insert(L, fn);                                /* handler fn args */
-    long long saved = r->instr_limit;
+    long long saved_limit = r->instr_limit, saved_count = r->instr;
     lrt_set_budget(r, budget);
+    r->limited++;
     int st = lua_pcall(L, nargs, 1, fn);
+    r->limited--;
     /* Disarm before any more Lua runs: a tripped budget fails every instruction, and the
-     * caller's own code must go on. */
-    lrt_set_budget(r, saved);
+     * caller's own code must go on. Inside a limited call (a report evaluating a targets.csv
+     * expression) what the inner call used still counts against the outer budget, so nesting
+     * cannot hand a script a fresh one; the trusted runner's own count is left as it was. */
+    long long used = r->instr;
+    lrt_set_budget(r, saved_limit);
+    r->instr = r->limited ? saved_count + used : saved_count;
     lua_remove(L, fn);                                /* result|message */
     if (st == LUA_ERRMEM)
         snprintf(err, errlen, "недостаточно памяти: скрипт превысил лимит %zu МБ", r->mem_limit >> 20);

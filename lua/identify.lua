@@ -1,0 +1,199 @@
+-- identify — schools with low results (DESIGN.md, seed 004): the low_rule (fioko or
+-- same_procedure) over the counted procedures with low_share_threshold and min_participants,
+-- with the results that triggered it; the clusters 1 / 2 / 3 / stable with their reasons.
+-- The criteria checklist of seed 003 is in lua/checklist.lua. Uses results, indicators,
+-- dynamics, ru.
+local engine = require("engine")
+local ind = require("indicators")
+local results = require("results")
+local dynamics = require("dynamics")
+local ru = require("ru")
+
+local M = {}
+
+-- Risk factors that put a school into cluster 2 at level высокий (DESIGN.md "Clusters").
+M.RISK_ZONE_FACTORS = { "низкий уровень оснащения школы", "дефицит педагогических кадров" }
+
+-- schools.csv rows in file order (tables with the column names and _line).
+function M.schools(ds)
+  local f, out = ds.files.schools, {}
+  if not f then return out end
+  for i = 1, f.table:nrows() do out[i] = f.table:row(i) end
+  return out
+end
+
+-- Is a counts record low under settings s? Counted only with ≥ min_participants; the failing
+-- share is compared unrounded and exactly: count·100 ≥ threshold·total (3 of 10 is 30 % and
+-- low; 29,96 % is not, though it prints "30,0 %"). Returns low, share, count, total, basis.
+function M.is_low(c, s)
+  if not c or c.participants < (s.min_participants or 5) then return false end
+  local share, count, total, basis = ind.failing(c)
+  if not share then return false end
+  return count * 100 >= (s.low_share_threshold or 30) * total, share, count, total, basis
+end
+
+-- The counted procedures low for a school in a year: list of { procedure, subject, grade,
+-- year, count (m2 or below_min), participants, share (unrounded), basis ("m2"|"below_min") }.
+function M.low_results(ds, school_id, year)
+  local R, out = results.index(ds), {}
+  for _, p in ipairs(results.counted(ds)) do
+    local c = R:get(p.procedure, p.subject, p.grade, school_id, year)
+    local low, share, count, total, basis = M.is_low(c, ds.settings)
+    if low then
+      out[#out + 1] = { procedure = c.procedure, subject = c.subject, grade = p.grade, year = year,
+        count = count, participants = total, share = share, basis = basis }
+    end
+  end
+  return out
+end
+
+local function same_key(a, b)
+  return engine.namekey(a.procedure) == engine.namekey(b.procedure)
+    and engine.namekey(a.subject) == engine.namekey(b.subject) and a.grade == b.grade
+end
+
+-- Which rule identifies the school, and the results that make it so; nil when none does.
+local function apply_rule(rule, y1, y2)
+  if rule == "same_procedure" then
+    local hits = {}
+    for _, a in ipairs(y1) do
+      for _, b in ipairs(y2) do
+        if same_key(a, b) then hits[#hits + 1] = a; hits[#hits + 1] = b end
+      end
+    end
+    return #hits > 0 and "same_procedure" or nil, hits
+  end
+  local all = {}
+  for _, r in ipairs(y1) do all[#all + 1] = r end
+  for _, r in ipairs(y2) do all[#all + 1] = r end
+  if #y1 >= 2 then return "two_last_year", all end
+  if #y1 >= 1 and #y2 >= 1 then return "last_two_years", all end
+  return nil, {}
+end
+
+-- Identification for report year `year` (default settings.report_year): the report year's own
+-- results do not identify; Y−1 and Y−2 do. Returns { year, rule = settings.low_rule,
+-- order = {school ids in schools.csv order}, low = {ids identified}, by_school = { [id] =
+-- { school_id, low, rule_met ("two_last_year" | "last_two_years" | "same_procedure" | nil),
+-- triggers = {low results}, low_y1, low_y2 } } }.
+function M.identify(ds, year)
+  year = year or ds.settings.report_year
+  local rule = ds.settings.low_rule or "fioko"
+  local out = { year = year, rule = rule, order = {}, low = {}, by_school = {} }
+  for _, s in ipairs(M.schools(ds)) do
+    local id = s.school_id
+    local y1, y2 = M.low_results(ds, id, year - 1), M.low_results(ds, id, year - 2)
+    local met, triggers = apply_rule(rule, y1, y2)
+    out.by_school[id] = { school_id = id, low = met ~= nil, rule_met = met, triggers = triggers,
+      low_y1 = y1, low_y2 = y2 }
+    out.order[#out.order + 1] = id
+    if met then out.low[#out.low + 1] = id end
+  end
+  return out
+end
+
+-- "ВПР по математике, 5 класс, 2023 г.: «2» у 6 из 17 участников (35,3 %)"; results without
+-- marks say "ниже минимального порога у 2 из 5 участников (40,0 %)".
+function M.result_text(r)
+  local what = r.basis == "below_min" and "ниже минимального порога" or "«2»"
+  local n = r.participants
+  local noun = (n % 10 == 1 and n % 100 ~= 11) and "участника" or "участников"   -- «из 21 участника»
+  return string.format("%s по %s, %d%sкласс, %d%sг.: %s у %d из %d %s (%s)", r.procedure,
+    ru.subject_dative(r.subject), r.grade, ru.NBSP, r.year, ru.NBSP, what, r.count, n, noun, ru.pct(r.share))
+end
+
+local RULE_TEXT = {
+  two_last_year = "низкие результаты не менее чем по двум оценочным процедурам в %d г.",
+  last_two_years = "низкие результаты хотя бы по одной оценочной процедуре в каждом из двух предыдущих лет (%d и %d гг.)",
+  same_procedure = "низкие результаты по одной и той же оценочной процедуре в %d и %d гг.",
+}
+
+-- The reason a school was identified, as one Russian sentence fragment with its results.
+function M.reason_text(entry, year)
+  if not entry.low then return nil end
+  local head = string.format(RULE_TEXT[entry.rule_met], year - 1, year - 2)
+  local parts = {}
+  for _, r in ipairs(entry.triggers) do parts[#parts + 1] = M.result_text(r) end
+  return head .. ": " .. table.concat(parts, "; ")
+end
+
+-- ---- clusters ----
+
+-- Risk-zone factors of a school at level высокий in a year (names as written in risks.csv).
+function M.risk_zone(ds, school_id, year)
+  local f, out = ds.files.risks, {}
+  if not f then return out end
+  local zone = {}
+  for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[engine.namekey(name)] = true end
+  local t = f.table
+  for _, g in ipairs(t:group_sum({ by = { "factor", "level" }, where = { school_id = school_id, year = year } })) do
+    if zone[engine.namekey(g.factor)] and engine.namekey(g.level) == engine.namekey("высокий") then
+      out[#out + 1] = g.factor
+    end
+  end
+  return out
+end
+
+-- Is the school small: students < small_school_students, or status «малочисленная»? Returns
+-- small (nil when unknown: no students and no status), and the reason text.
+function M.is_small(school, s)
+  for st in (school.status or ""):gmatch("[^|]+") do
+    if engine.namekey(st) == engine.namekey("малочисленная") then return true, "статус «малочисленная»" end
+  end
+  local limit = s.small_school_students or 100
+  if school.students == nil then return nil end
+  if school.students < limit then
+    return true, string.format("малочисленная школа: %s (менее %d)", ru.count(school.students, "обучающийся"), limit)
+  end
+  return false
+end
+
+local function dynamics_text(d, year)
+  return string.format("положительная динамика по %d из %d сопоставимых процедур (%d г. к %d г.)",
+    d.positive, d.comparable, year, year - 1)
+end
+
+-- The cluster of one school: 1 low results; 2 risk zone; 3 positive dynamics; "stable".
+local function cluster_of(ds, school, ident, year)
+  local e = { school_id = school.school_id, identification = ident, reasons = {} }
+  e.dynamics = dynamics.school_dynamics(ds, school.school_id, year)
+  e.risks = M.risk_zone(ds, school.school_id, year)
+  local small, small_why = M.is_small(school, ds.settings)
+  e.small = small
+  if ident.low then
+    e.cluster, e.reasons[1] = 1, M.reason_text(ident, year)
+  elseif #e.risks > 0 or small then
+    e.cluster = 2
+    for _, r in ipairs(e.risks) do
+      e.reasons[#e.reasons + 1] = string.format("фактор риска «%s» высокого уровня в %d г.", r, year)
+    end
+    if small then e.reasons[#e.reasons + 1] = small_why end
+  elseif e.dynamics.is_positive then
+    e.cluster, e.reasons[1] = 3, dynamics_text(e.dynamics, year)
+  else
+    e.cluster = "stable"
+    e.reasons[1] = e.dynamics.comparable == 0 and "нет сопоставимых результатов за два года"
+      or (dynamics_text(e.dynamics, year) .. " — не более половины")
+  end
+  return e
+end
+
+-- Clusters for report year `year` (default settings.report_year), exclusive in priority
+-- 1 → 2 → 3 → stable. Dynamics compare year with year − 1. Returns { year, order,
+-- identification = identify(), by_school = { [id] = { cluster, reasons = {texts}, dynamics,
+-- risks = {factor names}, small, identification } }, members = { [1] = {ids}, [2], [3], stable } }.
+function M.clusters(ds, year)
+  year = year or ds.settings.report_year
+  local ident = M.identify(ds, year)
+  local out = { year = year, order = ident.order, identification = ident, by_school = {},
+    members = { [1] = {}, [2] = {}, [3] = {}, stable = {} } }
+  for _, s in ipairs(M.schools(ds)) do
+    local e = cluster_of(ds, s, ident.by_school[s.school_id], year)
+    out.by_school[s.school_id] = e
+    local m = out.members[e.cluster]
+    m[#m + 1] = s.school_id
+  end
+  return out
+end
+
+return M

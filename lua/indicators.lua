@@ -1,0 +1,133 @@
+-- indicators — the shares of DESIGN.md "Indicators" over a counts record: one results.csv row
+-- or a sum of rows (district totals are sums of counts, then shares; never averages of
+-- percentages). Shares are fractions 0…1, unrounded; nil where the total is 0 or the counts are
+-- absent (printed "—" by lua/ru.lua). Pure Lua, no dataset access; lua/results.lua feeds it.
+local M = {}
+
+-- Count columns of results.csv, summed as they are.
+M.COUNT_FIELDS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
+  "lowered", "confirmed", "raised" }
+
+-- A counts record from a results row (any table with the results.csv column names). Besides the
+-- counts it records how many participants each group of columns covers, so a sum over rows
+-- where some lack marks still divides by the right total:
+--   marked   participants of rows with marks «2»…«5»
+--   scored   participants of rows with below_min (ЕГЭ and other tests without marks)
+--   high_n   participants of rows with high_score
+--   checked  participants of rows with lowered/confirmed/raised (ВПР objectivity)
+--   mean_n   participants of rows with mean_score (mean_score is then participant-weighted)
+function M.counts(row)
+  local n = row.participants or 0
+  local c = { participants = n, rows = 1 }
+  for _, f in ipairs(M.COUNT_FIELDS) do
+    if f ~= "participants" then c[f] = row[f] end
+  end
+  c.marked = row.m2 ~= nil and n or nil
+  c.scored = row.below_min ~= nil and n or nil
+  c.high_n = row.high_score ~= nil and n or nil
+  c.checked = (row.lowered or row.confirmed or row.raised) and n or nil
+  if row.mean_score ~= nil then c.mean_score, c.mean_n = row.mean_score, n end
+  return c
+end
+
+local SUMMED = { "participants", "rows", "m2", "m3", "m4", "m5", "below_min", "high_score",
+  "lowered", "confirmed", "raised", "marked", "scored", "high_n", "checked", "mean_n" }
+
+-- Adds counts record c into acc (a fresh table when nil); fields absent in every added record
+-- stay nil. Returns acc.
+function M.add(acc, c)
+  acc = acc or { participants = 0, rows = 0 }
+  for _, f in ipairs(SUMMED) do
+    if c[f] ~= nil then acc[f] = (acc[f] or 0) + c[f] end
+  end
+  if c.mean_score ~= nil and (c.mean_n or 0) > 0 then
+    acc.mean_sum = (acc.mean_sum or 0) + c.mean_score * c.mean_n
+    acc.mean_score = acc.mean_sum / acc.mean_n
+  end
+  return acc
+end
+
+-- The sum of a list of counts records (rows or totals); `rows` counts the results rows.
+function M.sum(list)
+  local acc = { participants = 0, rows = 0 }
+  for _, c in ipairs(list) do M.add(acc, c) end
+  return acc
+end
+
+-- count / total, or nil when either is missing or total is 0.
+function M.share(count, total)
+  if count == nil or total == nil or total == 0 then return nil end
+  return count / total
+end
+
+-- Share of mark k (2…5) among the participants with marks.
+function M.mark_share(c, k) return M.share(c["m" .. k], c.marked) end
+
+-- доля «2» = m2 / participants.
+function M.fail(c) return M.share(c.m2, c.marked) end
+
+-- успеваемость = (m3 + m4 + m5) / participants.
+function M.success(c)
+  if c.m3 == nil then return nil end
+  return M.share(c.m3 + c.m4 + c.m5, c.marked)
+end
+
+-- качество знаний = (m4 + m5) / participants.
+function M.quality(c)
+  if c.m4 == nil then return nil end
+  return M.share(c.m4 + c.m5, c.marked)
+end
+
+-- средняя отметка = (2·m2 + 3·m3 + 4·m4 + 5·m5) / participants.
+function M.mean_mark(c)
+  if c.m2 == nil then return nil end
+  return M.share(2 * c.m2 + 3 * c.m3 + 4 * c.m4 + 5 * c.m5, c.marked)
+end
+
+-- СОУ (степень обученности) = (m5 + 0.64·m4 + 0.36·m3 + 0.16·m2) / participants, a fraction
+-- printed like a share.
+function M.sou(c)
+  if c.m2 == nil then return nil end
+  return M.share(c.m5 + 0.64 * c.m4 + 0.36 * c.m3 + 0.16 * c.m2, c.marked)
+end
+
+-- Share of participants below the minimum score, and of those with 81–100.
+function M.below_min_share(c) return M.share(c.below_min, c.scored) end
+function M.high_score_share(c) return M.share(c.high_score, c.high_n) end
+
+-- The failing share of identification and dynamics: m2 / participants where marks are given,
+-- otherwise below_min / participants (ЕГЭ профильная математика has no marks). Returns share,
+-- failing count, total, basis ("m2" or "below_min"); nil when neither is given or total is 0.
+function M.failing(c)
+  if c.m2 ~= nil and (c.marked or 0) > 0 then return c.m2 / c.marked, c.m2, c.marked, "m2" end
+  if c.below_min ~= nil and (c.scored or 0) > 0 then
+    return c.below_min / c.scored, c.below_min, c.scored, "below_min"
+  end
+  return nil
+end
+
+-- ВПР objectivity: shares of participants whose ВПР mark was lower than / equal to / higher
+-- than their journal mark (понизили / подтвердили / повысили).
+function M.objectivity(c)
+  return {
+    lowered = M.share(c.lowered, c.checked),
+    confirmed = M.share(c.confirmed, c.checked),
+    raised = M.share(c.raised, c.checked),
+  }
+end
+
+-- Every indicator of a counts record at once (nil entries where not defined).
+function M.shares(c)
+  local obj = M.objectivity(c)
+  return {
+    participants = c.participants,
+    m2 = M.mark_share(c, 2), m3 = M.mark_share(c, 3), m4 = M.mark_share(c, 4), m5 = M.mark_share(c, 5),
+    fail = M.fail(c), success = M.success(c), quality = M.quality(c),
+    mean_mark = M.mean_mark(c), sou = M.sou(c), mean_score = c.mean_score,
+    below_min = M.below_min_share(c), high_score = M.high_score_share(c),
+    failing = (M.failing(c)),
+    lowered = obj.lowered, confirmed = obj.confirmed, raised = obj.raised,
+  }
+end
+
+return M

@@ -1,0 +1,36 @@
+-- objectivity — ВПР objectivity (DESIGN.md "Documents"): shares of participants whose ВПР
+-- mark was lower than (понизили), equal to (подтвердили) or higher than (повысили) their
+-- journal mark, per school and for the district, over any subset of subjects and grades.
+-- Uses results and indicators.
+local ind = require("indicators")
+local results = require("results")
+local identify = require("identify")
+
+local M = {}
+
+-- The objectivity table of `year`: f = { procedure (default "ВПР"), subject, grade } (both
+-- optional: summed over what is left open). Returns { district = { counts, lowered, confirmed,
+-- raised }, schools = { { school_id, counts, lowered, confirmed, raised } … } } with the
+-- schools of schools.csv that have such data, in file order; shares are fractions or nil.
+function M.table(ds, year, f)
+  f = f or {}
+  local R = results.index(ds)
+  local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
+  local out = { schools = {} }
+  for _, s in ipairs(identify.schools(ds)) do
+    local ff = { school_id = s.school_id }
+    for k, v in pairs(base) do ff[k] = v end
+    local c = R:sum(ff)
+    if (c.checked or 0) > 0 then
+      local sh = ind.objectivity(c)
+      out.schools[#out.schools + 1] = { school_id = s.school_id, counts = c,
+        lowered = sh.lowered, confirmed = sh.confirmed, raised = sh.raised }
+    end
+  end
+  local all = R:sum(base)
+  local sh = ind.objectivity(all)
+  out.district = { counts = all, lowered = sh.lowered, confirmed = sh.confirmed, raised = sh.raised }
+  return out
+end
+
+return M
