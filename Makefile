@@ -93,7 +93,7 @@ test: deps-test $(BIN) $(UNIT_TESTS)
 # The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` on the
 # sample: memory errors and leaks fail CI (.ci/run runs this after `make test`).
 test-memory: deps-test
-	$(MAKE) SAN=1 test
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) SAN=1 test
 	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
 	  ./$(BIN) check --data $(SAMPLE) >/dev/null
 

@@ -100,7 +100,10 @@ static int to_koi8(hyph *h, const char *w, size_t n, char *k, int *off)
     iconv(h->cd, NULL, NULL, NULL, NULL);
     size_t rc = in ? iconv(h->cd, &in, &inleft, &out, &outleft) : (size_t)-1;
     buf_free(&low);
-    return rc == (size_t)-1 || (int)(out - k) != letters ? -1 : letters;
+    if (rc == (size_t)-1 || (int)(out - k) != letters)
+        return -1;
+    k[letters] = '\0';
+    return letters;
 }
 
 /* Runs libhyphen on a KOI8-R word of `len` letters; fills at[] with letter indices. */
@@ -146,7 +149,7 @@ int hyph_points(hyph *h, const char *w, size_t n, int *at, int max)
             at[i] = e->at[i];
         return m;
     }
-    char k[HYPH_MAXWORD];
+    char k[HYPH_MAXWORD + 1];          /* KOI8-R, NUL-terminated: libhyphen calls strstr on it */
     int off[HYPH_MAXWORD], idx[HYPH_MAXPOINTS];
     int len = to_koi8(h, w, n, k, off), np = 0;
     if (len >= 2 * HYPH_MIN)

@@ -96,7 +96,7 @@ static grid *results(void)
         grid_cell(g, marks[i], NULL);
     grid_row_end(g, GRID_ROW_BODY);
     for (int r = 0; r < NSCH; r++) {
-        char num[8], v[16];
+        char num[16], v[16];
         snprintf(num, sizeof num, "%d", r + 1);
         grid_cell(g, num, NULL);
         grid_cell(g, SCHOOLS[r], NULL);
