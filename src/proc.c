@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,6 +109,7 @@ int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_re
         snprintf(err, PROC_ERRLEN, "не удалось создать канал: %s", strerror(errno));
         return -1;
     }
+    pid_t parent = getpid();
     for (; started < n; started++) {
         int p[2];
         if (pipe(p) != 0)
@@ -119,6 +121,11 @@ int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_re
             break;
         }
         if (pid == 0) {
+            /* a worker must not outlive a killed batch (cron, kill -9): it would go on
+             * writing into a directory somebody else may already be using */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent)          /* it died before prctl took effect */
+                _exit(128 + SIGKILL);
             close(p[0]);
             close(prog[0]);
             for (int j = 0; j < started; j++)
