@@ -153,6 +153,8 @@ M.settings = {
   low_rule = { type = "str", default = "fioko", values = { fioko = true, same_procedure = true } },
   dynamics_tolerance = { type = "num", default = 1, min = 0, max = 100 },
   small_school_students = { type = "int", default = 100, min = 0, max = 100000 },
+  -- school_rating: "ПРОЦЕДУРА/Предметы/классы/мера | …" (reports/school_rating.lua); empty = defaults
+  rating_indicators = { type = "str" },
 }
 
 M.risk_levels = { "высокий", "средний", "низкий" }

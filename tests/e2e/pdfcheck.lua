@@ -28,7 +28,8 @@ end
 -- Text with hyphenation at line ends undone and all white space and hyphens removed, for
 -- searching phrases regardless of how lines were broken.
 function M.squeeze(s)
-  return (s:gsub("%-\n", ""):gsub("[%s%-\u{2011}\u{00A0}]", ""))
+  -- multi-byte characters one by one: a Lua character class works on bytes
+  return (s:gsub("%-\n", ""):gsub("\u{2011}", ""):gsub("\u{00A0}", ""):gsub("[%s%-]", ""))
 end
 
 -- nil when qpdf finds nothing, else its complaint.
