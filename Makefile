@@ -87,8 +87,8 @@ run: $(BIN)
 
 unit: $(UNIT_TESTS)
 
-test: deps-test $(BIN) $(UNIT_TESTS)
-	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" sh tests/run.sh
+test: deps-test $(BIN) $(UNIT_TESTS) $(if $(filter release,$(FLAVOR)),fuzz-build)
+	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" FUZZ=$(if $(filter release,$(FLAVOR)),1) sh tests/run.sh
 
 # The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` on the
 # sample: memory errors and leaks fail CI (.ci/run runs this after `make test`).
@@ -142,3 +142,24 @@ $(BUILD)/bench/layout_bench: bench/layout_bench.c $(ENGINE_OBJ) Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
 # ---- end layout benchmark ----------------------------------------------------------------------
+
+# ---- fuzzing (libFuzzer with clang; tests/fuzz) ------------------------------------------------
+# make fuzz-build builds the targets; make fuzz runs each for FUZZ_SECONDS (default 600); make
+# test runs a 5-second smoke of each (tests/run.sh, release flavour only).
+FUZZ_TARGETS := csv text para table
+FUZZ_OBJ     := $(patsubst src/%.c,build/fuzz/%.o,$(CORE_SRC) $(LAYOUT_SRC))
+FUZZ_BIN     := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BIN)
+fuzz: fuzz-build fonts
+	sh tests/fuzz/run.sh long
+build/fuzz/%.o: src/%.c Makefile | deps-test
+	@mkdir -p $(dir $@)
+	@echo "CC  $< (fuzz)"
+	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) Makefile | deps-test
+	@echo "LD  $@"
+	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+# ---- end fuzzing -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  * Codes: lead byte 0x81 + k/128, trail byte 0x80 + k%128 for code index k >= 1 (never NUL). */
 #include "font.h"
 
+#include <hpdf_conf.h>
 #include <hpdf_doc.h>
 #include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
@@ -21,6 +22,9 @@ struct font_set {
     font_errfn on_error;
     void *user;
     const char *names[FONT_NFACES];      /* owned by h */
+    HPDF_FontDef defs[FONT_NFACES];      /* owned by h */
+    uint32_t subset_fixed[FONT_NFACES];  /* subset bytes besides glyf, see subset_fixed_size */
+    int subset_tail_empty[FONT_NFACES];  /* the subset ends with an empty table */
     uint16_t code_of_cp[65536];          /* code index of a BMP code point, 0 = none */
     uint16_t cp_of_code[FONT_MAXCODES];
     int ncodes;                          /* indices 1..ncodes are used */
@@ -126,6 +130,106 @@ static int build_codes(font_set *fs, HPDF_FontDef defs[FONT_NFACES], char err[FO
     return 0;
 }
 
+/* ---- embedded subsets ----------------------------------------------------------------------
+ * libharu 2.3.0 embeds a face as a TrueType subset (HPDF_TTFontDef_SaveFontData): it writes the
+ * 13 tables below, in this order, to a temporary memory stream made of 4096-byte blocks (a table
+ * the font lacks as an empty one: ours lack cvt, fpgm and prep, their hinting is stripped), then
+ * seeks to each table to checksum it. The seek to an empty last table lands on the very end of
+ * the stream, and when the stream is an exact multiple of 4096 bytes HPDF_MemStream_SeekFunc
+ * looks up a block that does not exist and fails with HPDF_INVALID_OBJECT (libharu issue #305,
+ * fixed after 2.4.4). The size depends on which glyphs a document drew (each an even number
+ * of bytes), so in the three faces whose other tables add up to an even size about one document
+ * in 2048 could not be saved at all. We compute the size beforehand and, in that case only, add
+ * one small glyph the document did not use. */
+
+#define SUBSET_NTABLES 13
+#define SUBSET_DIR (12 + 16 * SUBSET_NTABLES)    /* sfnt header and table directory */
+
+static const char subset_tags[SUBSET_NTABLES][5] = {
+    "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name",
+    "post", "prep",
+};
+
+static const HPDF_TTFTable *find_table(HPDF_TTFontDefAttr a, const char *tag)
+{
+    for (unsigned i = 0; i < a->offset_tbl.num_tables; i++)
+        if (memcmp(a->offset_tbl.table[i].tag, tag, 4) == 0)
+            return &a->offset_tbl.table[i];
+    return NULL;
+}
+
+/* Bytes of the subset's tables other than glyf, as libharu writes them: head rewritten (54
+ * bytes), loca rebuilt for every glyph, name rebuilt with the subset tag ("HPDFAA+") put
+ * before names 1 and 4, the others copied whole. */
+static uint32_t subset_fixed_size(HPDF_FontDef def)
+{
+    HPDF_TTFontDefAttr a = def->attr;
+    uint32_t n = 54 + (a->num_glyphs + 1u) * (a->header.index_to_loc_format ? 4u : 2u);
+    n += 6 + 12u * a->name_tbl.count;
+    for (unsigned i = 0; i < a->name_tbl.count; i++) {
+        const HPDF_TTF_NameRecord *r = &a->name_tbl.name_records[i];
+        n += r->length;
+        if (r->name_id == 1 || r->name_id == 4)
+            n += (r->platform_id == 0 || r->platform_id == 3) ? sizeof a->tag_name2
+                                                                : sizeof a->tag_name;
+    }
+    for (int t = 0; t < SUBSET_NTABLES; t++) {
+        const char *tag = subset_tags[t];
+        const HPDF_TTFTable *tb = find_table(a, tag);
+        if (tb && strcmp(tag, "head") != 0 && strcmp(tag, "glyf") != 0 &&
+            strcmp(tag, "loca") != 0 && strcmp(tag, "name") != 0)
+            n += tb->length;
+    }
+    return n;
+}
+
+static uint32_t glyph_bytes(HPDF_TTFontDefAttr a, unsigned g)
+{
+    uint32_t len = a->glyph_tbl.offsets[g + 1] - a->glyph_tbl.offsets[g];
+    return a->header.index_to_loc_format ? len : 2 * len;
+}
+
+/* Records what libharu's subset of face f will look like (called once, at load). */
+static void subset_init(font_set *fs, font_face f, HPDF_FontDef def)
+{
+    const HPDF_TTFTable *last = find_table(def->attr, subset_tags[SUBSET_NTABLES - 1]);
+    fs->defs[f] = def;
+    fs->subset_fixed[f] = subset_fixed_size(def);
+    fs->subset_tail_empty[f] = !last || last->length == 0;
+}
+
+unsigned long font_subset_size(const font_set *fs, font_face f)
+{
+    HPDF_TTFontDefAttr a = fs->defs[f]->attr;
+    unsigned long n = SUBSET_DIR + fs->subset_fixed[f];
+    for (unsigned g = 0; g < a->num_glyphs; g++)
+        if (a->glyph_tbl.flgs[g] == 1)   /* drawn in this document (libharu marks them) */
+            n += glyph_bytes(a, g);
+    return n;
+}
+
+void font_subset_prepare(const font_set *fs, font_face f)
+{
+    if (!fs->subset_tail_empty[f] ||
+        (font_subset_size(fs, f) - SUBSET_DIR) % HPDF_STREAM_BUF_SIZ != 0)
+        return;
+    HPDF_TTFontDefAttr a = fs->defs[f]->attr;
+    unsigned pad = 0;
+    for (unsigned g = 1; g < a->num_glyphs; g++) {
+        uint32_t len = glyph_bytes(a, g);
+        if (a->glyph_tbl.flgs[g] != 1 && len % HPDF_STREAM_BUF_SIZ != 0 &&
+            (pad == 0 || len < glyph_bytes(a, pad)))
+            pad = g;
+    }
+    if (pad)
+        a->glyph_tbl.flgs[pad] = 1;   /* never drawn; libharu clears the marks per document */
+}
+
+HPDF_FontDef font_def(const font_set *fs, font_face f)
+{
+    return fs->defs[f];
+}
+
 font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[FONT_ERRLEN])
 {
     HPDF_FontDef defs[FONT_NFACES];
@@ -154,6 +258,7 @@ font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[F
             snprintf(err, FONT_ERRLEN, "libharu не загрузил шрифт %.160s", path);
             goto fail;
         }
+        subset_init(fs, (font_face)f, defs[f]);
     }
     if (build_codes(fs, defs, err) != 0)
         goto fail;

@@ -2,12 +2,14 @@
  * (regular, bold, italic, bold italic) and OtchetSans (regular, bold) subsets from fonts/,
  * their coverage and advance widths, and the compact two-byte encoding "OTCHET-H" that text is
  * written in (one code per covered code point, so libharu's per-document font work is small).
- * Also writes the ToUnicode CMap for that encoding. Uses libharu (incl. internal headers), text, buf. */
+ * Also writes the ToUnicode CMap for that encoding and keeps libharu's embedded subsets
+ * writable. Uses libharu (incl. internal headers), text, buf. */
 #ifndef OTCHET_FONT_H
 #define OTCHET_FONT_H
 #include <stddef.h>
 #include <stdint.h>
 #include <hpdf.h>
+#include <hpdf_fontdef.h>
 #include "buf.h"
 
 typedef enum {
@@ -57,6 +59,15 @@ int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *o
 /* Appends a /CMapType 2 ToUnicode CMap for the codes in `used` (bfrange runs, bfchar singles,
  * at most 100 entries per block) to out. */
 void font_tounicode(const font_set *fs, const font_usage *used, buf *out);
+
+/* The embedded subset of face f in the current document (libharu writes the TrueType subset of
+ * the glyphs drawn). font_subset_size: its size in bytes as libharu will write it (the
+ * FontFile2 /Length1). font_subset_prepare: call after the document's last text and before the
+ * subset is written; it adds one unused glyph when libharu 2.3.0 could not write the subset
+ * otherwise (see font.c). font_def: the face's libharu font definition (owned by the handle). */
+unsigned long font_subset_size(const font_set *fs, font_face f);
+void font_subset_prepare(const font_set *fs, font_face f);
+HPDF_FontDef font_def(const font_set *fs, font_face f);
 
 /* Short description of a face for messages, e.g. "OtchetSerif-Bold". */
 const char *font_face_label(font_face f);

@@ -18,6 +18,8 @@ struct pdf_ctx {
     font_set *fonts;                 /* owned; owns the libharu handle */
     HPDF_Doc h;
     HPDF_Font font[FONT_NFACES];     /* of the current document, fetched on first use */
+    font_face font_order[FONT_NFACES];   /* the faces fetched, in that order */
+    int nfonts;
     font_usage used;                 /* codes the current document drew */
     HPDF_Page *pages;                /* owned array; the pages belong to h */
     int npages, cappages;
@@ -127,6 +129,7 @@ int pdf_begin(pdf_ctx *p, const pdf_meta *meta)
         return -1;
     }
     memset(p->font, 0, sizeof p->font);
+    p->nfonts = 0;
     memset(&p->used, 0, sizeof p->used);
     memset(p->parent, 0, sizeof p->parent);
     p->npages = 0;
@@ -199,8 +202,11 @@ float pdf_page_height(const pdf_ctx *p)
 
 static HPDF_Font get_font(pdf_ctx *p, font_face f)
 {
-    if (!p->font[f])
+    if (!p->font[f]) {
         p->font[f] = HPDF_GetFont(p->h, font_name(p->fonts, f), FONT_ENCODING);
+        if (p->font[f])
+            p->font_order[p->nfonts++] = f;
+    }
     return p->font[f];
 }
 
@@ -400,6 +406,59 @@ static void attach_tounicode(pdf_ctx *p)
     buf_free(&text);
 }
 
+/* Records a failure of libharu's internal functions, which (unlike its API) do not call the
+ * error handler. */
+static void internal_error(pdf_ctx *p, const char *what, font_face f)
+{
+    pdf_seterr(p, "libharu: ошибка 0x%04lX при записи %s шрифта %s",
+               (unsigned long)HPDF_GetError(p->h), what, font_face_label(f));
+}
+
+/* Writes face f's FontDescriptor and FontFile2 (the TrueType subset) as libharu 2.3.0's
+ * CIDFontType2 before-write hook would (same objects, keys, order and numbering), with two
+ * differences: the subset is first made writable (font_subset_prepare: libharu fails on some
+ * glyph sets), and every object belongs to the document's xref from birth (libharu's hook
+ * leaks its half-built descriptor when writing the subset fails). Finding the descriptor set,
+ * the hook then only links it to the font. */
+static void attach_descriptor(pdf_ctx *p, font_face f)
+{
+    HPDF_FontDef def = font_def(p->fonts, f);
+    HPDF_TTFontDefAttr a = def->attr;
+    HPDF_MMgr mm = p->h->mmgr;
+    if (p->failed || def->descriptor)
+        return;
+    font_subset_prepare(p->fonts, f);
+    HPDF_Dict data = HPDF_DictStream_New(mm, p->h->xref);      /* owned by the xref */
+    if (!data || HPDF_TTFontDef_SaveFontData(def, data->stream) != HPDF_OK) {
+        internal_error(p, "подмножества", f);
+        return;
+    }
+    data->filter = p->font[f]->filter;
+    HPDF_Dict desc = HPDF_Dict_New(mm);
+    if (!desc || HPDF_Xref_Add(p->h->xref, desc) != HPDF_OK) {  /* frees desc on failure */
+        internal_error(p, "описания", f);
+        return;
+    }
+    HPDF_STATUS rc = HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)a->length1);
+    rc += HPDF_Dict_AddNumber(data, "Length2", 0);
+    rc += HPDF_Dict_AddNumber(data, "Length3", 0);
+    rc += HPDF_Dict_Add(desc, "FontFile2", data);
+    rc += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    rc += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    rc += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    rc += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    rc += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
+    rc += HPDF_Dict_AddName(desc, "FontName", a->base_font);
+    rc += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    rc += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    rc += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    if (rc != HPDF_OK) {
+        internal_error(p, "описания", f);
+        return;
+    }
+    def->descriptor = desc;
+}
+
 int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
 {
     *out = NULL;
@@ -410,6 +469,8 @@ int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
     if (p->has_outlines)
         HPDF_SetPageMode(p->h, HPDF_PAGE_MODE_USE_OUTLINE);
     attach_tounicode(p);
+    for (int i = 0; i < p->nfonts; i++)
+        attach_descriptor(p, p->font_order[i]);
     if (p->failed || HPDF_SaveToStream(p->h) != HPDF_OK)
         goto fail;
     HPDF_UINT32 size = HPDF_GetStreamSize(p->h), got = 0;

@@ -2,6 +2,7 @@
 # Runs every test suite and ends with one line "N passed, N failed".
 #   unit:  cmocka binaries (UNIT_TESTS, built by make)
 #   lua:   tests/lua/test_*.lua through `otchet test-lua`
+#   fuzz:  a few seconds of each libFuzzer target (FUZZ=1, release builds)
 #   e2e:   tests/e2e/test_*.sh, each ending with its own "N passed, N failed"
 # Environment: OTCHET (binary), UNIT_TESTS (space-separated list of unit test binaries).
 set -u
@@ -44,6 +45,11 @@ for t in tests/lua/test_*.lua; do
   "$OTCHET" test-lua "$t" >"$log" 2>&1
   tally "$t" $?
 done
+
+if [ -n "${FUZZ:-}" ]; then
+  sh tests/fuzz/run.sh smoke >"$log" 2>&1
+  tally "tests/fuzz (smoke)" $?
+fi
 
 for t in tests/e2e/test_*.sh; do
   [ -e "$t" ] || continue
