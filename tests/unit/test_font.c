@@ -8,10 +8,28 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pdf.h"
+
+/* A file name of this process's own: test runs may overlap (parallel make, several checkouts). */
+static const char *tmp_pdf(const char *stem)
+{
+    static char path[4][96];
+    static int next;
+    char *p = path[next++ % 4];
+    snprintf(p, sizeof path[0], "/tmp/%s.%ld.pdf", stem, (long)getpid());
+    return p;
+}
+
+static const char *cmd_on(const char *fmt, const char *stem)
+{
+    static char cmd[256];
+    snprintf(cmd, sizeof cmd, fmt, tmp_pdf(stem));
+    return cmd;
+}
 
 static pdf_ctx *pdf;
 
@@ -96,12 +114,12 @@ static void test_documents(void **state)
     size_t la = doc(&a), lb = doc(&b);       /* fonts reused: the second is the same PDF */
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
-    FILE *f = fopen("/tmp/otchet-test-font.pdf", "wb");
+    FILE *f = fopen(tmp_pdf("otchet-test-font"), "wb");
     fwrite(a, 1, la, f);
     fclose(f);
     free(a);
     free(b);
-    FILE *p = popen("pdftotext /tmp/otchet-test-font.pdf - 2>&1", "r");
+    FILE *p = popen(cmd_on("pdftotext %s - 2>&1", "otchet-test-font"), "r");
     char txt[512] = "";
     size_t n = fread(txt, 1, sizeof txt - 1, p);
     txt[n] = '\0';
@@ -198,11 +216,11 @@ static void test_regress_n_percent_l(void **state)
         HPDF_TTFontDefAttr a = font_def(fs, (font_face)f)->attr;
         assert_int_equal(a->length1, font_subset_size(fs, (font_face)f));
         assert_false(AT_BOUNDARY(a->length1));
-        FILE *file = fopen("/tmp/otchet-test-font-boundary.pdf", "wb");
+        FILE *file = fopen(tmp_pdf("otchet-test-font-boundary"), "wb");
         fwrite(out, 1, len, file);
         fclose(file);
         free(out);
-        FILE *p = popen("pdftotext /tmp/otchet-test-font-boundary.pdf - 2>&1", "r");
+        FILE *p = popen(cmd_on("pdftotext %s - 2>&1", "otchet-test-font-boundary"), "r");
         txt[fread(txt, 1, sizeof txt - 1, p)] = '\0';
         pclose(p);
         snprintf(want, sizeof want, "%s\n\n\f", text);

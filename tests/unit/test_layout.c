@@ -9,12 +9,22 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
 
-#define OUT "/tmp/otchet-test-layout.pdf"
+/* A file name of this process's own: test runs may overlap (parallel make, several checkouts). */
+static const char *tmp_pdf(const char *stem)
+{
+    static char path[4][96];
+    static int next;
+    char *p = path[next++ % 4];
+    snprintf(p, sizeof path[0], "/tmp/%s.%ld.pdf", stem, (long)getpid());
+    return p;
+}
+
 
 static pdf_ctx *pdf;
 
@@ -40,7 +50,7 @@ static lay_doc *doc(void)
     return d;
 }
 
-/* Renders d to OUT; returns the page count. */
+/* Renders d to this process's PDF file; returns the page count. */
 static int render(lay_doc *d)
 {
     unsigned char *out;
@@ -51,7 +61,7 @@ static int render(lay_doc *d)
     if (rc)
         fprintf(stderr, "%s\n", lay_error(d));
     assert_int_equal(rc, 0);
-    FILE *f = fopen(OUT, "wb");
+    FILE *f = fopen(tmp_pdf("otchet-test-layout"), "wb");
     fwrite(out, 1, len, f);
     fclose(f);
     free(out);
@@ -63,7 +73,7 @@ static const char *page_text(int page)
 {
     static char txt[1 << 16];
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d " OUT " - 2>&1", page, page);
+    snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d %s - 2>&1", page, page, tmp_pdf("otchet-test-layout"));
     FILE *p = popen(cmd, "r");
     size_t n = fread(txt, 1, sizeof txt - 1, p);
     txt[n] = '\0';

@@ -9,12 +9,30 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
 
-#define OUT "/tmp/otchet-showcase.pdf"
+/* A file name of this process's own: test runs may overlap (parallel make, several checkouts). */
+static const char *tmp_pdf(const char *stem)
+{
+    static char path[4][96];
+    static int next;
+    char *p = path[next++ % 4];
+    snprintf(p, sizeof path[0], "/tmp/%s.%ld.pdf", stem, (long)getpid());
+    return p;
+}
+
+/* A shell command about this process's showcase PDF: fmt has one %s for its path. */
+static const char *cmdf(const char *fmt)
+{
+    static char cmd[256];
+    snprintf(cmd, sizeof cmd, fmt, tmp_pdf("otchet-showcase"));
+    return cmd;
+}
+
 
 static pdf_ctx *pdf;
 static hyph *hy;
@@ -309,7 +327,7 @@ static void test_showcase(void **state)
     assert_int_equal(lay_render(d, &meta, &again, &len2, &pages), 0);
     assert_int_equal(len, len2);                       /* reproducible, byte for byte */
     assert_memory_equal(out, again, len);
-    FILE *f = fopen(OUT, "wb");
+    FILE *f = fopen(tmp_pdf("otchet-showcase"), "wb");
     assert_non_null(f);
     fwrite(out, 1, len, f);
     fclose(f);
@@ -317,18 +335,18 @@ static void test_showcase(void **state)
     free(again);
     lay_free(d);
     assert_true(pages >= 8);
-    char *txt = joined(run("pdftotext -enc UTF-8 " OUT " - 2>&1"));
+    char *txt = joined(run(cmdf("pdftotext -enc UTF-8 %s - 2>&1")));
     assert_non_null(strstr(txt, "МБОУ «Өвүрская СОШ № 1» и МБОУ «Үстүү-Хүрээнская ООШ»"));
     assert_non_null(strstr(txt, "Ө ө Ү ү Ң ң Һ һ Ә ә Ҡ ҡ Ғ ғ Ҙ ҙ Ҫ ҫ"));
     assert_non_null(strstr(txt, "на 4,2 п.п. (с 45,8 % до 41,6 %) —"));
     assert_non_null(strstr(txt, "УТВЕРЖДАЮ"));
     assert_non_null(strstr(txt, "(продолжение)"));
     assert_null(strstr(txt, "Warning"));
-    char *fonts = run("pdffonts " OUT " 2>&1 | tail -n +3");
+    char *fonts = run(cmdf("pdffonts %s 2>&1 | tail -n +3"));
     assert_true(strlen(fonts) > 0);
     for (char *line = strtok(fonts, "\n"); line; line = strtok(NULL, "\n"))
         assert_non_null(strstr(line, "yes yes yes"));   /* emb sub uni */
-    char *chk = run("qpdf --check " OUT " 2>&1");
+    char *chk = run(cmdf("qpdf --check %s 2>&1"));
     assert_non_null(strstr(chk, "No syntax or stream encoding errors"));
     assert_null(strstr(chk, "WARNING"));
 }
