@@ -1,0 +1,615 @@
+-- Адресные рекомендации for one school (seeds 001, 003, 004): passport, its results of the
+-- report year against the district (table and chart), a three-year trend of the counted
+-- procedures, identification with the criteria that flagged it, its cluster, its risk factors
+-- with the roadmap measures answering them, its partner school (школа-лидер) and
+-- recommendations generated from all of that; signature and executor. One PDF per school and a
+-- combined PDF for printing in which every school starts on an odd page.
+local doc = require("doc")
+local ru = require("ru")
+local ind = require("indicators")
+local results = require("results")
+local dynamics = require("dynamics")
+local identify = require("identify")
+local checklist = require("checklist")
+local objectivity = require("objectivity")
+local official = require("official")
+
+-- Layout variants, tried in order until the signature and the executor note share a page with
+-- the text (the engine keeps neither with what precedes it): chart height (mm), table size (pt).
+local STYLES = { { chart = 42, table = 10 }, { chart = 36, table = 10 }, { chart = 36, table = 9 } }
+local st = STYLES[1]   -- the variant of the sheet being built
+local nk = official.namekey
+
+-- Subjects whose results the sheet compares with the district (all procedures and grades).
+local MAIN_SUBJECTS = {}
+for _, s in ipairs({ "Русский язык", "Математика", "Математика (базовая)", "Математика (профильная)" }) do
+  MAIN_SUBJECTS[nk(s)] = true
+end
+
+-- Clusters of seed 004: the short name (passport) and "отнесена к …" (dative).
+local CLUSTER_NAMES = {
+  [1] = "1 «Школы с низкими результатами обучения»",
+  [2] = "2 «Школы — зоны риска»",
+  [3] = "3 «Школы с положительной динамикой результатов»",
+  stable = "вне кластеров: стабильные результаты",
+}
+local CLUSTER_DATIVE = {
+  [1] = "кластеру 1 «Школы с низкими результатами обучения»",
+  [2] = "кластеру 2 «Школы — зоны риска»",
+  [3] = "кластеру 3 «Школы с положительной динамикой результатов»",
+  stable = "школам со стабильными результатами (вне кластеров 1–3)",
+}
+
+local LEVEL_RANK = { [nk("высокий")] = 1, [nk("средний")] = 2, [nk("низкий")] = 3 }
+
+-- What a school with a risk factor should do (seed 004's factor → goal table, in short).
+local FACTOR_ADVICE = {
+  ["низкий уровень оснащения школы"] = "Спланировать обновление оборудования, необходимого для реализации образовательных программ; использовать ресурсы школы-лидера и сетевых партнёров.",
+  ["дефицит педагогических кадров"] = "Спланировать замещение вакансий (целевое обучение, привлечение молодых специалистов, наставничество), использовать сетевую форму реализации образовательных программ.",
+  ["недостаточная предметная и методическая компетентность педагогических работников"] = "Провести диагностику профессиональных дефицитов учителей, разработать индивидуальные образовательные маршруты педагогов и обеспечить адресное повышение квалификации.",
+  ["риски низкой адаптивности учебного процесса"] = "Обеспечить дифференциацию обучения: разноуровневые задания, индивидуальные учебные планы, формирующее оценивание.",
+  ["несформированность внутришкольной системы повышения квалификации"] = "Организовать внутришкольное повышение квалификации: методические объединения, взаимопосещение уроков, наставничество.",
+  ["низкое качество преодоления языковых и культурных барьеров"] = "Организовать дополнительные занятия по русскому языку для обучающихся, для которых он не является родным, и работу с их семьями.",
+  ["несформированность внутришкольной системы оценки качества образования"] = "Привести внутришкольную систему оценки качества образования в соответствие с требованиями и использовать результаты оценочных процедур для управленческих решений.",
+  ["высокая доля обучающихся с рисками учебной неуспешности"] = "Составить индивидуальные образовательные маршруты обучающихся с рисками учебной неуспешности, обеспечить работу психолого-педагогического консилиума.",
+  ["низкий уровень вовлечённости родителей"] = "Вовлекать родителей в образовательный процесс: собрания по итогам оценочных процедур, консультации, совместные мероприятия.",
+  ["пониженный уровень качества школьной образовательной и воспитательной среды"] = "Улучшать школьную образовательную и воспитательную среду: профилактика конфликтов, работа службы медиации, развитие внеурочной деятельности.",
+  ["высокая доля обучающихся с ОВЗ"] = "Обеспечить обучение по адаптированным образовательным программам и сопровождение обучающихся с ОВЗ специалистами (педагог-психолог, учитель-логопед, учитель-дефектолог).",
+  ["низкая учебная мотивация обучающихся"] = "Повышать учебную мотивацию: проектная и исследовательская деятельность, олимпиады и конкурсы, профориентационная работа.",
+}
+local ADVICE = {}
+for k, v in pairs(FACTOR_ADVICE) do ADVICE[nk(k)] = v end
+
+-- ---- data shared by every sheet of a run (computed once per dataset and process) ----
+
+local cache = setmetatable({}, { __mode = "k" })
+
+local function roadmap_by_factor(ds)
+  local out = {}
+  local f = ds.files.roadmap
+  if not f then return out end
+  for i = 1, f.table:nrows() do
+    local r = f.table:row(i)
+    local key = nk(r.factor or "")
+    out[key] = out[key] or {}
+    table.insert(out[key], r)
+  end
+  return out
+end
+
+local function risks_by_school(ds, year)
+  local out = {}
+  local f = ds.files.risks
+  if not f then return nil end
+  for i = 1, f.table:nrows() do
+    local r = f.table:row(i)
+    if r.year == year then
+      out[r.school_id] = out[r.school_id] or {}
+      table.insert(out[r.school_id], r)
+    end
+  end
+  return out
+end
+
+local function shared(ds)
+  if cache[ds] then return cache[ds] end
+  local s = ds.settings
+  local year = s.report_year
+  local c = { year = year, by_id = {}, followers = {} }
+  for _, row in ipairs(identify.schools(ds)) do
+    row.sn = official.nb_school(row.short_name or row.name or row.school_id)
+    row.dir = official.nb_name(row.director or "")
+    c.by_id[row.school_id] = row
+  end
+  for _, row in pairs(c.by_id) do
+    if row.partner_id and c.by_id[row.partner_id] then
+      c.followers[row.partner_id] = c.followers[row.partner_id] or {}
+      table.insert(c.followers[row.partner_id], row)
+    end
+  end
+  for _, list in pairs(c.followers) do table.sort(list, function(a, b) return a.school_id < b.school_id end) end
+  c.clusters = identify.clusters(ds, year)
+  c.checklist = checklist.build(ds, year)
+  c.roadmap = roadmap_by_factor(ds)
+  c.risks = risks_by_school(ds, year)
+  c.counted = results.counted(ds)
+  c.counted_set = {}
+  for _, p in ipairs(c.counted) do c.counted_set[nk(p.procedure) .. "|" .. nk(p.subject) .. "|" .. p.grade] = true end
+  c.objectivity = objectivity.table(ds, year)
+  c.district = {}
+  cache[ds] = c
+  return c
+end
+
+local function is_counted(c, r) return c.counted_set[nk(r.procedure) .. "|" .. nk(r.subject) .. "|" .. r.grade] end
+
+-- The district total of one procedure × subject × grade in a year (all rows).
+local function district(ds, c, r, year)
+  local key = table.concat({ year, nk(r.procedure), nk(r.subject), r.grade }, "|")
+  if not c.district[key] then
+    c.district[key] = results.index(ds):sum{ year = year, procedure = r.procedure, subject = r.subject, grade = r.grade }
+  end
+  return c.district[key]
+end
+
+-- ---- pieces of text ----
+
+local function pct_cell(share) return share and ru.num(share * 100, 1) or ru.DASH end
+local function diff_cell(a, b) return (a and b) and ru.signed((a - b) * 100, 1) or ru.DASH end
+
+local function quality(cnt) return ind.quality(cnt) end
+local function failing(cnt) return (ind.failing(cnt)) end
+
+-- "ВПР, математика, 5 кл." for a table row.
+local function row_name(r)
+  local exam = ({ ["ОГЭ"] = true, ["ЕГЭ"] = true, ["ГВЭ"] = true })[r.procedure]
+  return r.procedure .. ", " .. official.uncapital(r.subject) .. ((r.grade and not exam) and (", " .. r.grade .. ru.NBSP .. "кл.") or "")
+end
+
+-- "по математике в 5 классах" / "по русскому языку (ОГЭ)".
+local function about(r) return ru.about(r.subject, r.grade, r.procedure) end
+
+-- The school's results of the report year to show: the counted procedures, and the other
+-- results in Russian and mathematics that are low (failing share at or above the threshold),
+-- in report order.
+local function school_results(ds, c, id, year)
+  local out = {}
+  local thr = ds.settings.low_share_threshold or 30
+  for _, r in ipairs(results.index(ds):rows{ school_id = id, year = year }) do
+    if r.participants > 0 and (is_counted(c, r) or (MAIN_SUBJECTS[r.sk] and identify.is_low(r, ds.settings))) then
+      out[#out + 1] = r
+    end
+  end
+  local R = results.index(ds)
+  local rank = {}
+  for i, cmb in ipairs(R:combos{ year = year }) do rank[nk(cmb.procedure) .. "|" .. nk(cmb.subject) .. "|" .. cmb.grade] = i end
+  table.sort(out, function(a, b)
+    return (rank[a.pk .. "|" .. a.sk .. "|" .. a.grade] or 0) < (rank[b.pk .. "|" .. b.sk .. "|" .. b.grade] or 0)
+  end)
+  return out
+end
+
+-- ---- sections ----
+
+local function passport(d, ds, c, school)
+  local s = ds.settings
+  local cl = c.clusters.by_school[school.school_id]
+  local partner = school.partner_id and c.by_id[school.partner_id]
+  local ovz = school.students_ovz and (tostring(school.students_ovz) ..
+    ((school.students and school.students > 0) and (" (" .. ru.pct(school.students_ovz / school.students) .. ")") or "")) or ru.DASH
+  local status = {}
+  for st in (school.status or ""):gmatch("[^|]+") do status[#status + 1] = st:match("^%s*(.-)%s*$") end
+  local full = { text = official.nb_school(school.name or school.sn), colspan = 3 }
+  local rows = {
+    { "Наименование", full },
+    { "Руководитель", school.dir ~= "" and school.dir or ru.DASH, "Тип, местность",
+      (school.kind or ru.DASH) .. ", " .. (school.locality or ru.DASH) },
+    { "Обучающихся", (school.students and tostring(school.students) or ru.DASH), "из них с ОВЗ", ovz },
+    { "Педагогов", school.teachers and tostring(school.teachers) or ru.DASH, "Статус",
+      #status > 0 and table.concat(status, ", ") or ru.DASH },
+    { "Школа-лидер", partner and (partner.sn .. " (директор " .. partner.dir .. ")") or "не закреплена",
+      "Кластер (" .. c.year .. ru.NBSP .. "г.)", CLUSTER_NAMES[cl.cluster] },
+  }
+  d:heading(2, "1. Общие сведения")
+  d:table{ size = st.table, columns = { { mm = 27 }, { rel = 1.2 }, { mm = 26 }, { rel = 1 } }, rows = rows }
+end
+
+local function results_section(d, ds, c, school)
+  local year = c.year
+  local list = school_results(ds, c, school.school_id, year)
+  d:heading(2, "2. Результаты оценочных процедур " .. year .. ru.NBSP .. "года в сравнении с округом")
+  if #list == 0 then
+    d:para("Результатов оценочных процедур, учитываемых при идентификации, за " .. year .. ru.NBSP .. "год нет.")
+    return list
+  end
+  local rows, small, below, extra, cats, s_vals, d_vals = {}, false, false, false, {}, {}, {}
+  local min_n = ds.settings.min_participants or 5
+  for _, r in ipairs(list) do
+    local dist = district(ds, c, r, year)
+    local f_s, f_d = failing(r), failing(dist)
+    local q_s, q_d = quality(r), quality(dist)
+    local _, _, _, basis = ind.failing(r)
+    below = below or basis == "below_min"
+    extra = extra or not is_counted(c, r)
+    local mark = (is_counted(c, r) and "" or "*") .. (basis == "below_min" and "¹" or "")
+    local n_cell = tostring(r.participants)
+    if r.participants < min_n then small = true; n_cell = n_cell .. "²" end
+    rows[#rows + 1] = { row_name(r) .. mark, n_cell, pct_cell(f_s), pct_cell(q_s), pct_cell(f_d), pct_cell(q_d),
+      diff_cell(f_s, f_d), diff_cell(q_s, q_d) }
+    if #cats < 10 then
+      cats[#cats + 1] = official.result_label(r.procedure, r.subject, r.grade)
+      s_vals[#cats], d_vals[#cats] = f_s and f_s * 100, f_d and f_d * 100
+    end
+  end
+  d:table{ size = st.table,
+    columns = { { rel = 1 }, { mm = 15, numeric = true }, { mm = 14, numeric = true }, { mm = 16, numeric = true },
+      { mm = 14, numeric = true }, { mm = 16, numeric = true }, { mm = 15, numeric = true }, { mm = 16, numeric = true } },
+    header = {
+      { { text = "Процедура, предмет, класс", rowspan = 2 }, { text = "Участ\u{AD}ников", rowspan = 2 },
+        { text = "ОО, %", colspan = 2 }, { text = "Округ, %", colspan = 2 }, { text = "Отклонение, п.п.", colspan = 2 } },
+      { "«2»", "кач.", "«2»", "кач.", "«2»", "кач." },
+    },
+    rows = rows }
+  local notes = { "«2» — доля отметок «2», кач. — качество знаний (доля «4» и «5»). Приведены процедуры, " ..
+    "учитываемые при идентификации школ с низкими результатами" ..
+    (extra and "; * — другие результаты с долей «2» не ниже порога." or ".") }
+  if below then notes[#notes + 1] = "¹ — отметок нет: вместо доли «2» — доля участников, не преодолевших минимальный порог." end
+  if small then notes[#notes + 1] = "² — менее " .. min_n .. " участников: результат не учитывается при идентификации и оценке динамики." end
+  d:para({ text = table.concat(notes, "\n"), size = 9, italic = true }, { align = "left", indent = false })
+  if #cats >= 2 then
+    d:chart{ chart = "grouped", title = "Доля отметок «2», % (" .. year .. ru.NBSP .. "г.)", y_label = "%",
+      categories = cats, series = { { name = school.sn, values = s_vals }, { name = "Округ", values = d_vals } },
+      value_labels = true, height = st.chart }
+  end
+  return list
+end
+
+local STATUS_TEXT = { positive = "положительная", negative = "отрицательная", stable = "стабильная" }
+
+local function trend_section(d, ds, c, school)
+  local year, id = c.year, school.school_id
+  local R = results.index(ds)
+  local years = { year - 2, year - 1, year }
+  d:heading(2, "3. Динамика результатов за " .. (year - 2) .. "–" .. year .. ru.NBSP .. "гг.")
+  local rows = {}
+  for _, p in ipairs(c.counted) do
+    local cells, any = { row_name(p) }, false
+    for _, y in ipairs(years) do
+      local r = R:get(p.procedure, p.subject, p.grade, id, y)
+      if r and r.participants > 0 then
+        any = true
+        cells[#cells + 1] = pct_cell(failing(r))
+        cells[#cells + 1] = pct_cell(quality(r))
+      else
+        cells[#cells + 1] = ru.DASH
+        cells[#cells + 1] = ru.DASH
+      end
+    end
+    if any then
+      local dyn = dynamics.result_dynamics(ds, id, year, p.procedure, p.subject, p.grade)
+      cells[#cells + 1] = dyn.status and STATUS_TEXT[dyn.status] or "несопоставимо"
+      rows[#rows + 1] = cells
+    end
+  end
+  if #rows == 0 then
+    d:para("Результатов по процедурам, учитываемым при идентификации, за " .. (year - 2) .. "–" .. year ..
+      ru.NBSP .. "гг. нет.")
+    return
+  end
+  local h1 = { { text = "Процедура, предмет, класс", rowspan = 2 } }
+  for _, y in ipairs(years) do h1[#h1 + 1] = { text = y .. ", %", colspan = 2 } end
+  h1[#h1 + 1] = { text = "Динамика " .. year .. " к " .. (year - 1), rowspan = 2 }
+  local h2 = {}
+  for _ = 1, 3 do h2[#h2 + 1] = "«2»"; h2[#h2 + 1] = "кач." end
+  local cols = { { rel = 1 } }
+  for _ = 1, 6 do cols[#cols + 1] = { mm = 14, numeric = true } end
+  cols[#cols + 1] = { mm = 30, align = "center" }
+  d:table{ size = st.table, columns = cols, header = { h1, h2 }, rows = rows }
+end
+
+local function identification_section(d, ds, c, school)
+  local year, id = c.year, school.school_id
+  local entry = c.clusters.by_school[id]
+  local ident = entry.identification
+  d:heading(2, "4. Идентификация и кластер")
+  if ident.low then
+    d:para({ "По итогам оценочных процедур " .. (year - 2) .. " и " .. (year - 1) .. ru.NBSP .. "гг. организация ",
+      { text = "включена в перечень школ с низкими образовательными результатами", bold = true }, ": " ..
+      identify.reason_text(ident, year) .. "." })
+  else
+    local lows = {}
+    for _, r in ipairs(ident.low_y1) do lows[#lows + 1] = identify.result_text(r) end
+    for _, r in ipairs(ident.low_y2) do lows[#lows + 1] = identify.result_text(r) end
+    d:para("По итогам оценочных процедур " .. (year - 2) .. " и " .. (year - 1) .. ru.NBSP .. "гг. организация " ..
+      "не отвечает критериям школы с низкими образовательными результатами" ..
+      (#lows > 0 and ("; низкие результаты: " .. table.concat(lows, "; ") .. ".") or "."))
+  end
+  local answers = c.checklist.schools[id]
+  local rows = {}
+  for i, cr in ipairs(c.checklist.criteria) do
+    local v = answers[cr.id]
+    rows[#rows + 1] = { tostring(i), cr.text, v == nil and "нет данных" or { text = v and "да" or "нет", bold = v } }
+  end
+  d:table{ size = st.table, columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 20, align = "center" } },
+    header = { { "№", "Критерий", "да / нет" } }, rows = rows }
+  local why = (#entry.reasons > 0 and entry.cluster ~= 1) and (": " .. table.concat(entry.reasons, "; ")) or ""
+  d:para({ "Организация отнесена к ", { text = CLUSTER_DATIVE[entry.cluster], bold = true },
+    why:sub(-1) == "." and why or (why .. ".") })
+end
+
+-- A list item after "; ": its first letter lowered unless the first word is an acronym (ИОМ, ШНОР).
+local function continued(text, first)
+  if first then return text end
+  local a, b = text:match("^(" .. utf8.charpattern .. ")(" .. utf8.charpattern .. ")")
+  if b and official.upper(b) == b then return text end
+  return official.uncapital(text)
+end
+
+-- Is a roadmap measure still ahead in `year`: its deadline names no year, or some year ≥ it
+-- ("январь 2023 г." is over in 2024; "сентябрь 2023 г., сентябрь 2024 г." and "ежегодно" are not)?
+local function current(r, year)
+  local any, ahead = false, false
+  for y in (r.deadline or ""):gmatch("%d%d%d%d") do
+    any = true
+    ahead = ahead or tonumber(y) >= year
+  end
+  return not any or ahead
+end
+
+-- The current roadmap measures of a factor as "мера (сроки); …", or nil when none is left.
+local function measures_text(rows, year)
+  local parts = {}
+  for _, r in ipairs(rows) do
+    if current(r, year) then
+      local m = (r.measure or ""):gsub("^%s*%d+[%.%)]%s*", ""):gsub("[%.;%s]+$", "")
+      parts[#parts + 1] = official.tidy(continued(m, #parts == 0) .. (r.deadline and (" (" .. r.deadline .. ")") or ""))
+    end
+  end
+  if #parts == 0 then return nil end
+  return table.concat(parts, "; ") .. "."
+end
+
+-- The roadmap tasks of a factor (its directions), "задача; задача".
+local function tasks_text(rows)
+  local parts, seen = {}, {}
+  for _, r in ipairs(rows) do
+    local t = (r.task or ""):gsub("^%s*%d+[%.%)]%s*", ""):gsub("[%.;%s]+$", "")
+    if t ~= "" and not seen[t] then seen[t] = true; parts[#parts + 1] = continued(t, #parts == 0) end
+  end
+  if #parts == 0 then return nil end
+  return "Задачи дорожной карты: " .. table.concat(parts, "; ") .. "."
+end
+
+-- The school's risk factors of the report year, most severe first.
+local function school_risks(c, id)
+  local list = {}
+  for _, r in ipairs((c.risks or {})[id] or {}) do list[#list + 1] = r end
+  table.sort(list, function(a, b)
+    local ra, rb = LEVEL_RANK[nk(a.level or "")] or 9, LEVEL_RANK[nk(b.level or "")] or 9
+    if ra ~= rb then return ra < rb end
+    return a._line < b._line
+  end)
+  return list
+end
+
+local function risks_section(d, ds, c, school)
+  local year = c.year
+  d:heading(2, "5. Факторы риска " .. year .. ru.NBSP .. "года и меры дорожной карты")
+  if not c.risks then
+    d:para("Риск-профили школ в наборе данных не представлены (нет risks.csv).")
+    return {}
+  end
+  local list = school_risks(c, school.school_id)
+  if #list == 0 then
+    d:para("В риск-профиле школы за " .. year .. ru.NBSP .. "год факторы риска не указаны.")
+    return list
+  end
+  local rows = {}
+  for _, r in ipairs(list) do
+    local measures = c.roadmap[nk(r.factor)]
+    local cell, lvl = nil, nk(r.level or "")
+    if lvl == nk("низкий") then
+      cell = "меры не требуются (низкий уровень риска)"
+    elseif not measures then
+      cell = "в дорожной карте мер нет — предусмотреть меры в школьной программе"
+    elseif lvl == nk("высокий") then
+      cell = measures_text(measures, year)
+        or "меры дорожной карты по фактору выполнены — предусмотреть меры в школьной программе"
+    else
+      cell = tasks_text(measures) or measures_text(measures, year) or ru.DASH
+    end
+    rows[#rows + 1] = { official.capital(r.factor), r.level or ru.DASH, cell }
+  end
+  d:table{ size = st.table, columns = { { rel = 1.2 }, { mm = 18, align = "center" }, { rel = 2.8 } },
+    header = { { "Фактор риска", "Уровень", "Меры дорожной карты на " .. year .. ru.NBSP .. "г. и далее (сроки)" } },
+    -- high risks get the current measures, medium ones the roadmap's tasks: a sheet stays short
+    rows = rows }
+  return list
+end
+
+local function partner_section(d, c, school)
+  local partner = school.partner_id and c.by_id[school.partner_id]
+  local followers = c.followers[school.school_id]
+  d:heading(2, "6. Школа-лидер")
+  if partner then
+    d:para("За организацией закреплена школа-лидер " .. partner.sn .. " (директор " .. partner.dir .. "): " ..
+      "методическое сопровождение, наставничество, взаимопосещение уроков, совместные заседания методических объединений.")
+  else
+    d:para("Школа-лидер за организацией не закреплена.")
+  end
+  if followers then
+    local names = {}
+    for _, f in ipairs(followers) do names[#names + 1] = f.sn end
+    d:para("Организация является школой-лидером для " .. ru.join(names) .. ".")
+  end
+end
+
+-- ---- recommendations ----
+
+-- Results of the list against the district: texts of the low ones, of those whose failing
+-- share exceeds the district's by 10 п.п. or more, and of those whose quality lags by as much.
+local function result_findings(ds, c, list)
+  local s = ds.settings
+  local thr, min_n = (s.low_share_threshold or 30) / 100, s.min_participants or 5
+  local low, high, weak = {}, {}, {}
+  for _, r in ipairs(list) do
+    local dist = district(ds, c, r, c.year)
+    local f_s, f_d = failing(r), failing(dist)
+    local q_s, q_d = quality(r), quality(dist)
+    if r.participants >= min_n then
+      local what = about(r)
+      if f_s and f_s >= thr then
+        low[#low + 1] = string.format("%s — %s при %s по округу", what, ru.pct(f_s), ru.pct(f_d))
+      elseif f_s and f_d and f_s - f_d >= 0.1 then
+        high[#high + 1] = string.format("%s — %s при %s по округу", what, ru.pct(f_s), ru.pct(f_d))
+      end
+      if q_s and q_d and q_d - q_s >= 0.1 then
+        weak[#weak + 1] = string.format("%s — %s при %s по округу", what, ru.pct(q_s), ru.pct(q_d))
+      end
+    end
+  end
+  return low, high, weak
+end
+
+-- Recommendations on results: one item per kind of finding, listing the results.
+local function result_advice(ds, c, entry, list, add)
+  local low, high, weak = result_findings(ds, c, list)
+  if #low > 0 then
+    add("Организовать адресную работу с обучающимися, не достигшими базового уровня подготовки " ..
+      "(индивидуальные образовательные маршруты, дополнительные занятия, контроль текущей успеваемости); " ..
+      "доля «2» не ниже порога: " .. table.concat(low, "; ") .. ".")
+  end
+  if #high > 0 then
+    add("Проанализировать причины доли отметок «2», превышающей окружную на 10 п.п. и более: " ..
+      table.concat(high, "; ") .. ".")
+  end
+  if #weak > 0 then
+    add("Повысить качество знаний (работа с обучающимися, способными учиться на «4» и «5», задания " ..
+      "повышенного уровня); качество ниже окружного на 10 п.п. и более: " .. table.concat(weak, "; ") .. ".")
+  end
+  local falling = {}
+  for _, dyn in ipairs(entry.dynamics.items) do
+    if dyn.status == "negative" then
+      local t = dyn.decided_by == "quality"
+        and ru.change_sentence{ subject = "качество знаний", about = about(dyn), from = quality(dyn.prev),
+          to = quality(dyn.cur), gender = "n" }
+        or ru.change_sentence{ subject = "доля «2»", about = about(dyn), from = failing(dyn.prev),
+          to = failing(dyn.cur), gender = "f" }
+      falling[#falling + 1] = (t:gsub("%.$", ""))
+    end
+  end
+  if #falling > 0 then
+    add("Выявить причины снижения результатов и скорректировать планы работы методических объединений: " ..
+      table.concat(falling, "; ") .. ".")
+  end
+end
+
+local function recommendations(ds, c, school, list, risks)
+  local s, id = ds.settings, school.school_id
+  local entry = c.clusters.by_school[id]
+  local out = {}
+  local function add(t) out[#out + 1] = t end
+  if entry.cluster == 1 then
+    add("Разработать (скорректировать) школьную программу повышения качества образования с учётом оснований " ..
+      "включения в перечень (раздел 4) и факторов риска (раздел 5).")
+  end
+  result_advice(ds, c, entry, list, add)
+  local o
+  for _, e in ipairs(c.objectivity.schools) do if e.school_id == id then o = e end end
+  local od = c.objectivity.district.raised
+  if o and o.raised and od and o.raised >= 0.05 and o.raised >= 2 * od then
+    add(string.format("Обеспечить объективность оценивания: доля обучающихся, отметка которых за ВПР выше " ..
+      "отметки в журнале, — %s (по округу — %s); провести перепроверку работ и анализ системы текущего оценивания.",
+      ru.pct(o.raised), ru.pct(od)))
+  end
+  for _, r in ipairs(risks) do
+    if nk(r.level or "") ~= nk("низкий") then
+      add(ADVICE[nk(r.factor)] or ("Реализовать меры дорожной карты по фактору «" .. r.factor .. "»."))
+    end
+  end
+  if entry.small then
+    add("Использовать сетевую форму реализации образовательных программ и дистанционные формы методической поддержки.")
+  end
+  local partner = school.partner_id and c.by_id[school.partner_id]
+  if partner then add("Согласовать со школой-лидером " .. partner.sn .. " план совместной работы на учебный год.") end
+  if c.followers[id] then
+    add("Обеспечить методическое сопровождение закреплённых школ в соответствии с планом совместной работы.")
+  end
+  if entry.cluster == 3 then
+    add("Обобщить опыт работы, обеспечивший положительную динамику результатов, и представить его на " ..
+      "муниципальном методическом совете.")
+  end
+  if #out == 0 then
+    add("Поддерживать достигнутый уровень результатов; продолжить анализ результатов оценочных процедур " ..
+      "по классам и предметам.")
+  end
+  add("Информацию о выполнении рекомендаций представить в " ..
+    (official.org_accusative(s.org_short or s.org_name) or "орган управления образованием") .. " по итогам полугодия.")
+  return out
+end
+
+-- ---- one sheet ----
+
+-- Adds the sheet of school `id` in layout variant `style`; `closing` = with signature and executor.
+local function add_sheet(d, ds, id, style, closing)
+  local c = shared(ds)
+  local s = ds.settings
+  local school = c.by_id[id]
+  if not school then error("нет школы с кодом " .. tostring(id)) end
+  st = style
+  official.org_header(d, s)
+  d:para({ text = "О результатах оценочных процедур " .. c.year .. ru.NBSP .. "года\nи адресных рекомендациях",
+    bold = true }, { align = "center", indent = false })
+  d:heading(1, school.sn)
+  passport(d, ds, c, school)
+  local list = results_section(d, ds, c, school)
+  trend_section(d, ds, c, school)
+  identification_section(d, ds, c, school)
+  local risks = risks_section(d, ds, c, school)
+  partner_section(d, c, school)
+  d:heading(2, "7. Рекомендации")
+  for i, t in ipairs(recommendations(ds, c, school, list, risks)) do d:item(t, { i }) end
+  if closing then official.sign(d, s) end
+end
+
+local function new_doc(ds, title)
+  local s = ds.settings
+  return doc.new{ size = 12, title = title, author = s.org_name, subject = "Адресные рекомендации по итогам " ..
+    "оценочных процедур " .. s.report_year .. " года", keywords = "адресные рекомендации, ШНОР", date = s.order_date }
+end
+
+local function sheet_title(ds, id)
+  local school = shared(ds).by_id[id]
+  return "Адресные рекомендации: " .. (school and school.short_name or id)
+end
+
+-- The first layout variant in which the signature and the executor note do not end up on a
+-- page of their own (the sheet with them has no more pages than without), and that sheet
+-- rendered: style, bytes, pages. Raises when the sheet cannot be laid out at all.
+local function best_layout(ds, id)
+  local bytes, pages, style
+  for _, v in ipairs(STYLES) do
+    local d = new_doc(ds, sheet_title(ds, id))
+    add_sheet(d, ds, id, v, true)
+    bytes, pages = d:render()
+    style = v
+    local bare = new_doc(ds, sheet_title(ds, id))
+    add_sheet(bare, ds, id, v, false)
+    local _, bare_pages = bare:render()
+    if pages <= bare_pages then break end
+  end
+  return style, bytes, pages
+end
+
+local function build(ds, ctx, id)
+  local _, bytes, pages = best_layout(ds, id)
+  return { { file = "school_sheet/" .. id .. ".pdf", data = bytes, pages = pages } }
+end
+
+-- The combined file: every school as a part (odd first page, its own page numbers, a bookmark),
+-- each in the layout variant its own file has. A school that cannot be laid out is replaced by
+-- a page naming it by code, so the printer still gets every other school (the runner reports
+-- the failing school itself, from its own item).
+local function combine(ds, ctx, ids)
+  local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
+  local d = new_doc(ds, "Адресные рекомендации общеобразовательным организациям")
+  for _, id in ipairs(ids) do
+    local ok, style = pcall(best_layout, ds, id)
+    d:part()
+    if ok then
+      add_sheet(d, ds, id, style, true)
+    else
+      d:heading(1, "ОО с кодом " .. id)
+      d:para("Лист адресных рекомендаций не сформирован: ошибка при вёрстке (см. сообщения otchet).")
+    end
+  end
+  return { d:output(name) }
+end
+
+return {
+  title = "Адресные рекомендации общеобразовательным организациям",
+  needs = { "schools", "results" },
+  per_school = true,
+  build = build,
+  combine = combine,
+}
