@@ -82,12 +82,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJ) Makefile | deps-test
 	@echo "CC  $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS) -lcmocka
 
-run: $(BIN)
+run: $(BIN) fonts
 	./$(BIN) all --data $(SAMPLE) --out out
 
 unit: $(UNIT_TESTS)
 
-test: deps-test $(BIN) $(UNIT_TESTS) $(if $(filter release,$(FLAVOR)),fuzz-build)
+test: deps-test $(BIN) fonts $(UNIT_TESTS) $(if $(filter release,$(FLAVOR)),fuzz-build)
 	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" FUZZ=$(if $(filter release,$(FLAVOR)),1) sh tests/run.sh
 
 # The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` on the
