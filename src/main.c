@@ -2,6 +2,8 @@
  * sandboxed Lua runtime, registers the engine's C modules and hands the command line to
  * lua/app.lua, whose result is the exit code. Uses lrt, engine_lua, fsx. */
 #include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +59,39 @@ static char *find_home(void)
     return is_home(OTCHET_DATADIR) ? strdup(OTCHET_DATADIR) : NULL;
 }
 
+/* The last line of defence of an unattended run: a script stuck inside one C call (a Lua
+ * pattern that backtracks exponentially) is out of reach of the instruction budget, so the
+ * process has a CPU-time limit too. Only async-signal-safe calls here. */
+static void on_cpu_limit(int sig)
+{
+    (void)sig;
+    static const char msg[] = "otchet: превышен лимит процессорного времени (OTCHET_CPU_LIMIT): "
+                              "отчёт остановлен\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* nothing more can be done */
+    }
+    _exit(EXIT_SOFTWARE);
+}
+
+/* Sets the CPU-time limit of this process and its workers: $OTCHET_CPU_LIMIT seconds,
+ * default one hour (a region takes seconds). */
+static void limit_cpu(void)
+{
+    const char *env = getenv("OTCHET_CPU_LIMIT");
+    long secs = env && *env ? atol(env) : 3600;
+    struct rlimit rl;
+    if (secs <= 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+        return;
+    if (rl.rlim_max != RLIM_INFINITY && (rlim_t)secs > rl.rlim_max)
+        secs = (long)rl.rlim_max;
+    rl.rlim_cur = (rlim_t)secs;
+    signal(SIGXCPU, on_cpu_limit);
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
 int main(int argc, char **argv)
 {
+    limit_cpu();
     char err[LRT_ERRLEN];
     char *home = find_home();
     if (!home) {

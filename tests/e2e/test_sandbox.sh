@@ -14,7 +14,7 @@ rm -f /tmp/otchet-pwned
 pass=0 fail=0
 
 expect() { # report, expected stderr substring
-  OTCHET_HOME=$T/home OTCHET_LUA_BUDGET=50000000 OTCHET_LUA_MEMORY_MB=64 \
+  OTCHET_HOME=$T/home OTCHET_LUA_BUDGET=50000000 OTCHET_LUA_MEMORY_MB=64 OTCHET_CPU_LIMIT=${OTCHET_CPU_LIMIT:-60} \
     timeout 60 "$OTCHET" run "$1" --data "$ROOT/samples/kedrovsky" --out "$T/out" >/dev/null 2>"$T/err"
   status=$?
   if [ $status -eq 3 ] && grep -qF -- "$2" "$T/err" && [ ! -e /tmp/otchet-pwned ]; then
@@ -32,6 +32,7 @@ expect require_engine "reports/require_engine.lua:2: модуль 'engine' до�
 expect load_bytecode "reports/load_bytecode.lua:2: обращение к необъявленной переменной 'load'"
 expect require_path "недопустимое имя модуля"
 expect global_write "reports/global_write.lua:2: присваивание глобальной переменной 'counter' запрещено"
+OTCHET_CPU_LIMIT=2 expect pattern_bomb "превышен лимит процессорного времени"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
