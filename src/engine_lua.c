@@ -48,20 +48,26 @@ static int engine_namekey(lua_State *L)
 }
 
 /* engine.parse_num(s) / parse_int(s) / parse_date(s) → value, or nil + Russian reason.
- * The same parsers as the CSV loader, for values that arrive as text (settings, --set). */
+ * The same parsers as the CSV loader, for values that arrive as text (settings, --set).
+ * parsed() finishes each: the value is already pushed when there is no reason. */
+static int parsed(lua_State *L, const char *why)
+{
+    if (!why)
+        return 1;
+    lua_pushnil(L);
+    lua_pushstring(L, why);
+    return 2;
+}
+
 static int engine_parse_num(lua_State *L)
 {
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     double v;
     const char *why = load_parse_num(s, n, &v);
-    if (why) {
-        lua_pushnil(L);
-        lua_pushstring(L, why);
-        return 2;
-    }
-    lua_pushnumber(L, v);
-    return 1;
+    if (!why)
+        lua_pushnumber(L, v);
+    return parsed(L, why);
 }
 
 static int engine_parse_int(lua_State *L)
@@ -70,13 +76,9 @@ static int engine_parse_int(lua_State *L)
     const char *s = luaL_checklstring(L, 1, &n);
     int64_t v;
     const char *why = load_parse_int(s, n, &v);
-    if (why) {
-        lua_pushnil(L);
-        lua_pushstring(L, why);
-        return 2;
-    }
-    lua_pushinteger(L, (lua_Integer)v);
-    return 1;
+    if (!why)
+        lua_pushinteger(L, (lua_Integer)v);
+    return parsed(L, why);
 }
 
 static int engine_parse_date(lua_State *L)
@@ -85,13 +87,9 @@ static int engine_parse_date(lua_State *L)
     const char *s = luaL_checklstring(L, 1, &n);
     int32_t v;
     const char *why = load_parse_date(s, n, &v);
-    if (why) {
-        lua_pushnil(L);
-        lua_pushstring(L, why);
-        return 2;
-    }
-    tbl_lua_push_date(L, v);
-    return 1;
+    if (!why)
+        tbl_lua_push_date(L, v);
+    return parsed(L, why);
 }
 
 /* engine.call_limited(fn, ...) → true, result | false, message: runs untrusted report code

@@ -90,8 +90,9 @@ done:
     return rc;
 }
 
-static int write_full(int fd, const char *p, size_t n)
+int fsx_write_full(int fd, const void *data, size_t n)
 {
+    const char *p = data;
     while (n) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -118,7 +119,7 @@ int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FS
      * in the same directory (rename is atomic only within one file system). */
     snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || write_full(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fd < 0 || fsx_write_full(fd, data, len) != 0 || fsync(fd) != 0) {
         snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(errno));
         goto done;
     }

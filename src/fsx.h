@@ -14,6 +14,9 @@ int fsx_read_all(const char *path, size_t max, char **out, size_t *len, char err
  * rename: readers see the old file or the whole new one, never a part. Returns 0 or -1. */
 int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FSX_ERRLEN]);
 
+/* Writes all n bytes of p to fd, retrying short writes and EINTR. Returns 0 or -1 (errno). */
+int fsx_write_full(int fd, const void *p, size_t n);
+
 /* Creates `path` and its parents (mode 0777 & umask). Returns 0 or -1 with `err`. */
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN]);
 

@@ -11,25 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsx.h"
+
 void proc_tick(int progress_fd)
 {
     char c = 1;
     while (write(progress_fd, &c, 1) < 0 && errno == EINTR)
         ;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 /* The child's side: run the work, send the result, leave without running the parent's
@@ -40,7 +28,7 @@ static void run_child(int k, int out_fd, int progress_fd, proc_work_fn work, voi
     int code = work(ud, k, progress_fd, &out);
     fflush(stdout);
     fflush(stderr);
-    if (out.len && write_all(out_fd, out.data, out.len) != 0)
+    if (out.len && fsx_write_full(out_fd, out.data, out.len) != 0)
         code = code ? code : 1;
     _exit(code);
 }
