@@ -36,10 +36,12 @@ end
 
 function Doc:heading(level, text) return self:add{ kind = "heading", level = level, text = text } end
 
--- opts: align ("justify" default, "left", "center", "right"), indent (default: when justified).
+-- opts: align ("justify" default, "left", "center", "right"), indent (default: when justified),
+-- keep_with_next (its last lines stay on the page where the next block starts: a caption).
 function Doc:para(content, opts)
   opts = opts or {}
-  return self:add{ kind = "para", runs = runs_of(content), align = opts.align, indent = opts.indent }
+  return self:add{ kind = "para", runs = runs_of(content), align = opts.align, indent = opts.indent,
+                   keep_with_next = opts.keep_with_next }
 end
 
 -- A numbered item «1.2.» (numbers = {1, 2}) or a bullet «–» (numbers = nil).
@@ -80,7 +82,8 @@ end
 -- { columns = { { mm = | rel = | (fitted), align =, numeric = } … }, header = { row … },
 --   rows = { row … }, size = pt }. A row is a list of cells; a cell is a string or
 --   { text = | runs =, colspan =, rowspan =, align =, valign =, bold =, italic =, shade = };
---   a row with total = true is shaded as a total. Header rows repeat on every page.
+--   a row with total = true is shaded as a total; a row with keep_with_next = true (a heading
+--   row inside the table) stays on the page of the next row. Header rows repeat on every page.
 function Doc:table(t)
   local rows = {}
   for _, r in ipairs(t.header or {}) do rows[#rows + 1] = r end

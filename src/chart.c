@@ -1,5 +1,8 @@
-/* chart — vector charts; see chart.h. The box is split into title (top), legend (bottom),
- * y tick labels (left), category labels (under the plot) and the plot itself. */
+/* chart — vector charts; see chart.h. The box is split, top to bottom, into the title (wrapped),
+ * room for the unit and the value labels, the plot with its y tick labels at the left, the
+ * category labels (wrapped; a word wider than its slot hyphenated) and the legend right under
+ * them; the plot takes
+ * whatever height the other parts leave. */
 #include "chart.h"
 
 #include <math.h>
@@ -11,6 +14,9 @@
 
 #define FS_TICK 8.0f
 #define FS_TITLE 10.0f
+#define FS_MIN 6.0f                 /* labels shrink down to this size, then are left out */
+#define CAT_LINES 3                 /* lines of a category label at most */
+#define MIN_PLOT PDF_MM(10)         /* the plot is never lower than this */
 #define MAXSER 8
 
 struct chart {
@@ -91,23 +97,96 @@ fail:
     return NULL;
 }
 
-/* Number with a decimal comma: one decimal unless it is whole. */
-static void fmt_num(char *out, size_t n, double v, int decimals)
+/* Digits of |v| rounded half away from zero to `decimals` places, decided on the 15-significant-
+ * digit decimal form of v (as lua/ru.lua's round does: 12,25 → 12,3; 2,675 → 2,68 with two).
+ * Writes the digits with no point into out; returns how many of them precede the point. */
+static int round_digits(double v, int decimals, char *out, size_t n)
 {
-    snprintf(out, n, "%.*f", decimals, v);
-    for (char *p = out; *p; p++)
-        if (*p == '.')
-            *p = ',';
+    char e[32];
+    snprintf(e, sizeof e, "%.14e", fabs(v));              /* d.dddddddddddddde±XX */
+    char digits[32];
+    size_t nd = 0;
+    for (const char *q = e; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9')
+            digits[nd++] = *q;
+    int keep = atoi(strchr(e, 'e') + 1) + 1 + decimals;   /* digits before the rounding point */
+    char units[64];
+    size_t nu = 0;
+    if (keep > 0 && keep < 48) {
+        for (int i = 0; i < keep; i++)
+            units[nu++] = i < (int)nd ? digits[i] : '0';
+        if (keep < (int)nd && digits[keep] >= '5') {      /* carry */
+            int i = (int)nu - 1;
+            while (i >= 0 && units[i] == '9')
+                units[i--] = '0';
+            if (i >= 0) {
+                units[i]++;
+            } else {
+                memmove(units + 1, units, nu++);
+                units[0] = '1';
+            }
+        }
+    } else if (keep == 0 && nd > 0 && digits[0] >= '5') {
+        units[nu++] = '1';
+    }
+    while (nu < (size_t)decimals + 1) {                    /* at least one digit before it */
+        memmove(units + 1, units, nu++);
+        units[0] = '0';
+    }
+    size_t skip = 0;                                         /* no leading zeros */
+    while (skip + 1 < nu - (size_t)decimals && units[skip] == '0')
+        skip++;
+    snprintf(out, n, "%.*s", (int)(nu - skip), units + skip);
+    return (int)(nu - skip) - decimals;
 }
+
+void chart_num(char *out, size_t n, double v, int decimals)
+{
+    char d[64];
+    if (isnan(v) || isinf(v)) {
+        snprintf(out, n, "—");
+        return;
+    }
+    decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+    int ni = round_digits(v, decimals, d, sizeof d);
+    int neg = v < 0 && strspn(d, "0") < strlen(d);          /* never "−0,0" */
+    size_t o = (size_t)snprintf(out, n, "%s", neg ? "\u2212" : "");
+    for (int i = 0; i < ni && o + 4 < n; i++) {
+        if (ni >= 5 && i > 0 && (ni - i) % 3 == 0)          /* 12 345: no-break spaces */
+            o += (size_t)snprintf(out + o, n - o, "\u00a0");
+        out[o++] = d[i];
+    }
+    if (decimals > 0 && o + 2 < n) {
+        out[o++] = ',';
+        for (int i = 0; i < decimals && o + 1 < n; i++)
+            out[o++] = d[ni + i];
+    }
+    out[o < n ? o : n - 1] = '\0';
+}
+
+/* A placed value label, for telling whether the next one would overlap it. */
+typedef struct lrect {
+    float x0, y0, x1, y1;
+} lrect;
 
 /* Drawing context of one chart. */
 typedef struct cdraw {
     const chart *c;
     pdf_ctx *pdf;
     const font_set *fs;
+    hyph *hy;
     font_face reg, bold;
     float px, py, pw, ph;   /* plot area */
     double ymin, ymax, step;
+    int decimals;           /* of the y tick labels */
+    float cat_size;         /* size of the category labels */
+    int cat_lines;          /* lines the tallest category label takes */
+    float val_size;         /* size of the value labels */
+    int val_bare;           /* value labels without " %" (too wide with it) */
+    int val_up;             /* value labels upright (too wide across) */
+    float top_room;         /* height over the plot the value labels may use */
+    lrect *placed;          /* value labels drawn and bars (owned) */
+    int nplaced, capplaced;
     char *err;
 } cdraw;
 
@@ -126,30 +205,63 @@ static double value(const cdraw *d, int s, int k)
     return d->c->values[s * d->c->s.ncats + k];
 }
 
-/* Picks the y scale: a 1-2-5 step giving about five ticks above the largest value. */
+static int is_percent(const chart_spec *s)
+{
+    return s->percent || s->kind == CHART_STACKED100;
+}
+
+/* The smallest of 1, 2, 2.5, 5 × 10^k not below raw. */
+static double nice_step(double raw)
+{
+    static const double nice[] = {1, 2, 2.5, 5};
+    double mag = pow(10, floor(log10(raw))), f = raw / mag;
+    for (int i = 0; i < 4; i++)
+        if (f <= nice[i] + 1e-9)
+            return nice[i] * mag;
+    return 10 * mag;
+}
+
+/* Picks the y scale: a 1-2-2,5-5 step giving at most about five ticks, the axis ending at the
+ * first tick at or above the largest value (percent: 0…100 %). Bars start at zero; a line chart
+ * zooms in on its values (marks 3,4…3,8). */
 static void scale(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
-    if (s->percent || s->kind == CHART_STACKED100) {
+    if (is_percent(s)) {
+        d->ymin = 0;
         d->ymax = 100;
         d->step = 20;
-        return;
+    } else {
+        double mx = 0, mn = HUGE_VAL;
+        for (int i = 0; i < s->ncats * s->nseries; i++)
+            if (!isnan(s->values[i])) {
+                mx = s->values[i] > mx ? s->values[i] : mx;
+                mn = s->values[i] < mn ? s->values[i] : mn;
+            }
+        double lo = s->kind == CHART_LINE && mn < HUGE_VAL && mn > 0 ? mn : 0;
+        if (mx <= lo)
+            mx = lo + 1;
+        d->step = nice_step((mx - lo) / 5);
+        d->ymin = lo > 0 ? floor(lo / d->step + 1e-9) * d->step - d->step : 0;
+        d->ymin = d->ymin < 0 ? 0 : d->ymin;
+        d->ymax = ceil(mx / d->step - 1e-9) * d->step;
     }
-    double mx = 0, mn = HUGE_VAL;
-    for (int i = 0; i < s->ncats * s->nseries; i++)
-        if (!isnan(s->values[i])) {
-            mx = s->values[i] > mx ? s->values[i] : mx;
-            mn = s->values[i] < mn ? s->values[i] : mn;
-        }
-    /* bars start at zero; a line chart zooms in on its values (marks 3,4…3,8) */
-    double lo = s->kind == CHART_LINE && mn < HUGE_VAL && mn > 0 ? mn : 0;
-    if (mx <= lo)
-        mx = lo + 1;
-    double raw = (mx - lo) / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    d->step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-    d->ymin = lo > 0 ? floor(lo / d->step) * d->step - d->step : 0;
-    d->ymin = d->ymin < 0 ? 0 : d->ymin;
-    d->ymax = ceil(mx / d->step) * d->step + (lo > 0 ? d->step : 0);
+    d->decimals = 0;
+    while (d->decimals < 3 && fabs(d->step * pow(10, d->decimals) -
+                                   round(d->step * pow(10, d->decimals))) > 1e-6)
+        d->decimals++;
+}
+
+static int nticks(const cdraw *d)
+{
+    return (int)floor((d->ymax - d->ymin) / d->step + 0.5);
+}
+
+static void tick_label(const cdraw *d, int i, char *lab, size_t n)
+{
+    chart_num(lab, n, d->ymin + d->step * i, d->decimals);
+    if (is_percent(&d->c->s))
+        strncat(lab, "\u00a0%", n - strlen(lab) - 1);
 }
 
 static float ypos(const cdraw *d, double v)
@@ -159,14 +271,11 @@ static float ypos(const cdraw *d, double v)
 
 static void axes(const cdraw *d)
 {
-    int decimals = d->step < 1 ? 1 : 0;
-    for (double v = d->ymin; v <= d->ymax + d->step / 2; v += d->step) {
-        char lab[32];
-        float y = ypos(d, v);
-        fmt_num(lab, sizeof lab, v, decimals);
-        if (d->c->s.percent || d->c->s.kind == CHART_STACKED100)
-            strcat(lab, " %");
-        if (v > d->ymin)
+    for (int i = 0; i <= nticks(d); i++) {
+        char lab[48];
+        float y = ypos(d, d->ymin + d->step * i);
+        tick_label(d, i, lab, sizeof lab);
+        if (i > 0)
             pdf_line(d->pdf, d->px, y, d->px + d->pw, y, 0.3f, 0.6f, 1);
         pdf_line(d->pdf, d->px - 3, y, d->px, y, 0.5f, 0, 0);
         text(d, d->reg, FS_TICK, d->px - 5 - tw(d, d->reg, FS_TICK, lab), y + FS_TICK * 0.35f, lab);
@@ -178,29 +287,58 @@ static void axes(const cdraw *d)
              d->py - 6, d->c->s.y_label);
 }
 
-static int lines_max(int nlines, float below)
+/* Breaks text into L at `size`, `width` wide, hyphenated (no_hyph: only words that fit no
+ * line). Returns 0, or -1 with d->err set. */
+static int wrap(cdraw *d, para *p, para_layout *L, const char *s, font_face f, float size,
+                float width, para_align al, int no_hyph)
 {
-    int fit = (int)(below / (FS_TICK * 1.1f));
-    return nlines < fit ? nlines : fit;
+    char e[PARA_ERRLEN];
+    para_clear(p);
+    p->no_hyph = no_hyph;
+    para_add(p, f, size, s, strlen(s));
+    if (para_break(p, d->fs, d->hy, width, 0, al, 1.1f, L, e) != 0) {
+        snprintf(d->err, PDF_ERRLEN, "диаграмма: %.280s", e);
+        return -1;
+    }
+    return 0;
 }
 
-/* Category labels under the plot, wrapped to the slot width (at most 3 lines). */
-static void categories(const cdraw *d, float below)
+/* Chooses the size of the category labels (8 pt, down to 6 pt while one needs more than
+ * CAT_LINES lines in its slot) and how many lines the tallest takes. Returns 0 or -1. */
+static int fit_categories(cdraw *d, float slot)
+{
+    const chart_spec *s = &d->c->s;
+    para p = PARA_INIT;
+    para_layout L = PARA_LAYOUT_INIT;
+    int rc = 0;
+    for (d->cat_size = FS_TICK;; d->cat_size -= 1) {
+        d->cat_lines = 1;
+        for (int k = 0; k < s->ncats && rc == 0; k++) {
+            rc = wrap(d, &p, &L, s->cats[k], d->reg, d->cat_size, slot - 2, PARA_CENTER, 1);
+            d->cat_lines = L.nlines > d->cat_lines ? L.nlines : d->cat_lines;
+        }
+        if (rc != 0 || d->cat_lines <= CAT_LINES || d->cat_size <= FS_MIN)
+            break;
+    }
+    d->cat_lines = d->cat_lines < CAT_LINES ? d->cat_lines : CAT_LINES;
+    para_free(&p);
+    para_layout_free(&L);
+    return rc;
+}
+
+/* Category labels under the plot, wrapped in their slots; a word is hyphenated only when it
+ * fits no line of its slot. */
+static void categories(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
     float slot = d->pw / (float)s->ncats;
     para p = PARA_INIT;
     para_layout L = PARA_LAYOUT_INIT;
     for (int k = 0; k < s->ncats; k++) {
-        para_clear(&p);
-        para_add(&p, d->reg, FS_TICK, s->cats[k], strlen(s->cats[k]));
-        char e[PARA_ERRLEN];
-        if (para_break(&p, d->fs, NULL, slot - 2, 0, PARA_CENTER, 1.1f, &L, e) != 0) {
-            snprintf(d->err, PDF_ERRLEN, "диаграмма: %.280s", e);
+        if (wrap(d, &p, &L, s->cats[k], d->reg, d->cat_size, slot - 2, PARA_CENTER, 1) != 0)
             break;
-        }
-        int n = lines_max(L.nlines, below);
-        para_draw(&p, &L, d->pdf, d->px + slot * (float)k + 1, d->py + d->ph + 3, slot - 2, 0, n);
+        para_draw(&p, &L, d->pdf, d->px + slot * (float)k + 1, d->py + d->ph + 3, slot - 2, 0,
+                  d->cat_lines);
     }
     para_free(&p);
     para_layout_free(&L);
@@ -216,19 +354,123 @@ static void swatch(const cdraw *d, int s, float x, float y, float w, float h)
     pdf_stroke_rect(d->pdf, x, y, w, h, 0.5f);
 }
 
-/* A value label centred at (cx, baseline y) on a white patch, so it reads over any fill. */
-static void label(const cdraw *d, float cx, float y, double v, int pct)
+static void value_text(const cdraw *d, double v, char *lab, size_t n)
 {
-    char lab[32];
-    fmt_num(lab, sizeof lab, v, 1);
-    if (pct)
-        strcat(lab, " %");
-    float w = tw(d, d->reg, FS_TICK, lab);
-    pdf_fill_rect(d->pdf, cx - w / 2 - 1, y - FS_TICK * 0.8f, w + 2, FS_TICK * 1.05f, 1.0f);
-    text(d, d->reg, FS_TICK, cx - w / 2, y, lab);
+    chart_num(lab, n, v, 1);
+    if (d->c->s.percent && d->c->s.kind != CHART_STACKED100 && !d->val_bare)
+        strncat(lab, "\u00a0%", n - strlen(lab) - 1);
 }
 
-static void bars(const cdraw *d)
+/* Width of the widest value label at FS_TICK. */
+static float widest_value(const cdraw *d)
+{
+    const chart_spec *s = &d->c->s;
+    float widest = 0;
+    for (int i = 0; i < s->ncats * s->nseries; i++) {
+        char lab[48];
+        if (isnan(s->values[i]))
+            continue;
+        int k = i % s->ncats, j = i / s->ncats;
+        double v = s->values[i];
+        if (s->kind == CHART_STACKED100) {
+            double sum = 0;
+            for (int jj = 0; jj < s->nseries; jj++)
+                sum += isnan(value(d, jj, k)) ? 0 : value(d, jj, k);
+            v = sum > 0 ? value(d, j, k) * 100 / sum : 0;
+        }
+        value_text(d, v, lab, sizeof lab);
+        float w = tw(d, d->reg, FS_TICK, lab);
+        widest = w > widest ? w : widest;
+    }
+    return widest;
+}
+
+/* Picks how the value labels go for bars `bar` points wide, labels across having `room`: across
+ * at 8 pt, or smaller (down to FS_MIN) so that the widest fits, then without the " %" (the axis
+ * carries it); when even that is too wide, turned upright at up to 8 pt (d->val_up) if the bar
+ * is wide enough for the letters' height; else none (d->val_size = 0). */
+static void fit_values(cdraw *d, float room, float bar)
+{
+    float widest = widest_value(d);
+    if (widest * FS_MIN / FS_TICK > room && d->c->s.percent) {
+        d->val_bare = 1;
+        widest = widest_value(d);
+    }
+    d->val_up = 0;
+    d->val_size = FS_TICK;
+    if (widest <= room || widest <= 0)
+        return;
+    if (widest * FS_MIN / FS_TICK <= room) {
+        d->val_size = FS_TICK * room / widest;
+        return;
+    }
+    d->val_up = 1;
+    d->val_size = bar * 0.9f < FS_TICK ? bar * 0.9f : FS_TICK;
+    if (d->val_size < FS_MIN)
+        d->val_size = 0;
+}
+
+/* Whether r meets a box remembered by occupy, box `skip` (an index, or -1) apart. */
+static int overlaps(const cdraw *d, const lrect *r, int skip)
+{
+    for (int i = 0; i < d->nplaced; i++) {
+        const lrect *q = &d->placed[i];
+        if (i == skip)
+            continue;
+        if (r->x0 < q->x1 - 0.01f && q->x0 < r->x1 - 0.01f && r->y0 < q->y1 - 0.01f &&
+            q->y0 < r->y1 - 0.01f)
+            return 1;
+    }
+    return 0;
+}
+
+/* Remembers a box that value labels must not cover (a label drawn, a bar). */
+static void occupy(cdraw *d, lrect r)
+{
+    if (d->placed && d->nplaced < d->capplaced)
+        d->placed[d->nplaced++] = r;
+}
+
+/* A value label across, centred at (cx, baseline y) on a white patch so that it reads over any
+ * fill; left out when it would cover a label already drawn or a bar, or leave the plot's sides.
+ * Returns whether drawn. */
+static int label(cdraw *d, float cx, float y, double v)
+{
+    char lab[48];
+    value_text(d, v, lab, sizeof lab);
+    float sz = d->val_size, w = tw(d, d->reg, sz, lab);
+    lrect r = {cx - w / 2 - 1, y - sz * 0.8f, cx + w / 2 + 1, y + sz * 0.25f};
+    if (sz <= 0 || r.x0 < d->px - 4 || r.x1 > d->px + d->pw + 4 || overlaps(d, &r, -1))
+        return 0;
+    occupy(d, r);
+    pdf_fill_rect(d->pdf, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0, 1.0f);
+    text(d, d->reg, sz, cx - w / 2, y, lab);
+    return 1;
+}
+
+/* An upright value label (read from the bottom up) centred on x = cx over the top y of bar
+ * number `bar` (in the boxes remembered), on a white patch: above the bar when that stays below
+ * y = top, else inside it at its top when that stays above y = bottom; left out when it would
+ * cover another label or bar. */
+static int label_up(cdraw *d, float cx, float y, double v, float top, float bottom, int bar)
+{
+    char lab[48];
+    value_text(d, v, lab, sizeof lab);
+    float sz = d->val_size, w = tw(d, d->reg, sz, lab), y0 = y - 2;
+    if (sz <= 0)
+        return 0;
+    if (y0 - w - 1 < top)
+        y0 = y + 3 + w;                                    /* inside, at the top */
+    lrect r = {cx - sz * 0.55f, y0 - w - 1, cx + sz * 0.55f, y0 + 1};
+    if (r.y0 < top || r.y1 > bottom || overlaps(d, &r, bar))
+        return 0;
+    occupy(d, r);
+    pdf_fill_rect(d->pdf, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0, 1.0f);
+    pdf_text_up(d->pdf, d->reg, sz, cx + sz * 0.35f, y0, lab, strlen(lab));
+    return 1;
+}
+
+static void bars(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
     float slot = d->pw / (float)s->ncats, bw = slot * 0.8f / (float)s->nseries;
@@ -240,15 +482,33 @@ static void bars(const cdraw *d)
             float x = d->px + slot * (float)k + slot * 0.1f + bw * (float)j;
             float y = ypos(d, v > d->ymax ? d->ymax : v < d->ymin ? d->ymin : v);
             swatch(d, j, x, y, bw, d->py + d->ph - y);
-            if (s->value_labels)
-                label(d, x + bw / 2, y - 2, v, s->percent);
+            occupy(d, (lrect){x, y, x + bw, d->py + d->ph});
+        }
+    if (!s->value_labels)
+        return;
+    fit_values(d, s->nseries > 1 ? bw - 2 : slot * 0.9f, bw);   /* the patch overhangs by 1 */
+    int bar = 0;                         /* the bars are the first boxes remembered, in order */
+    for (int k = 0; k < s->ncats; k++)
+        for (int j = 0; j < s->nseries; j++) {
+            double v = value(d, j, k);
+            if (isnan(v))
+                continue;
+            float cx = d->px + slot * (float)k + slot * 0.1f + bw * ((float)j + 0.5f);
+            float y = ypos(d, v > d->ymax ? d->ymax : v < d->ymin ? d->ymin : v);
+            if (d->val_up)
+                label_up(d, cx, y, v, d->py - d->top_room, d->py + d->ph, bar);
+            else
+                label(d, cx, y - 2, v);
+            bar++;
         }
 }
 
-static void stacked(const cdraw *d)
+static void stacked(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
     float slot = d->pw / (float)s->ncats, bw = slot * 0.6f;
+    if (s->value_labels)
+        fit_values(d, bw - 2, bw);
     for (int k = 0; k < s->ncats; k++) {
         double sum = 0, acc = 0;
         for (int j = 0; j < s->nseries; j++)
@@ -260,14 +520,24 @@ static void stacked(const cdraw *d)
             double v = isnan(value(d, j, k)) ? 0 : value(d, j, k) * 100 / sum;
             float y1 = ypos(d, acc), y0 = ypos(d, acc + v);
             swatch(d, j, x, y0, bw, y1 - y0);
-            if (s->value_labels && y1 - y0 >= FS_TICK * 1.2f)
-                label(d, x + bw / 2, (y0 + y1) / 2 + FS_TICK * 0.35f, v, 0);
+            acc += v;
+        }
+        if (!s->value_labels)
+            continue;
+        acc = 0;
+        for (int j = 0; j < s->nseries; j++) {
+            double v = isnan(value(d, j, k)) ? 0 : value(d, j, k) * 100 / sum;
+            float y1 = ypos(d, acc), y0 = ypos(d, acc + v);
+            if (d->val_up)
+                label_up(d, x + bw / 2, y0, v, y0, y1, -1);   /* inside the segment or none */
+            else if (y1 - y0 >= d->val_size * 1.2f)
+                label(d, x + bw / 2, (y0 + y1) / 2 + d->val_size * 0.35f, v);
             acc += v;
         }
     }
 }
 
-static void lines(const cdraw *d)
+static void lines(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
     float slot = d->pw / (float)s->ncats;
@@ -291,13 +561,27 @@ static void lines(const cdraw *d)
                 continue;
             float x = d->px + slot * ((float)k + 0.5f), y = ypos(d, v);
             pdf_marker(d->pdf, j, x, y, 2.6f, j % 4 < 2 ? (j + 1) % 2 : 1);
-            if (s->value_labels)
-                label(d, x, y - 5, v, s->percent);
         }
     }
+    if (!s->value_labels)
+        return;
+    fit_values(d, slot - 4, slot - 4);
+    if (d->val_up) {                          /* across, however narrow: overlaps are left out */
+        d->val_up = 0;
+        d->val_size = FS_MIN;
+    }
+    for (int j = 0; j < s->nseries; j++)      /* above the point, else below it, else none */
+        for (int k = 0; k < s->ncats; k++) {
+            double v = value(d, j, k);
+            if (isnan(v))
+                continue;
+            float x = d->px + slot * ((float)k + 0.5f), y = ypos(d, v);
+            if (!label(d, x, y - 5, v))
+                label(d, x, y + 5 + d->val_size * 0.8f, v);
+        }
 }
 
-/* Legend rows at the bottom of the box; returns its height (drawn only when `draw`). */
+/* Legend rows from (x, y), w wide; returns its height (drawn only when `draw`). */
 static float legend(const cdraw *d, float x, float y, float w, int draw)
 {
     const chart_spec *s = &d->c->s;
@@ -322,44 +606,84 @@ static float legend(const cdraw *d, float x, float y, float w, int draw)
     return cy - y + rowh;
 }
 
-int chart_draw(const chart *c, pdf_ctx *pdf, const font_set *fs, float x, float y, float w,
-               float h, char err[PDF_ERRLEN])
+/* Lays the parts out and draws them; the title is in tp/tl. Returns 0 or -1 with d->err. */
+static int draw_parts(cdraw *d, const para *tp, const para_layout *tl, float x, float y, float w,
+                      float h)
 {
-    cdraw d = {c, pdf, fs, c->s.sans ? FONT_SANS : FONT_SERIF,
-               c->s.sans ? FONT_SANS_BOLD : FONT_SERIF_BOLD, 0, 0, 0, 0, 0, 0, 0, err};
-    err[0] = '\0';
-    scale(&d);
-    float top = y + (c->s.title ? FS_TITLE * 1.8f : 0) + (c->s.y_label ? FS_TICK * 1.4f : 4);
-    float legh = c->s.nseries > 1 || c->s.kind == CHART_LINE ? legend(&d, x, 0, w, 0) : 0;
-    float below = FS_TICK * 1.1f * 3 + 4;
+    const chart_spec *s = &d->c->s;
+    float title_h = tl->nlines > 0 ? tl->height + 4 : 0;
+    float top = title_h + (s->y_label || s->value_labels ? FS_TICK * 1.4f : 4);
+    float legh = s->nseries > 1 || s->kind == CHART_LINE ? legend(d, x, 0, w, 0) + 2 : 0;
     float left = 0;
-    for (double v = d.ymin; v <= d.ymax; v += d.step) {
-        char lab[32];
-        fmt_num(lab, sizeof lab, v, d.step < 1 ? 1 : 0);
-        float lw = tw(&d, d.reg, FS_TICK, lab) + tw(&d, d.reg, FS_TICK, " %");
+    for (int i = 0; i <= nticks(d); i++) {
+        char lab[48];
+        tick_label(d, i, lab, sizeof lab);
+        float lw = tw(d, d->reg, FS_TICK, lab);
         left = lw > left ? lw : left;
     }
-    d.px = x + left + 8;
-    d.pw = x + w - d.px - 2;
-    d.py = top;
-    d.ph = y + h - legh - below - 4 - top;
-    if (d.ph < 20 || d.pw < 20) {
-        snprintf(err, PDF_ERRLEN, "диаграмма: слишком мало места (%.0f × %.0f пт)", w, h);
+    if (s->y_label) {
+        float lw = tw(d, d->reg, FS_TICK, s->y_label);
+        left = lw > left ? lw : left;
+    }
+    d->px = x + left + 8;
+    d->pw = x + w - d->px - 2;
+    if (d->pw < 20) {
+        snprintf(d->err, PDF_ERRLEN, "диаграмма: слишком узко (%.0f мм)", w * 25.4f / 72);
         return -1;
     }
-    if (c->s.title) {
-        float t = tw(&d, d.bold, FS_TITLE, c->s.title);
-        text(&d, d.bold, FS_TITLE, x + (w - (t < w ? t : w)) / 2, y + FS_TITLE, c->s.title);
+    if (fit_categories(d, d->pw / (float)s->ncats) != 0)
+        return -1;
+    float below = (float)d->cat_lines * d->cat_size * 1.1f + 5;
+    d->py = y + top;
+    d->ph = h - top - below - legh;
+    if (d->ph < MIN_PLOT) {
+        snprintf(d->err, PDF_ERRLEN, "диаграмма: высота %.0f мм мала, нужно не меньше %.0f мм "
+                 "(заголовок, подписи, легенда и поле графика от %.0f мм)", h * 25.4f / 72,
+                 ceil((h - d->ph + MIN_PLOT) * 25.4f / 72), MIN_PLOT * 25.4f / 72);
+        return -1;
     }
-    axes(&d);
-    if (c->s.kind == CHART_STACKED100)
-        stacked(&d);
-    else if (c->s.kind == CHART_LINE)
-        lines(&d);
+    if (tl->nlines > 0)
+        para_draw(tp, tl, d->pdf, x, y, w, 0, tl->nlines);
+    axes(d);
+    d->top_room = top - title_h;
+    d->capplaced = 2 * s->ncats * s->nseries + 1;
+    d->placed = malloc((size_t)d->capplaced * sizeof *d->placed);
+    if (s->kind == CHART_STACKED100)
+        stacked(d);
+    else if (s->kind == CHART_LINE)
+        lines(d);
     else
-        bars(&d);
-    categories(&d, below);
+        bars(d);
+    free(d->placed);
+    d->placed = NULL;
+    categories(d);
     if (legh > 0)
-        legend(&d, x, y + h - legh, w, 1);
-    return err[0] ? -1 : 0;
+        legend(d, x, d->py + d->ph + below, w, 1);
+    return d->err[0] ? -1 : 0;
+}
+
+int chart_draw(const chart *c, pdf_ctx *pdf, const font_set *fs, hyph *hy, float x, float y,
+               float w, float h, char err[PDF_ERRLEN])
+{
+    cdraw d;
+    memset(&d, 0, sizeof d);
+    d.c = c;
+    d.pdf = pdf;
+    d.fs = fs;
+    d.hy = hy;
+    d.reg = c->s.sans ? FONT_SANS : FONT_SERIF;
+    d.bold = c->s.sans ? FONT_SANS_BOLD : FONT_SERIF_BOLD;
+    d.err = err;
+    err[0] = '\0';
+    scale(&d);
+    para tp = PARA_INIT;
+    para_layout tl = PARA_LAYOUT_INIT;
+    int rc = 0;
+    if (c->s.title && c->s.title[0])          /* wrapped to the width, not hyphenated */
+        rc = wrap(&d, &tp, &tl, c->s.title, d.bold, FS_TITLE, w, PARA_CENTER, 1);
+    if (rc == 0)
+        rc = draw_parts(&d, &tp, &tl, x, y, w, h);
+    para_free(&tp);
+    para_layout_free(&tl);
+    return rc;
 }

@@ -16,6 +16,8 @@ struct lay_flow {
     float x, width;           /* content box of the current page */
     float top, bottom;        /* its vertical limits (points from the page top) */
     float y;                  /* where the next thing goes */
+    float tail;               /* height the blocks after this one need on the page where it
+                               * ends (a signature kept with a table's last row); 0 = none */
     int page;                 /* index of the current page */
     void *owner;
     void (*new_page)(lay_flow *f);   /* ends the page; y = top of a fresh one */

@@ -30,6 +30,7 @@ typedef struct gcell {
 typedef struct grow {
     int c0, nc;               /* its cells: cells[c0 .. c0+nc) */
     grid_rowkind kind;
+    int keep;                 /* kept on the page of the next row */
     float h;
 } grow;
 
@@ -43,6 +44,7 @@ struct grid {
     int nrows, caprows;
     int *span_until;          /* per column: first row not covered by a span from above */
     int cur_col, row_c0, open;
+    int keep_pending;         /* grid_row_keep_next was called for the row being built */
     float *colx, *colw, *frac_w;
     char err[256];
 };
@@ -180,7 +182,8 @@ void grid_row_end(grid *g, grid_rowkind kind)
         return;
     }
     grow *r = &g->rows[g->nrows];
-    *r = (grow){g->row_c0, g->ncells - g->row_c0, kind, 0};
+    *r = (grow){g->row_c0, g->ncells - g->row_c0, kind, g->keep_pending, 0};
+    g->keep_pending = 0;
     for (int i = r->c0; i < r->c0 + r->nc && kind == GRID_ROW_TOTAL; i++) {
         gcell *c = &g->cells[i];
         if (c->shade == 0)
@@ -192,6 +195,11 @@ void grid_row_end(grid *g, grid_rowkind kind)
     g->nrows++;
     g->row_c0 = g->ncells;
     g->cur_col = 0;
+}
+
+void grid_row_keep_next(grid *g)
+{
+    g->keep_pending = 1;
 }
 
 /* ---- measuring ---------------------------------------------------------------------------- */
@@ -530,14 +538,36 @@ static void split_row(grid *g, lay_flow *f, int r)
     }
 }
 
+/* Height that must fit on the page for row r (h high, spans included) to be placed there: r and
+ * the rows it keeps with (grid_row_keep_next) up to the first row that is not kept — of which a
+ * row taller than a fresh page needs only three lines, being split anyway — plus f->tail when
+ * that reaches the last row. `fresh`: body height of a fresh page. */
+static float keep_need(const grid *g, const lay_flow *f, int r, float h, float fresh)
+{
+    int k = r;
+    while (g->rows[k].keep && k + 1 < g->nrows) {
+        float rh = g->rows[++k].h;
+        h += rh <= fresh ? rh : 3 * g->size * LEADING + 2 * PADY;
+    }
+    return k == g->nrows - 1 ? h + f->tail : h;
+}
+
+/* What the first body row needs under the header on the page where the table starts: all of
+ * it (and what it keeps with), or a third of a page of a row that splits anyway. */
+static float first_need(const grid *g, const lay_flow *f, float fresh)
+{
+    if (g->nrows <= g->header_rows)
+        return 0;
+    float first = keep_need(g, f, g->header_rows, g->rows[g->header_rows].h, fresh);
+    return first < fresh ? first : fresh / 3;
+}
+
 float grid_lead_height(grid *g, lay_flow *f)
 {
     if (prepare(g, f) != 0)
         return 0;
-    float h = header_height(g);
-    if (g->nrows > g->header_rows)
-        h += g->rows[g->header_rows].h;
-    return h;
+    float head = header_height(g);
+    return head + first_need(g, f, f->bottom - f->top - head);
 }
 
 int grid_place(grid *g, lay_flow *f)
@@ -550,14 +580,21 @@ int grid_place(grid *g, lay_flow *f)
         grid_row_end(g, GRID_ROW_BODY);
     if (prepare(g, f) != 0)
         return -1;
-    float head = header_height(g), first = g->nrows > g->header_rows ? g->rows[g->header_rows].h : 0;
-    float fresh = f->bottom - f->top - head;
-    if (f->y + head + (first < fresh ? first : fresh / 3) > f->bottom && f->y > f->top + 0.01f)
+    float head = header_height(g), fresh = f->bottom - f->top - head;
+    if (f->y + head + first_need(g, f, fresh) > f->bottom && f->y > f->top + 0.01f)
         f->new_page(f);
     draw_header(g, f);
     for (int r = g->header_rows; r < g->nrows; r++) {
         float need = span_need(g, r, f->y), h = g->rows[r].h > need ? g->rows[r].h : need;
-        float body_top = f->top + head;
+        float body_top = f->top + head, kept = keep_need(g, f, r, h, fresh);
+        if (kept > h && f->y + kept > f->bottom + 0.01f && f->y > body_top + 0.01f &&
+            kept <= fresh) {
+            /* a heading row goes on with the row it introduces; the last row with the
+             * signature that follows the table */
+            break_page(g, f, r, 0);
+            need = span_need(g, r, f->y);
+            h = g->rows[r].h > need ? g->rows[r].h : need;
+        }
         if (f->y + h > f->bottom + 0.01f) {
             int fits_fresh = g->rows[r].h <= f->bottom - body_top;
             if (fits_fresh || f->bottom - f->y < 3 * g->size * LEADING) {

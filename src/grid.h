@@ -41,14 +41,19 @@ void grid_cell(grid *g, const char *text, const grid_cellopt *opt);
 void grid_cell_begin(grid *g, const grid_cellopt *opt);
 void grid_cell_run(grid *g, int bold, int italic, const char *text, size_t n);
 void grid_cell_end(grid *g);
+/* Keeps the row being built on the page of the next row (a heading row inside the table, e.g.
+ * «Фактор риска: …» spanning all columns): call before grid_row_end. Chains: a kept row followed
+ * by another kept row keeps all three together. The table's last row is kept so with what
+ * follows the table when lay_flow.tail says so (the signature). */
+void grid_row_keep_next(grid *g);
 /* Ends the current row. */
 void grid_row_end(grid *g, grid_rowkind kind);
 
 /* Sticky builder error ("" = none), e.g. a row with more cells than columns. */
 const char *grid_error(const grid *g);
 
-/* Height of the header plus the first body row at the flow's width: what must fit under a
- * heading kept with this table. */
+/* Height of the header plus the first body row (and the rows it keeps with) at the flow's
+ * width: what must fit under a heading kept with this table. */
 float grid_lead_height(grid *g, lay_flow *f);
 
 /* Lays the table out from f->y, starting new pages through f as needed; draws when f->draw.

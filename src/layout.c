@@ -23,7 +23,9 @@ typedef struct block {
     float before, after;     /* spacing, points */
     float size;              /* default size of runs */
     int level;               /* heading level, 0 = not a heading */
-    char *title;             /* heading text (bookmarks, contents); B_EXEC: the note; owned */
+    int keep_next;           /* kept with the start of the next block (headings, captions) */
+    int keep_prev;           /* kept with the end of the previous block (signature, executor) */
+    char *title;             /* heading text on one line (bookmarks, contents); owned */
     int page;                /* heading: page it landed on (set by each pass) */
     grid *g;                 /* owned */
     chart *ch;               /* owned */
@@ -166,7 +168,8 @@ static font_face face_of(int bold, int italic)
     return (font_face)(FONT_SERIF + (bold ? 1 : 0) + (italic ? 2 : 0));
 }
 
-/* A paragraph block of one run; the building calls below use it for fixed pieces. */
+/* A paragraph block of one run; the building calls below use it for fixed pieces. Centred
+ * lines (titles, the organisation) are not hyphenated. */
 static block *text_block(lay_doc *d, para_align al, int bold, float size, const char *s)
 {
     block *b = add(d, B_PARA);
@@ -174,8 +177,19 @@ static block *text_block(lay_doc *d, para_align al, int bold, float size, const 
         return NULL;
     b->align = al;
     b->size = size;
+    b->p.no_hyph = al == PARA_CENTER;
     para_add(&b->p, face_of(bold, 0), size, s, strlen(s));
     return b;
+}
+
+/* A copy of s on one line: line breaks and tabs become spaces (bookmarks, contents). */
+static char *one_line(const char *s)
+{
+    char *c = dupstr(s);
+    for (char *q = c; q && *q; q++)
+        if (*q == '\n' || *q == '\r' || *q == '\t')
+            *q = ' ';
+    return c;
 }
 
 void lay_heading(lay_doc *d, int level, const char *text)
@@ -185,7 +199,9 @@ void lay_heading(lay_doc *d, int level, const char *text)
     if (!b)
         return;
     b->level = level;
-    b->title = dupstr(text);
+    b->keep_next = 1;
+    b->p.no_hyph = 1;                   /* headings are never hyphenated */
+    b->title = one_line(text);
     b->indent = level == 1 ? 0 : INDENT;
     b->before = level == 1 ? d->size : d->size * 0.7f;
     b->after = d->size * 0.5f;
@@ -203,7 +219,14 @@ void lay_para_begin(lay_doc *d, para_align align, int indent)
         return;
     b->align = align;
     b->indent = indent ? INDENT : 0;
+    b->p.no_hyph = align == PARA_CENTER;
     d->open = 1;
+}
+
+void lay_keep_with_next(lay_doc *d)
+{
+    if (!d->err[0] && d->nb > 0)
+        d->b[d->nb - 1].keep_next = 1;
 }
 
 void lay_run_sized(lay_doc *d, int bold, int italic, float size, const char *text)
@@ -267,6 +290,7 @@ void lay_approval(lay_doc *d, const char *position, const char *name, const char
     if (!b)
         return;
     b->col = COL_RIGHT;
+    b->p.no_hyph = 1;
     b->after = d->size;
     para_add(&b->p, FONT_SERIF, d->size, position, strlen(position));
     snprintf(line, sizeof line, "\n_______________ %s\n%s", name, date ? date : "");
@@ -278,7 +302,8 @@ void lay_appendix_mark(lay_doc *d, const char *text)
     block *b = text_block(d, PARA_LEFT, 0, d->size - 2 > 10 ? d->size - 2 : 10, text);
     if (!b)
         return;
-    b->col = COL_RIGHT;
+    b->col = COL_RIGHT;                 /* the right 45 % of the text width, wrapped there */
+    b->p.no_hyph = 1;
     b->after = d->size;
 }
 
@@ -319,15 +344,19 @@ void lay_requisites(lay_doc *d, const char *org, const char *details, const char
 void lay_signature(lay_doc *d, const char *position, const char *name)
 {
     block *b = split_block(d, position, name, d->size);
-    if (b)
-        b->before = d->size * 2;
+    if (!b)
+        return;
+    b->before = d->size * 2;
+    b->keep_prev = 1;
 }
 
 void lay_executor(lay_doc *d, const char *text)
 {
     block *b = add(d, B_EXEC);
-    if (b && !(b->title = dupstr(text)))
-        seterr(d, "нет памяти");
+    if (!b)
+        return;
+    b->keep_prev = 1;
+    para_add(&b->p, FONT_SERIF, EXEC_SIZE, text, strlen(text));
 }
 
 void lay_part(lay_doc *d)
@@ -444,19 +473,38 @@ static int brk(lay_doc *d, const para *p, float width, float indent, para_align 
     return 0;
 }
 
-/* Height that must follow a heading on its page: the start of block i. */
-static float lead_height(lay_doc *d, int i)
+/* Sum of the heights of lines [from, to) of L. */
+static float lines_height(const para_layout *L, int from, int to)
 {
-    if (i >= d->nb)
+    float h = 0;
+    for (int i = from; i < to && i < L->nlines; i++)
+        h += L->lines[i].height;
+    return h;
+}
+
+/* Height of the start of block i that must share a page with what keeps it (a heading, a
+ * caption): a paragraph's first two lines as place_lines will place them (all of it when it
+ * has at most four), a table's header and first rows, a whole chart; through spacers, and
+ * through headings and captions to what they keep in turn. `depth` bounds the chain. */
+static float lead_height(lay_doc *d, int i, int depth)
+{
+    if (i >= d->nb || depth > 8)
         return 0;
     block *b = &d->b[i];
-    float w = d->f.width * (1 - b->col);
+    float w = d->f.width * (1 - b->col), h;
     switch (b->kind) {
     case B_PARA:
         if (brk(d, &b->p, w, b->indent, b->align, &d->L2) != 0)
             return 0;
-        return b->before + (d->L2.nlines > 0 ? d->L2.lines[0].height : 0) +
-               (d->L2.nlines > 1 ? d->L2.lines[1].height : 0);
+        if (b->keep_next || d->L2.nlines <= 4)
+            h = d->L2.height;
+        else
+            h = lines_height(&d->L2, 0, 2);
+        if (b->keep_next)
+            h += b->after + lead_height(d, i + 1, depth + 1);
+        return b->before + h;
+    case B_SPACER:
+        return b->height + lead_height(d, i + 1, depth + 1);
     case B_TABLE:
         return b->before + grid_lead_height(b->g, &d->f);
     case B_CHART:
@@ -466,20 +514,72 @@ static float lead_height(lay_doc *d, int i)
     }
 }
 
-/* Places lines of L (paragraph p) at x, w; splits over pages keeping >= 2 lines on each side. */
-static void place_lines(lay_doc *d, const para *p, const para_layout *L, float x, float w)
+/* Height of a block kept with the end of the one before it (signature, executor note). */
+static float kept_height(lay_doc *d, block *b)
+{
+    if (b->kind == B_EXEC)
+        return brk(d, &b->p, d->f.width * 0.6f, 0, PARA_LEFT, &d->L2) == 0
+                   ? d->L2.height + EXEC_SIZE : 0;
+    if (brk(d, &b->p, d->f.width * 0.6f, 0, PARA_LEFT, &d->L2) != 0)
+        return 0;
+    float h = d->L2.height;
+    if (brk(d, &b->p2, d->f.width * 0.4f, 0, PARA_RIGHT, &d->L2) != 0)
+        return 0;
+    return b->before + (d->L2.height > h ? d->L2.height : h);
+}
+
+/* Height the blocks after block i need on the page where block i ends: the start of the next
+ * block when i keeps with it (heading, caption), or the signature and the executor note (and
+ * the spacers between) that keep with the end of i. 0 = none. */
+static float tail_height(lay_doc *d, int i)
+{
+    block *b = &d->b[i];
+    if (b->keep_next)
+        return b->after + lead_height(d, i + 1, 0);
+    float t = 0, gap = 0;
+    for (int k = i + 1; k < d->nb; k++) {
+        block *n = &d->b[k];
+        if (n->kind == B_SPACER) {
+            gap += n->height;
+            continue;
+        }
+        if (!n->keep_prev)
+            break;
+        t += gap + kept_height(d, n);
+        gap = 0;
+    }
+    return t > 0 ? b->after + t : 0;
+}
+
+/* Places lines of L (paragraph p) at x, w; splits over pages keeping >= 2 lines on each side.
+ * `tail`: height that must follow the last line on its page (tail_height); the last two lines
+ * go on to the next page with it when it does not fit, or the whole paragraph when it is
+ * short or `whole` (a heading). A tail that no page could hold with them is ignored. */
+static void place_lines(lay_doc *d, const para *p, const para_layout *L, float x, float w,
+                        float tail, int whole)
 {
     lay_flow *f = &d->f;
-    int i = 0;
-    while (i < L->nlines && !d->err[0]) {
+    int i = 0, n = L->nlines;
+    ensure_page(d);
+    if (tail > 0 && tail + lines_height(L, whole || n < 2 ? 0 : n - 2, n) > f->bottom - f->top)
+        tail = 0;
+    while (i < n && !d->err[0]) {
         ensure_page(d);
         float room = f->bottom - f->y, h = 0;
         int k = i;
-        while (k < L->nlines && h + L->lines[k].height <= room + 0.01f)
+        while (k < n && h + L->lines[k].height <= room + 0.01f)
             h += L->lines[k++].height;
-        if (k < L->nlines) {
-            if (L->nlines - k < 2)
-                k = L->nlines - 2;             /* no widow: pull a line over */
+        if (k == n && tail > 0 && h + tail > room + 0.01f) {
+            if (!whole && n - 2 - i >= 2) {
+                k = n - 2;                     /* the last two lines go on with the tail */
+            } else if (!at_top(d) && lines_height(L, i, n) + tail <= f->bottom - f->top) {
+                start_page(d);                 /* all of it goes on with the tail */
+                continue;
+            }
+        }
+        if (k < n) {
+            if (n - k < 2)
+                k = n - 2;                     /* no widow: pull a line over */
             if (k - i < 2 && !at_top(d)) {     /* no orphan: all of it to the next page */
                 start_page(d);
                 continue;
@@ -489,12 +589,44 @@ static void place_lines(lay_doc *d, const para *p, const para_layout *L, float x
         }
         if (f->draw)
             para_draw(p, L, d->pdf, x, f->y, w, i, k);
-        for (int j = i; j < k; j++)
-            f->y += L->lines[j].height;
-        if (k < L->nlines)
+        f->y += lines_height(L, i, k);
+        if (k < n)
             start_page(d);
         i = k;
     }
+}
+
+/* How many lines of L end with a hyphen. */
+static int hyphens(const para_layout *L)
+{
+    int n = 0;
+    for (int i = 0; i < L->nfrags; i++)
+        n += L->frags[i].hyphen;
+    return n;
+}
+
+/* Breaks a centred paragraph of several lines (a title, a heading) into lines of even length:
+ * the narrowest width that gives as many lines as `w` does, found by bisection (the lines are
+ * still centred in w). «…образовательными / результатами и плана мероприятий по повышению /
+ * качества образования в них», not a last line of two words. Leaves d->L broken. */
+static int brk_balanced(lay_doc *d, const block *b, float w)
+{
+    if (brk(d, &b->p, w, b->indent, b->align, &d->L) != 0)
+        return -1;
+    if (b->align != PARA_CENTER || d->L.nlines < 2 || d->L.nlines > 6)
+        return 0;
+    int n = d->L.nlines, hy = hyphens(&d->L);
+    float lo = w / 2, hi = w;                 /* hi always gives n lines, no more hyphens */
+    for (int k = 0; k < 8 && hi - lo > 2; k++) {
+        float mid = (lo + hi) / 2;
+        if (brk(d, &b->p, mid, b->indent, b->align, &d->L) != 0)
+            return -1;
+        if (d->L.nlines == n && hyphens(&d->L) <= hy)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return brk(d, &b->p, hi, b->indent, b->align, &d->L);
 }
 
 static void place_para(lay_doc *d, int i)
@@ -503,38 +635,39 @@ static void place_para(lay_doc *d, int i)
     lay_flow *f = &d->f;
     ensure_page(d);
     float x = f->x + f->width * b->col, w = f->width * (1 - b->col);
-    if (brk(d, &b->p, w, b->indent, b->align, &d->L) != 0)
+    float tail = tail_height(d, i);
+    if (brk_balanced(d, b, w) != 0)
         return;
-    if (b->level > 0 && !at_top(d)) {        /* keep the heading with what follows */
-        float need = b->before + d->L.height + b->after + lead_height(d, i + 1);
-        if (f->y + need > f->bottom)
-            start_page(d);
-        if (brk(d, &b->p, w, b->indent, b->align, &d->L) != 0)
-            return;
-    }
     if (!at_top(d))
         f->y += b->before;
+    if (b->level > 0 && !at_top(d) && f->y + d->L.height + tail > f->bottom &&
+        d->L.height + tail <= f->bottom - f->top)
+        start_page(d);                         /* the heading goes on with what follows */
     if (b->level > 0) {
         b->page = f->page;
         if (f->draw)
             pdf_bookmark(d->pdf, b->level, b->title, f->page, f->y);
     }
-    place_lines(d, &b->p, &d->L, x, w);
+    place_lines(d, &b->p, &d->L, x, w, tail, b->level > 0);
     f->y += b->after;
 }
 
-/* Left text wrapped in 60 % of the width; right text on the baseline of its last line. */
-static void place_split(lay_doc *d, block *b)
+/* Left text wrapped in 60 % of the width; right text on the baseline of its last line. A
+ * signature goes to a new page with the executor note when they do not fit together (the
+ * block before has kept room for both, unless it could not). */
+static void place_split(lay_doc *d, int i)
 {
+    block *b = &d->b[i];
     lay_flow *f = &d->f;
     ensure_page(d);
+    float tail = tail_height(d, i);
     if (brk(d, &b->p, f->width * 0.6f, 0, PARA_LEFT, &d->L) != 0 ||
         brk(d, &b->p2, f->width * 0.4f, 0, PARA_RIGHT, &d->L2) != 0)
         return;
     float h = d->L.height > d->L2.height ? d->L.height : d->L2.height;
     if (!at_top(d))
         f->y += b->before;
-    if (f->y + h > f->bottom)
+    if (f->y + h + tail > f->bottom && !at_top(d))
         start_page(d);
     if (f->draw) {
         para_draw(&b->p, &d->L, d->pdf, f->x, f->y, f->width * 0.6f, 0, d->L.nlines);
@@ -545,19 +678,39 @@ static void place_split(lay_doc *d, block *b)
     f->y += h + b->after;
 }
 
-static void place_chart(lay_doc *d, block *b)
+/* A chart never splits: it goes to the next page when it (and what keeps with it) does not
+ * fit; a chart taller than a page is cut to the page. */
+static void place_chart(lay_doc *d, int i)
 {
+    block *b = &d->b[i];
     lay_flow *f = &d->f;
     char err[PDF_ERRLEN];
     ensure_page(d);
+    float tail = tail_height(d, i);
+    if (b->height + tail > f->bottom - f->top)
+        tail = 0;
     if (!at_top(d))
         f->y += b->before;
-    if (f->y + b->height > f->bottom && !at_top(d))
+    if (f->y + b->height + tail > f->bottom && !at_top(d))
         start_page(d);
     float h = b->height < f->bottom - f->y ? b->height : f->bottom - f->y;
-    if (f->draw && chart_draw(b->ch, d->pdf, d->fs, f->x, f->y, f->width, h, err) != 0)
+    if (f->draw && chart_draw(b->ch, d->pdf, d->fs, d->hy, f->x, f->y, f->width, h, err) != 0)
         seterr(d, "%s", err);
     f->y += h + b->after;
+}
+
+static void place_table(lay_doc *d, int i)
+{
+    block *b = &d->b[i];
+    lay_flow *f = &d->f;
+    ensure_page(d);
+    f->tail = tail_height(d, i);
+    if (!at_top(d))
+        f->y += b->before;
+    if (grid_place(b->g, f) != 0)
+        seterr(d, "%s", f->err);
+    f->tail = 0;
+    f->y += b->after;
 }
 
 /* One contents line: entry text, dot leaders, page number at the right margin. */
@@ -569,7 +722,7 @@ static void toc_entry(lay_doc *d, const block *h)
     para p = PARA_INIT;
     para_add(&p, FONT_SERIF, d->size, h->title, strlen(h->title));
     if (brk(d, &p, w, 0, PARA_LEFT, &d->L2) == 0) {
-        place_lines(d, &p, &d->L2, f->x + left, w);
+        place_lines(d, &p, &d->L2, f->x + left, w, 0, 0);
         const para_line *last = &d->L2.lines[d->L2.nlines - 1];
         float base = f->y - last->height + para_baseline(last);
         snprintf(num, sizeof num, "%d", d->f.draw ? h->page + 1 : 0);
@@ -594,7 +747,7 @@ static void place_toc(lay_doc *d, block *b)
     ensure_page(d);
     para_add(&p, FONT_SERIF_BOLD, d->size, b->title, strlen(b->title));
     if (brk(d, &p, d->f.width, 0, PARA_CENTER, &d->L) == 0) {
-        place_lines(d, &p, &d->L, d->f.x, d->f.width);
+        place_lines(d, &p, &d->L, d->f.x, d->f.width, 0, 0);
         d->f.y += d->size * 0.5f;
     }
     para_free(&p);
@@ -605,20 +758,18 @@ static void place_toc(lay_doc *d, block *b)
 }
 
 /* The executor note sits at the bottom of the page it ends (the last page of its document). */
-static void place_executor(lay_doc *d, const char *text)
+static void place_executor(lay_doc *d, block *b)
 {
-    para p = PARA_INIT;
     lay_flow *f = &d->f;
     ensure_page(d);
-    para_add(&p, FONT_SERIF, EXEC_SIZE, text, strlen(text));
-    if (brk(d, &p, f->width * 0.6f, 0, PARA_LEFT, &d->L) == 0) {
+    if (brk(d, &b->p, f->width * 0.6f, 0, PARA_LEFT, &d->L) == 0) {
         if (f->y + d->L.height + EXEC_SIZE > f->bottom)
             start_page(d);
         if (f->draw)
-            para_draw(&p, &d->L, d->pdf, f->x, f->bottom - d->L.height, f->width, 0, d->L.nlines);
+            para_draw(&b->p, &d->L, d->pdf, f->x, f->bottom - d->L.height, f->width, 0,
+                      d->L.nlines);
         f->y = f->bottom;
     }
-    para_free(&p);
 }
 
 static void place_block(lay_doc *d, int i)
@@ -642,18 +793,13 @@ static void place_block(lay_doc *d, int i)
         place_para(d, i);
         break;
     case B_SPLIT:
-        place_split(d, b);
+        place_split(d, i);
         break;
     case B_TABLE:
-        ensure_page(d);
-        if (!at_top(d))
-            f->y += b->before;
-        if (grid_place(b->g, f) != 0)
-            seterr(d, "%s", f->err);
-        f->y += b->after;
+        place_table(d, i);
         break;
     case B_CHART:
-        place_chart(d, b);
+        place_chart(d, i);
         break;
     case B_TOC:
         place_toc(d, b);
@@ -663,7 +809,7 @@ static void place_block(lay_doc *d, int i)
         d->part_pending = f->page >= 0;
         break;
     case B_EXEC:
-        place_executor(d, b->title);
+        place_executor(d, b);
         break;
     }
 }

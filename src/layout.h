@@ -4,7 +4,11 @@
  * (portrait / landscape, margins), the approval block «УТВЕРЖДАЮ», an order's requisites block,
  * the signature line, the executor note on the last page, the appendix mark, tables (grid),
  * charts (chart) and a table of contents; running page numbers at the top centre from page 2.
- * Pagination keeps at least two lines of a paragraph at the bottom and top of a page.
+ * Pagination keeps at least two lines of a paragraph at the bottom and top of a page; a heading
+ * (or a block marked lay_keep_with_next) stays with the first lines of what follows as they
+ * will be placed; the signature and executor note stay with the end of what precedes them.
+ * Headings, centred lines, the approval block and the appendix mark are not hyphenated; a
+ * centred paragraph of several lines is set in lines of even length.
  *
  * Use (every call is a no-op after the first error; check lay_error / lay_render):
  *     lay_doc *d = lay_new(pdf, hy);                 pdf_open() and hyph_open() once per process
@@ -39,13 +43,18 @@ void lay_set_size(lay_doc *d, float size, float leading);
 /* Starts a section on a new page: orientation and margins (NULL = ГОСТ defaults 30/15/20/20). */
 void lay_section(lay_doc *d, int landscape, const lay_margins *m);
 
-/* A heading, level 1 (centred) to 3; appears in bookmarks and the table of contents. */
+/* A heading, level 1 (centred) to 3; appears in bookmarks and the table of contents (with its
+ * line breaks as spaces). Not hyphenated; kept with the start of the next block. */
 void lay_heading(lay_doc *d, int level, const char *text);
 /* A paragraph: begin, any number of runs, end. `indent`: 1.25 cm first-line indent. */
 void lay_para_begin(lay_doc *d, para_align align, int indent);
 void lay_run(lay_doc *d, int bold, int italic, const char *text);
 void lay_run_sized(lay_doc *d, int bold, int italic, float size, const char *text);
 void lay_para_end(lay_doc *d);
+/* Keeps the block just added (a caption, a lead-in) on the page where the next block starts:
+ * its last lines go on with the next block's first lines (a table's header and first row, a
+ * whole chart). Headings are always kept so. */
+void lay_keep_with_next(lay_doc *d);
 /* Shorthand: a justified, indented paragraph of plain text. */
 void lay_text(lay_doc *d, const char *text);
 /* List items: the label is «1.», «1.2.» (numbered, from `number`[0..depth)) or «–» (bullet,
@@ -62,16 +71,20 @@ void lay_approval(lay_doc *d, const char *position, const char *name, const char
  * line (address, phone), the document kind («ПРИКАЗ»), date and number on one line, place. */
 void lay_requisites(lay_doc *d, const char *org, const char *details, const char *kind,
                     const char *date, const char *number, const char *place);
-/* Signature: position at the left margin (may wrap), И.О. Фамилия at the right, same line. */
+/* Signature: position at the left margin (may wrap), И.О. Фамилия at the right, same line.
+ * Kept with the end of the block before it (its last two lines, a table's last row) and with
+ * the executor note after it: never alone on a page. */
 void lay_signature(lay_doc *d, const char *position, const char *name);
 /* Executor note («Исполнитель …, тел. …») at the bottom of the current page, 10 pt: add it
- * last, so it ends the document (or the part). */
+ * last, so it ends the document (or the part). Kept with the signature (or the text) before
+ * it. */
 void lay_executor(lay_doc *d, const char *text);
 /* Starts a part of a combined document: a new page that is always odd (a blank page is put
  * before it when needed, so duplex printing keeps parts on their own sheets), with page
  * numbers counted from the part's first page. */
 void lay_part(lay_doc *d);
-/* Appendix mark at the top right («Приложение № 2\nк приказу … от 05.06.2023 № 319»). */
+/* Appendix mark at the top right («Приложение № 2\nк приказу … от 05.06.2023 № 319»): the
+ * right 45 % of the text width (as the approval block), wrapped there without hyphenation. */
 void lay_appendix_mark(lay_doc *d, const char *text);
 /* Table of contents of level 1–2 headings with page numbers (renders the document twice). */
 void lay_toc(lay_doc *d, const char *title);

@@ -205,7 +205,8 @@ static void read_cell(lua_State *L, grid *g, int cell)
     lua_settop(L, base);
 }
 
-/* {kind="table", columns={…}, header_rows=n, size=pt, rows={ {cells…, total=true} … }} */
+/* {kind="table", columns={…}, header_rows=n, size=pt,
+ *  rows={ {cells…, total=true, keep_with_next=true} … }} */
 static void add_table(lua_State *L, lay_doc *d, int t)
 {
     int base = lua_gettop(L);
@@ -237,6 +238,8 @@ static void add_table(lua_State *L, lay_doc *d, int t)
             lua_pop(L, 1);
         }
         lua_pop(L, 1);                                /* the nil */
+        if (opt_bool(L, row, "keep_with_next"))
+            grid_row_keep_next(box->g);
         grid_row_end(box->g, opt_bool(L, row, "total") ? GRID_ROW_TOTAL : GRID_ROW_BODY);
         lua_settop(L, rows);
     }
@@ -324,6 +327,8 @@ static void add_para(lua_State *L, lay_doc *d, int t)
     lay_para_begin(d, al, indent);
     each_run(L, t, doc_run, d);
     lay_para_end(d);
+    if (opt_bool(L, t, "keep_with_next"))
+        lay_keep_with_next(d);
 }
 
 static void add_item(lua_State *L, lay_doc *d, int t)

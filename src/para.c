@@ -1,7 +1,9 @@
 /* para — line breaking and drawing of paragraphs; see para.h.
  * Steps: decode the runs into characters with widths; cut them into tokens at spaces; mark the
  * break points inside tokens; fill lines greedily, hyphenating the token that overflows when the
- * line would otherwise be loose, cutting by characters a token wider than the line. */
+ * line would otherwise be loose. A token wider than a whole line is broken by the last resorts,
+ * best first: any dictionary point (names and headings included), a syllable boundary, a cut
+ * by characters. */
 #include "para.h"
 
 #include <stdio.h>
@@ -11,7 +13,9 @@
 #include "text.h"
 
 enum { C_TEXT, C_SPACE, C_NL, C_SOFT, C_ZWSP, C_HYPHEN, C_DASH };
-enum { B_NONE, B_PLAIN, B_HYPH };     /* break before a character inside a token */
+/* Break before a character inside a token: B_LATE is a dictionary point of a word that is
+ * hyphenated only when it fits no line whole (a name, an abbreviation, a heading's word). */
+enum { B_NONE, B_PLAIN, B_HYPH, B_LATE };
 
 typedef struct pchar {
     uint32_t cp, off;
@@ -24,6 +28,7 @@ typedef struct token {
     int a, b;          /* characters [a, b) */
     float gap;         /* width of the space after it (0 at a forced break or the end) */
     int nl;            /* a '\n' follows: the line ends here */
+    int verbatim;      /* an e-mail address or a URL: no break inside but a bare cut */
 } token;
 
 typedef struct piece {
@@ -50,6 +55,7 @@ typedef struct brk_state {
     int first_line;
     para_layout *out;
     int oom;
+    int addr;          /* the text has '@' or '/': it may hold an e-mail address or a URL */
 } brk_state;
 
 void para_add(para *p, font_face f, float size, const char *s, size_t n)
@@ -171,7 +177,7 @@ static int tokenize(brk_state *st)
         if (i >= st->nch)
             break;
         token *t = &st->tok[st->ntok++];
-        *t = (token){i, i, 0, 0};
+        *t = (token){i, i, 0, 0, 0};
         while (i < st->nch && st->ch[i].cls != C_NL &&
                (st->ch[i].cls != C_SPACE || (i > t->a && spaces_bind_dash(st, i))))
             i++;
@@ -191,8 +197,32 @@ static int is_letter(uint32_t cp)
     return (cp >= 0x0400 && cp <= 0x052F) || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 
-/* Marks dictionary hyphenation points in the letter sequence [a, b). */
-static void hyphenate_letters(brk_state *st, hyph *hy, int a, int b)
+/* A capital letter of the words the dictionary hyphenates: Russian (Ѐ–Я, Ё) or Latin. */
+static int is_upper(uint32_t cp)
+{
+    return (cp >= 0x0400 && cp <= 0x042F) || (cp >= 'A' && cp <= 'Z');
+}
+
+/* Lower case of a Russian letter (А–Я, Ё); any other character unchanged. */
+static uint32_t ru_lower(uint32_t cp)
+{
+    return cp >= 0x0410 && cp <= 0x042F ? cp + 0x20 : cp == 0x0401 ? 0x0451 : cp;
+}
+
+/* A Russian vowel, either case. */
+static int is_vowel(uint32_t cp)
+{
+    switch (ru_lower(cp)) {
+    case 0x0430: case 0x0435: case 0x0438: case 0x043E: case 0x0443: case 0x044B: case 0x044D:
+    case 0x044E: case 0x044F: case 0x0451:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Marks dictionary hyphenation points in the letter sequence [a, b) as `kind`. */
+static void hyphenate_letters(brk_state *st, hyph *hy, int a, int b, int kind)
 {
     if (b - a < 2 * HYPH_MIN)
         return;
@@ -204,16 +234,23 @@ static void hyphenate_letters(brk_state *st, hyph *hy, int a, int b)
         while (i < b && st->ch[i].off < start + (uint32_t)at[k])
             i++;
         if (i < b && st->ch[i].off == start + (uint32_t)at[k] && st->ch[i].run == st->ch[i - 1].run)
-            st->ch[i].brk = B_HYPH;
+            st->ch[i].brk = (uint8_t)kind;
     }
 }
 
 /* Marks the break points inside tokens: after hyphens and dashes, at soft hyphens and
- * zero-width spaces, and (with a dictionary) inside words. */
+ * zero-width spaces, and (with a dictionary) inside words — as late points in a word that
+ * starts with a capital letter and in a no_hyph paragraph. E-mail addresses and URLs get none. */
 static void mark_breaks(brk_state *st, hyph *hy)
 {
     for (int t = 0; t < st->ntok; t++) {
         int a = st->tok[t].a, b = st->tok[t].b;
+        for (int i = a; st->addr && i < b && !st->tok[t].verbatim; i++)   /* «uo@…-edu.ru» */
+            st->tok[t].verbatim = st->ch[i].cp == '@' ||
+                                  (st->ch[i].cp == ':' && i + 2 < b && st->ch[i + 1].cp == '/' &&
+                                   st->ch[i + 2].cp == '/');
+        if (st->tok[t].verbatim)
+            continue;
         for (int i = a + 1; i < b; i++) {
             int prev = st->ch[i - 1].cls;
             if ((prev == C_HYPHEN && i - 1 > a + 1 && is_letter(st->ch[i].cp)) ||
@@ -230,7 +267,8 @@ static void mark_breaks(brk_state *st, hyph *hy)
                 j++;
             int bounded = (i == a || !is_letter(st->ch[i - 1].cp)) && st->ch[i].cp >= 0x0400;
             if (j > i && bounded)
-                hyphenate_letters(st, hy, i, j);
+                hyphenate_letters(st, hy, i, j,
+                                  st->p->no_hyph || is_upper(st->ch[i].cp) ? B_LATE : B_HYPH);
             i = j > i ? j : i + 1;
         }
     }
@@ -348,16 +386,18 @@ static void finish_line(brk_state *st, int justify)
     st->avail = st->width;
 }
 
-/* Last break point in (a, b) whose prefix fits in `room`, or -1. */
-static int best_break(const brk_state *st, int a, int b, float room)
+/* Last break point in (a, b) whose prefix fits in `room`, or -1; late points count when
+ * `late`. */
+static int best_break(const brk_state *st, int a, int b, float room, int late)
 {
     int best = -1;
     float w = 0;
     for (int i = a + 1; i < b; i++) {
         w += st->ch[i - 1].w;
-        if (st->ch[i].brk == B_NONE)
+        int k = st->ch[i].brk;
+        if (k == B_NONE || (k == B_LATE && !late))
             continue;
-        float need = w + (st->ch[i].brk == B_HYPH ? hyphen_width(st, i - 1) : 0);
+        float need = w + (k != B_PLAIN ? hyphen_width(st, i - 1) : 0);
         if (need <= room + 0.001f)
             best = i;
         else
@@ -380,6 +420,113 @@ static int char_cut(const brk_state *st, int a, int b, float room)
     return c;
 }
 
+/* The last space in (a, b) (one bound to a dash: "слово —") before which [a, i) fits in room,
+ * or -1. */
+static int space_cut(const brk_state *st, int a, int b, float room)
+{
+    int best = -1;
+    float w = st->ch[a].w;
+    for (int i = a + 1; i < b && w <= room + 0.001f; w += st->ch[i++].w)
+        if (st->ch[i].cls == C_SPACE)
+            best = i;
+    return best;
+}
+
+/* Whether a syllable boundary lies before character c of the letter run [s, e), keeping at
+ * least `min` letters on each side: a vowel on each side, the next line not starting with
+ * ь, ъ, ы or й nor with a consonant and its ь/ъ («Добро-вольский», not «Доброво-льский»), and
+ * no vowel torn from the consonant before it («Сред-няя», not «Средн-яя»). */
+static int syllable_point(const brk_state *st, int s, int e, int c, int min)
+{
+    uint32_t next = ru_lower(st->ch[c].cp), prev = st->ch[c - 1].cp;
+    uint32_t after = c + 1 < e ? ru_lower(st->ch[c + 1].cp) : 0;
+    if (c - s < min || e - c < min || next == 0x044A || next == 0x044B || next == 0x044C ||
+        next == 0x0439 || (is_vowel(st->ch[c].cp) && !is_vowel(prev)) ||
+        after == 0x044A || after == 0x044C || st->ch[c].run != st->ch[c - 1].run)
+        return 0;
+    int left = 0, right = 0;
+    for (int i = s; i < c && !left; i++)
+        left = is_vowel(st->ch[i].cp);
+    for (int i = c; i < e && !right; i++)
+        right = is_vowel(st->ch[i].cp);
+    return left && right;
+}
+
+/* Last syllable boundary in (a, b) at which [a, c) and a hyphen fit in room, with at least
+ * `min` letters of the word on each side (on this line), or -1. For a word that fits no line
+ * and has no dictionary point that fits: the dictionary misses many words («Средняя»). */
+static int syllable_break(const brk_state *st, int a, int b, float room, int min)
+{
+    int best = -1;
+    float w = st->ch[a].w;
+    for (int c = a + 1; c < b; c++) {
+        if (w + hyphen_width(st, c - 1) > room + 0.001f)
+            break;
+        if (st->ch[c].cp >= 0x0400 && st->ch[c - 1].cp >= 0x0400 && is_letter(st->ch[c].cp) &&
+            is_letter(st->ch[c - 1].cp)) {
+            int s = c - 1, e = c + 1;
+            while (s > a && is_letter(st->ch[s - 1].cp))
+                s--;
+            while (e < b && is_letter(st->ch[e].cp))
+                e++;
+            if (syllable_point(st, s, e, c, min))
+                best = c;
+        }
+        w += st->ch[c].w;
+    }
+    return best;
+}
+
+/* A cut by characters of [a, b) into room (see char_cut); inside a word the cut moves left until
+ * a hyphen fits after it, and *hyphen says so. */
+static int forced_cut(const brk_state *st, int a, int b, float room, int *hyphen)
+{
+    int c = char_cut(st, a, b, room);
+    *hyphen = 0;
+    if (c >= b || !is_letter(st->ch[c - 1].cp) || !is_letter(st->ch[c].cp))
+        return c;
+    float w = width_of(st, a, c);
+    int k = c;
+    while (k > a + 1 && w + hyphen_width(st, k - 1) > room + 0.001f)
+        w -= st->ch[--k].w;
+    if (w + hyphen_width(st, k - 1) <= room + 0.001f && is_letter(st->ch[k - 1].cp) &&
+        is_letter(st->ch[k].cp) && st->ch[k].run == st->ch[k - 1].run) {
+        *hyphen = 1;
+        return k;
+    }
+    return c;
+}
+
+/* Breaks a token that fits no line, starting at pos on an empty line: the last resorts in
+ * order of quality. Returns where the next line starts. */
+static int break_alone(brk_state *st, const token *t, int pos)
+{
+    int hyphen = 1, c = best_break(st, pos, t->b, st->avail, 1);
+    if (c > 0) {
+        hyphen = st->ch[c].brk != B_PLAIN;
+    } else if (t->verbatim || (c = space_cut(st, pos, t->b, st->avail)) > 0 ||
+               ((c = syllable_break(st, pos, t->b, st->avail, HYPH_MIN)) <= 0 &&
+                (c = syllable_break(st, pos, t->b, st->avail, 1)) <= 0)) {
+        /* at a space bound to a dash, else a cut by characters (bare in an address) */
+        hyphen = 0;
+        if (t->verbatim)
+            c = char_cut(st, pos, t->b, st->avail);
+        else if (c <= 0)
+            c = forced_cut(st, pos, t->b, st->avail, &hyphen);
+        int e = c;
+        while (e > pos + 1 && st->ch[e - 1].cls == C_SPACE)      /* no trailing space */
+            e--;
+        add_piece(st, pos, e, 0, hyphen);
+        finish_line(st, 0);
+        while (c < t->b && st->ch[c].cls == C_SPACE)            /* nor a leading one */
+            c++;
+        return c;
+    }
+    add_piece(st, pos, c, 0, hyphen);
+    finish_line(st, 1);
+    return c;
+}
+
 /* Places token t starting at character pos; returns where the next placement starts
  * (t's end, or a position inside t after a break). */
 static int place(brk_state *st, const token *t, int pos, float gap)
@@ -392,22 +539,14 @@ static int place(brk_state *st, const token *t, int pos, float gap)
     }
     float room = st->avail - st->x - g;
     float em = st->p->runs[st->ch[pos].run].size;
-    int bp = best_break(st, pos, t->b, room);
+    int bp = best_break(st, pos, t->b, room, 0);
     if (bp > 0 && (st->npc == 0 || room > 0.6f * em)) {
         add_piece(st, pos, bp, g, st->ch[bp].brk == B_HYPH);
         finish_line(st, 1);
         return bp;
     }
-    if (st->npc == 0) {
-        int c = char_cut(st, pos, t->b, st->avail), e = c;
-        while (e > pos + 1 && st->ch[e - 1].cls == C_SPACE)      /* no trailing space */
-            e--;
-        add_piece(st, pos, e, 0, 0);
-        finish_line(st, 0);
-        while (c < t->b && st->ch[c].cls == C_SPACE)            /* nor a leading one */
-            c++;
-        return c;
-    }
+    if (st->npc == 0)
+        return break_alone(st, t, pos);
     finish_line(st, 1);
     return pos;
 }
@@ -455,6 +594,8 @@ int para_break(const para *p, const font_set *fs, hyph *hy, float width, float i
         snprintf(err, PARA_ERRLEN, "нет памяти");
         goto done;
     }
+    st.addr = p->text.len && (memchr(p->text.data, '@', p->text.len) ||
+                              memchr(p->text.data, '/', p->text.len));
     mark_breaks(&st, hy);
     fill_lines(&st);
     if (st.oom) {

@@ -1,8 +1,13 @@
 /* para — paragraphs: styled runs of UTF-8 text broken into lines of a given width, and drawn.
  * Breaks at spaces, after hyphens and dashes inside words, at soft hyphens and at Russian
  * hyphenation points (hyph); a space before a dash "—"/"–" never breaks (the dash stays with the
- * previous word); a word wider than the line is cut by characters. Alignment left, centre,
- * right or justify (by placing words; the last line and lines ended by '\n' stay left).
+ * previous word). Words that start with a capital letter (names, abbreviations) and every word
+ * of a paragraph marked no_hyph (headings, titles) are hyphenated only when they fit no line
+ * whole. A word wider than the line is broken at its dictionary points, else at a syllable
+ * boundary (a vowel on each side), else cut by characters — with a hyphen whenever the cut falls
+ * between two letters and the hyphen fits. An e-mail address or a URL is never broken inside
+ * (but cut bare when it fits no line). Alignment left, centre, right or justify (by placing
+ * words; the last line and lines ended by '\n' stay left).
  * Widths come from font (1/1000 em). Uses font, hyph, pdf, text, buf. */
 #ifndef OTCHET_PARA_H
 #define OTCHET_PARA_H
@@ -28,6 +33,7 @@ typedef struct para {
     para_run *runs;
     int nruns, caprun;
     int oom;
+    int no_hyph;              /* 1: hyphenate a word only when it fits no line (headings) */
 } para;
 
 /* A piece of a line drawn with one call: bytes of para.text in one face and size. */
@@ -58,7 +64,7 @@ typedef struct para_layout {
     para_align align;
 } para_layout;
 
-#define PARA_INIT {BUF_INIT, NULL, 0, 0, 0}
+#define PARA_INIT {BUF_INIT, NULL, 0, 0, 0, 0}
 #define PARA_LAYOUT_INIT {NULL, NULL, 0, 0, 0, 0, 0, PARA_LEFT}
 
 /* Appends a run of text s[0..n) in face f at `size` points. */

@@ -240,6 +240,29 @@ void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char 
     HPDF_Page_TextOut(p->page, x, p->ph - y, p->enc.data);
 }
 
+void pdf_text_up(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
+{
+    char ferr[FONT_ERRLEN];
+    if (p->failed || !p->page || n == 0)
+        return;
+    p->enc.len = 0;
+    if (font_encode(p->fonts, f, s, n, &p->enc, &p->used, ferr) != 0) {
+        pdf_seterr(p, "%s", ferr);
+        return;
+    }
+    HPDF_Font font = get_font(p, f);
+    if (!font || p->enc.oom) {
+        pdf_seterr(p, "libharu: нет шрифта %s", font_face_label(f));
+        return;
+    }
+    end_text(p);                     /* a text object of its own: its matrix is rotated */
+    HPDF_Page_BeginText(p->page);
+    HPDF_Page_SetFontAndSize(p->page, font, size);
+    HPDF_Page_SetTextMatrix(p->page, 0, 1, -1, 0, x, p->ph - y);
+    HPDF_Page_ShowText(p->page, p->enc.data);
+    HPDF_Page_EndText(p->page);
+}
+
 void pdf_fill_rect(pdf_ctx *p, float x, float y, float w, float h, float gray)
 {
     if (p->failed || !p->page)

@@ -40,6 +40,9 @@ float pdf_page_height(const pdf_ctx *p);
 
 /* Draws UTF-8 text with its baseline at (x, y). Missing glyphs are a sticky error. */
 void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n);
+/* Draws UTF-8 text turned a quarter left (read from the bottom up), its baseline starting at
+ * (x, y): value labels on narrow bars. */
+void pdf_text_up(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n);
 /* Rectangle (x, y) top-left, w × h: filled with `gray` (0 black … 1 white) and/or stroked. */
 void pdf_fill_rect(pdf_ctx *p, float x, float y, float w, float h, float gray);
 void pdf_stroke_rect(pdf_ctx *p, float x, float y, float w, float h, float width);

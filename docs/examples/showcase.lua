@@ -16,11 +16,12 @@ local function build(ds)
   d:item("Пункт списка без номера")
   d:spacer(5)
   d:heading(2, "2. Таблица")
-  local rows = {}
+  local rows = { { { text = "Школы округа", colspan = 3, bold = true }, keep_with_next = true } }
   for i = 1, ds.files.schools.table:nrows() do
     rows[#rows + 1] = { tostring(i), ds.files.schools.table:get("short_name", i) or "", string.format("%d,%d", i * 3, i % 10) }
   end
   rows[#rows + 1] = { { text = "Итого", colspan = 2, bold = true }, "100,0", total = true }
+  d:para("Таблица 1 — Школы округа", { align = "right", keep_with_next = true })
   d:table{ size = 10, columns = { { mm = 10, align = "center" }, { rel = 3 }, { numeric = true } },
            header = { { "№", "Образовательная организация", "Доля, %" } }, rows = rows }
   d:heading(2, "3. Диаграмма")

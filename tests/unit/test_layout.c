@@ -1,7 +1,11 @@
-/* layout + grid: pagination without orphans or widows, headings kept with their text, a table
- * whose header repeats on every page and whose row-spanning cell continues onto the next page
- * with «(продолжение)», page numbers from page 2. Checked through pdftotext page by page.
- * A4 with 20 mm top and bottom margins holds exactly 52 lines of 12 pt × 1.15. */
+/* layout + grid: pagination without orphans or widows, headings kept with their text as it will
+ * be placed, the signature and executor note kept with the end of the text or table before
+ * them, table rows kept with the next row, captions kept with their table, a table whose header
+ * repeats on every page and whose row-spanning cell continues onto the next page with
+ * «(продолжение)», page numbers from page 2, headings and centred titles not hyphenated and
+ * set in lines of even length, one-line bookmarks, the appendix mark's column. Checked
+ * through pdftotext page by page.
+ * A4 with 20 mm top and bottom margins holds exactly 52 lines of 12 pt × 1.15 (728.5 pt). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,19 +31,22 @@ static const char *tmp_pdf(const char *stem)
 
 
 static pdf_ctx *pdf;
+static hyph *hy;
 
 static int setup(void **state)
 {
-    char err[PDF_ERRLEN];
+    char err[PDF_ERRLEN], herr[HYPH_ERRLEN];
     (void)state;
     pdf = pdf_open("fonts", err);
-    return pdf ? 0 : -1;
+    hy = hyph_open(NULL, herr);
+    return pdf && hy ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     pdf_close(pdf);
+    hyph_close(hy);
     return 0;
 }
 
@@ -67,6 +74,19 @@ static int render(lay_doc *d)
     free(out);
     lay_free(d);
     return pages;
+}
+
+/* Output of a shell command about this process's PDF: fmt has one %s for its path. */
+static const char *run(const char *fmt)
+{
+    static char out[1 << 16];
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, fmt, tmp_pdf("otchet-test-layout"));
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
 }
 
 static const char *page_text(int page)
@@ -194,12 +214,214 @@ static void test_bad_table(void **state)
     lay_free(d);
 }
 
+/* The signature and executor note that followed text filling the page: the last two lines of
+ * the paragraph go on to the next page with them (they were left alone there). */
+static void test_signature_kept_with_text(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 51);                       /* 24.7 pt left: the signature needs 37.8 */
+    lay_signature(d, "Начальник управления", "И.О. Фамилия");
+    lay_executor(d, "Исполнитель: Петрова А.А.");
+    assert_int_equal(render(d), 2);
+    assert_non_null(strstr(page_text(1), "x49\n"));
+    assert_null(strstr(page_text(1), "x50"));
+    const char *p2 = page_text(2);
+    assert_non_null(strstr(p2, "x50\nx51"));
+    assert_non_null(strstr(p2, "Фамилия"));
+    assert_non_null(strstr(p2, "Петрова"));
+}
+
+/* The signature fits after the text but the executor note does not: both go on, with the
+ * paragraph's last two lines. */
+static void test_executor_kept_with_signature(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 50);                       /* 38.5 pt left: signature 37.8, note 21.5 more */
+    lay_spacer(d, 5);
+    lay_signature(d, "Начальник управления", "И.О. Фамилия");
+    lay_executor(d, "Исполнитель: Петрова А.А.");
+    assert_int_equal(render(d), 2);
+    assert_null(strstr(page_text(1), "Фамилия"));
+    const char *p2 = page_text(2);
+    assert_non_null(strstr(p2, "x49\nx50"));
+    assert_non_null(strstr(p2, "Фамилия"));
+    assert_non_null(strstr(p2, "Петрова"));
+}
+
+/* A one-column table of rows "Строка 1" … "Строка n" under the header "Заголовок"; row
+ * `keep` (1-based, 0 = none) is a heading row «Задача: …» kept with the next one. */
+static grid *rows_table(int n, int keep)
+{
+    grid_col cols[1] = {{GRID_REL, 1, PARA_LEFT, 0}};
+    grid *g = grid_new(1, cols, 1, 10);
+    grid_cell(g, "Заголовок", NULL);
+    grid_row_end(g, GRID_ROW_BODY);
+    for (int r = 1; r <= n; r++) {
+        char t[32];
+        snprintf(t, sizeof t, r == keep ? "Задача: строка %d" : "Строка %d", r);
+        grid_cell(g, t, NULL);
+        if (r == keep)
+            grid_row_keep_next(g);
+        grid_row_end(g, GRID_ROW_BODY);
+    }
+    return g;
+}
+
+/* The last row of a table goes on with the signature (rows are 15.8 pt, the header too). */
+static void test_signature_kept_with_table_row(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 40);                       /* then 6 + 15.8 + 9 × 15.8 fit in 176.5 pt */
+    lay_table(d, rows_table(9, 0));
+    lay_signature(d, "Начальник управления", "И.О. Фамилия");
+    assert_int_equal(render(d), 2);
+    assert_non_null(strstr(page_text(1), "Строка 8\n"));
+    const char *p2 = page_text(2);
+    assert_non_null(strstr(p2, "Заголовок"));             /* under the repeated header */
+    assert_non_null(strstr(p2, "Строка 9"));
+    assert_non_null(strstr(p2, "Фамилия"));
+}
+
+/* A heading row inside a table («Задача: …», keep_with_next) is never the last on a page. */
+static void test_table_keep_with_next_row(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 45);                       /* 101.5 pt left: header and five rows fit */
+    lay_table(d, rows_table(8, 5));
+    assert_int_equal(render(d), 2);
+    const char *p1 = page_text(1);
+    assert_non_null(strstr(p1, "Строка 4\n"));
+    assert_null(strstr(p1, "Задача"));
+    assert_non_null(strstr(page_text(2), "Задача: строка 5\nСтрока 6"));
+    d = doc();                               /* without the flag it was left at the bottom */
+    lines(d, "x", 45);
+    lay_table(d, rows_table(8, 0));
+    render(d);
+    assert_non_null(strstr(page_text(1), "Строка 5\n"));
+}
+
+/* A caption paragraph marked keep_with_next goes on with its table. */
+static void test_para_keep_with_next(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 50);                       /* 38.5 pt: the caption fits, the table does not */
+    lay_para_begin(d, PARA_LEFT, 0);
+    lay_run(d, 0, 0, "Таблица 1 — Результаты");
+    lay_para_end(d);
+    lay_keep_with_next(d);
+    lay_table(d, rows_table(3, 0));
+    assert_int_equal(render(d), 2);
+    assert_null(strstr(page_text(1), "Таблица 1"));
+    assert_non_null(strstr(page_text(2), "Таблица 1 — Результаты\n"));
+}
+
+/* A heading followed by a three-line paragraph of which two lines fit: the widow rule would
+ * move the paragraph whole and leave the heading alone; the heading goes on with it. */
+static void test_heading_kept_with_placed_lines(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lines(d, "x", 48);                       /* 66.1 pt: heading 28.2, then 2 of 3 lines */
+    lay_heading(d, 2, "Раздел");
+    lines(d, "C", 3);
+    assert_int_equal(render(d), 2);
+    assert_null(strstr(page_text(1), "Раздел"));
+    assert_non_null(strstr(page_text(2), "Раздел\nC1\nC2\nC3"));
+}
+
+static void test_heading_not_hyphenated(void **state)
+{
+    (void)state;
+    lay_doc *d = lay_new(pdf, hy);            /* an order: 14 pt */
+    lay_para_begin(d, PARA_CENTER, 0);
+    lay_run(d, 1, 0, "УПРАВЛЕНИЕ ОБРАЗОВАНИЯ И МОЛОДЁЖНОЙ ПОЛИТИКИ АДМИНИСТРАЦИИ ЗАПОЛЯРНОГО "
+                     "КЕДРОВСКОГО МУНИЦИПАЛЬНОГО ОКРУГА");   /* was «АДМИНИСТРА-ЦИИ» */
+    lay_para_end(d);
+    lay_heading(d, 1, "Об итогах оценочных процедур и сопоставлении с результатами предыдущих "
+                      "лет в общеобразовательных организациях");   /* was «результа-тами» */
+    lay_text(d, "Руководителям общеобразовательных организаций разработать программы перехода в "
+                "эффективный режим работы с учётом результатов оценочных процедур.");
+    render(d);
+    const char *t = run("pdftotext -raw %s -");       /* -raw: hyphens at line ends are kept */
+    const char *body = strstr(t, "Руководителям");
+    assert_non_null(body);
+    for (const char *q = t; q < body; q++)    /* no heading or title line ends with a hyphen */
+        assert_false(q[0] == '-' && q[1] == '\n');
+}
+
+/* A centred title of several lines is set in lines of even length, so that reports need not
+ * break it by hand: no last line of two or three words. */
+static void test_title_lines_balanced(void **state)
+{
+    (void)state;
+    lay_doc *d = lay_new(pdf, hy);            /* an order: 14 pt */
+    lay_heading(d, 1, "Об утверждении перечня школ с низкими образовательными результатами и "
+                      "плана мероприятий по повышению качества образования в них");
+    render(d);
+    assert_non_null(strstr(run("pdftotext -raw %s -"),
+                           "Об утверждении перечня школ с низкими\n"
+                           "образовательными результатами и плана мероприятий\n"
+                           "по повышению качества образования в них\n"));
+}
+
+/* Bookmarks carry a heading broken by hand into lines as one line. */
+static void test_bookmark_title_one_line(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lay_heading(d, 1, "Перечень общеобразовательных организаций\nс низкими результатами");
+    lines(d, "x", 2);
+    render(d);
+    const char *j = run("qpdf --json --json-key=outlines %s");
+    assert_non_null(strstr(j, "\"title\": \"Перечень общеобразовательных организаций с низкими "
+                              "результатами\""));
+}
+
+/* The appendix mark takes the right 45 % of the text width and wraps there, unhyphenated. */
+static void test_appendix_mark_column(void **state)
+{
+    (void)state;
+    lay_doc *d = lay_new(pdf, hy);
+    lay_appendix_mark(d, "Приложение № 1\nк приказу Управления образования администрации "
+                         "Кедровского муниципального округа от 02.09.2024 № 214");
+    render(d);
+    const char *b = run("pdftotext -bbox %s - | grep '<word'");
+    float left = PDF_MM(30), width = 595.276f - PDF_MM(30) - PDF_MM(15);
+    int words = 0;
+    for (const char *q = strstr(b, "<word"); q; q = strstr(q + 1, "<word")) {
+        float x0, y0, x1, y1;
+        char w[128];
+        if (sscanf(q, "<word xMin=\"%f\" yMin=\"%f\" xMax=\"%f\" yMax=\"%f\">%127[^<]", &x0, &y0,
+                   &x1, &y1, w) != 5)
+            continue;
+        words++;
+        assert_true(x0 >= left + width * 0.55f - 0.5f);
+        assert_true(x1 <= left + width + 0.5f);
+        assert_true(w[strlen(w) - 1] != '-');
+    }
+    assert_int_equal(words, 15);
+    assert_non_null(strstr(page_text(1), "Приложение № 1\nк приказу Управления образования\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_page_capacity), cmocka_unit_test(test_orphan),
         cmocka_unit_test(test_widow), cmocka_unit_test(test_heading_kept),
         cmocka_unit_test(test_table_span_across_pages), cmocka_unit_test(test_bad_table),
+        cmocka_unit_test(test_signature_kept_with_text),
+        cmocka_unit_test(test_executor_kept_with_signature),
+        cmocka_unit_test(test_signature_kept_with_table_row),
+        cmocka_unit_test(test_table_keep_with_next_row), cmocka_unit_test(test_para_keep_with_next),
+        cmocka_unit_test(test_heading_kept_with_placed_lines),
+        cmocka_unit_test(test_heading_not_hyphenated), cmocka_unit_test(test_title_lines_balanced),
+        cmocka_unit_test(test_bookmark_title_one_line),
+        cmocka_unit_test(test_appendix_mark_column),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,7 @@
 /* para: exact break points, justification widths, a word wider than its box cut by
- * characters, no line starting with a dash, hyphenation, first-line indent, measuring.
+ * characters, no line starting with a dash, hyphenation (not of names nor headings unless a word
+ * fits no line; a hyphen at every cut inside a word), e-mail addresses kept whole, first-line
+ * indent, measuring.
  * Digits are 500/1000 em and the space 250/1000 em in OtchetSerif: widths below are exact. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,6 +129,86 @@ static void test_dash_and_hyphens(void **state)
     assert_string_equal(line(0), "1111 обра-");
 }
 
+/* Every line ending inside a word of letters ends with a drawn hyphen. */
+static void assert_cuts_hyphenated(void)
+{
+    for (int i = 0; i + 1 < L.nlines; i++) {
+        const para_line *ln = &L.lines[i];
+        const para_frag *f = &L.frags[ln->frag + ln->nfrags - 1];
+        const char *end = p.text.data + f->off + f->len;
+        int letter_after = (unsigned char)end[0] >= 0xD0 || (end[0] >= 'a' && end[0] <= 'z');
+        if (letter_after && ((unsigned char)end[-1] >= 0x80 || (end[-1] >= 'a' && end[-1] <= 'z')))
+            assert_int_equal(f->hyphen, 1);
+    }
+}
+
+static void test_heading_not_hyphenated(void **state)
+{
+    (void)state;
+    p.no_hyph = 1;                        /* headings and titles */
+    lay("1111 образовательного", 80, 0, PARA_LEFT, 1);
+    assert_string_equal(line(0), "1111");
+    assert_string_equal(line(1), "образовательного");
+    lay("1111 образовательного", 70, 0, PARA_LEFT, 1);   /* fits no line: hyphenated anyway */
+    assert_string_equal(line(0), "1111");
+    assert_string_equal(line(1), "образователь-");
+    p.no_hyph = 0;
+    lay("1111 образовательного", 80, 0, PARA_LEFT, 1);   /* body text is */
+    assert_string_equal(line(0), "1111 образо-");
+}
+
+static void test_names_not_hyphenated(void **state)
+{
+    (void)state;
+    /* «(Мельни-чук Л.В.)» must not happen: a word with a capital letter first stays whole */
+    lay("руководителям МБОУ «Еловская СОШ» (Мельничук Л.В.)", 150, 0, PARA_JUSTIFY, 1);
+    assert_string_equal(line(0), "руководителям МБОУ «Еловская");
+    assert_string_equal(line(1), "СОШ» (Мельничук Л.В.)");
+    lay("1111 Образовательного", 80, 0, PARA_LEFT, 1);
+    assert_string_equal(line(0), "1111");
+    lay("УПРАВЛЕНИЕ МУНИЦИПАЛЬНОГО", 120, 0, PARA_CENTER, 1);   /* nor one in capitals */
+    assert_string_equal(line(0), "УПРАВЛЕНИЕ");
+    assert_string_equal(line(1), "МУНИЦИПАЛЬНОГО");
+    lay("Ответственные", 40, 0, PARA_CENTER, 1);     /* unless it fits no line: dictionary */
+    assert_string_equal(line(0), "Ответ-");
+    assert_string_equal(line(1), "ственные");
+}
+
+static void test_forced_break_has_hyphen(void **state)
+{
+    (void)state;
+    /* «Средня|я»: the dictionary has no point in «Средняя»; a syllable boundary is used */
+    lay("Средняя отметка", 30, 0, PARA_CENTER, 1);
+    assert_string_equal(line(0), "Сред-");
+    assert_string_equal(line(1), "няя");
+    lay("Средняя", 30, 0, PARA_LEFT, 0);                 /* without a dictionary too */
+    assert_string_equal(line(0), "Сред-");
+    /* «Добровольски|й»: a syllable boundary that keeps ль together */
+    lay("Добровольский П.Е.", 45, 0, PARA_LEFT, 1);
+    assert_string_equal(line(0), "Добро-");
+    assert_string_equal(line(1), "вольский");
+    lay("abcdefghij", 28, 0, PARA_LEFT, 0);              /* a cut by characters: room for '-' */
+    assert_string_equal(line(0), "abcde-");
+    assert_string_equal(line(1), "fghij");
+    for (int i = 0; i < L.nlines; i++)
+        assert_true(L.lines[i].width <= 28);
+    lay("Общеобразовательная организация Кызыл-Чыраанская", 26, 0, PARA_LEFT, 1);
+    assert_cuts_hyphenated();
+    for (int i = 0; i < L.nlines; i++)
+        assert_true(L.lines[i].width <= 26);
+}
+
+static void test_email_not_broken(void **state)
+{
+    (void)state;
+    lay("тел. (39164) 2-15-40; e-mail: uo@kedrovsk-edu.ru", 150, 0, PARA_LEFT, 1);
+    assert_string_equal(line(0), "тел. (39164) 2-15-40; e-mail:");   /* not «uo@kedrovsk-» */
+    assert_string_equal(line(1), "uo@kedrovsk-edu.ru");
+    lay("uo@kedrovsk-edu.ru", 40, 0, PARA_LEFT, 1);   /* wider than the box: cut, no hyphen */
+    for (int i = 0; i < L.nlines; i++)
+        assert_int_equal(L.frags[L.lines[i].frag + L.lines[i].nfrags - 1].hyphen, 0);
+}
+
 static void test_indent_and_measure(void **state)
 {
     (void)state;
@@ -156,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_break_points), cmocka_unit_test(test_justify),
         cmocka_unit_test(test_long_word), cmocka_unit_test(test_dash_and_hyphens),
         cmocka_unit_test(test_indent_and_measure), cmocka_unit_test(test_missing_glyph),
+        cmocka_unit_test(test_heading_not_hyphenated), cmocka_unit_test(test_names_not_hyphenated),
+        cmocka_unit_test(test_forced_break_has_hyphen), cmocka_unit_test(test_email_not_broken),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
