@@ -28,8 +28,10 @@ local function run_length(rows, i, key, same_task)
   return n
 end
 
+-- A heading row spanning the table; never left alone at the bottom of a page.
 local function heading_row(text, bold)
-  return { { text = text, colspan = 6, bold = bold, italic = not bold, shade = bold and 0.88 or 0.95 } }
+  return { { text = text, colspan = 6, bold = bold, italic = not bold, shade = bold and 0.88 or 0.95 },
+           keep_with_next = true }
 end
 
 -- Table rows: a heading row when the factor or the goal changes, then one row per measure with
