@@ -90,12 +90,14 @@ unit: $(UNIT_TESTS)
 test: deps-test $(BIN) fonts $(UNIT_TESTS) $(if $(filter release,$(FLAVOR)),fuzz-build)
 	@OTCHET=./$(BIN) UNIT_TESTS="$(UNIT_TESTS)" FUZZ=$(if $(filter release,$(FLAVOR)),1) sh tests/run.sh
 
-# The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` on the
-# sample: memory errors and leaks fail CI (.ci/run runs this after `make test`).
+# The unit and end-to-end suites again under ASan + UBSan, and valgrind over `check` and over
+# every report on the sample: memory errors and leaks fail CI (.ci/run runs this after `make test`).
 test-memory: deps-test
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) SAN=1 test
 	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
 	  ./$(BIN) check --data $(SAMPLE) >/dev/null
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+	  --suppressions=tests/valgrind.supp ./$(BIN) all --data $(SAMPLE) --out build/valgrind-out >/dev/null
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/otchet
