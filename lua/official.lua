@@ -45,7 +45,8 @@ end
 function M.tidy(text)
   if type(text) ~= "string" then return text end
   text = text:gsub("(%d) %%", "%1" .. ru.NBSP .. "%%"):gsub("№ (%d)", "№" .. ru.NBSP .. "%1")
-  return (text:gsub("(%d) (гг?%.)", "%1" .. ru.NBSP .. "%2"))
+  -- "г" is two bytes: "гг?" in a pattern would make only its last byte optional
+  return (text:gsub("(%d) (г%.)", "%1" .. ru.NBSP .. "%2"):gsub("(%d) (гг%.)", "%1" .. ru.NBSP .. "%2"))
 end
 
 -- A school's name with "№" kept with its number.
@@ -130,46 +131,19 @@ end
 function M.act_date(s) return s.order_date and ru.date_numeric(s.order_date) or "«___» ________ 20__ г." end
 function M.act_number(s) return s.order_number or "____" end
 
--- The appendix mark's column holds about 36 characters at 12 pt; lines are filled to fewer so
--- that the engine never has to hyphenate the organisation's name (it would: «Кед-ровского»).
-local MARK_CHARS = 32
-
--- Words of text in lines of at most `width` characters (a longer word gets a line of its own).
-function M.fill(text, width)
-  local lines, cur = {}, nil
-  for w in text:gmatch("%S+") do
-    if cur and utf8.len(cur) + 1 + utf8.len(w) <= width then cur = cur .. " " .. w
-    else
-      if cur then lines[#lines + 1] = cur end
-      cur = w
-    end
-  end
-  if cur then lines[#lines + 1] = cur end
-  return lines
-end
-
--- «Приложение № n\nк приказу Управления образования …\nот 02.09.2024 № 214».
+-- «Приложение № n\nк приказу Управления образования …\nот 02.09.2024 № 214»: whole lines; the
+-- engine wraps the mark in its column without hyphenation.
 function M.appendix_text(s, n)
   local k = M.kind(s)
   local org = M.org_genitive(s.org_short or s.org_name)
-  local lines = { "Приложение № " .. n }
-  for _, l in ipairs(M.fill(k.to .. (org and (" " .. org) or ""), MARK_CHARS)) do lines[#lines + 1] = l end
-  lines[#lines + 1] = "от " .. M.act_date(s) .. " № " .. M.act_number(s)
-  return table.concat(lines, "\n")
+  return "Приложение № " .. n .. "\n" .. k.to .. (org and (" " .. org) or "") .. "\n" ..
+    "от " .. M.act_date(s) .. " № " .. M.act_number(s)
 end
 
--- The requisites line in two lines: the address, then phones and e-mail (so an e-mail address
--- is not broken at its hyphen): "ул. …, 663480; тел. …; e-mail: …" → "ул. …, 663480\nтел. …; e-mail: …".
-function M.requisites_lines(text)
-  local first, rest = text:match("^(.-);%s*(.+)$")
-  if not first then return text end
-  return first .. "\n" .. rest
-end
-
--- The organisation's name in capitals, in lines of at most 44 characters: the engine would
--- otherwise hyphenate it like body text («МУНИЦИ-ПАЛЬНОГО»).
+-- The organisation's name in capitals (a centred title: the engine neither hyphenates it nor
+-- leaves a short last line).
 function M.org_caps(s)
-  return table.concat(M.fill(M.upper(s.org_name or ""), 44), "\n")
+  return M.upper(s.org_name or "")
 end
 
 -- The header of a document that is not an act: the organisation in capitals, bold, centred.

@@ -4,11 +4,13 @@
 -- procedures, ВПР objectivity, results with a failing share at or above the threshold, the
 -- identification of schools with low results and the clusters with their reasons, the
 -- per-participant indicators of seed 002, generated conclusions and recommendations. Every table
--- is also written as CSV under analytical_reference/. Uses doc, ru, csvout and the indicator
--- library (results, indicators, identify, objectivity, participants).
+-- is also written as CSV under analytical_reference/. Uses doc, ru, csvout, report_tables
+-- (captions, footnotes, CSV copies) and the indicator library (results, indicators, identify,
+-- objectivity, participants).
 local doc = require("doc")
 local ru = require("ru")
 local csvout = require("csvout")
+local report_tables = require("report_tables")
 local results = require("results")
 local ind = require("indicators")
 local identify = require("identify")
@@ -53,46 +55,19 @@ local LEVELS = { ["кдр"] = true }
 -- "МБОУ «Кедровская СОШ № 1»": the short name, or the full one when there is none.
 local function school_name(s) return s.short_name or s.name or s.school_id end
 
--- Chart categories are drawn without hyphenation: a word wider than its slot is cut at any
--- letter ("Малокемска|я"). Long words get a soft hyphen before a common adjective ending, or
--- else after a vowel followed by a consonant and a vowel nearest the middle.
-local SHY = "\u{00AD}"
-local SUFFIXES = { "ская", "ский", "ское", "цкая", "цкий", "ная", "ный", "ное", "вая", "вый" }
-local VOWELS = "аеёиоуыэюяАЕЁИОУЫЭЮЯ"
-
-local function is_vowel(ch) return VOWELS:find(ch, 1, true) ~= nil end
-
-local function soft_hyphen(word)
-  local chars = {}
-  for _, c in utf8.codes(word) do chars[#chars + 1] = utf8.char(c) end
-  if #chars < 10 then return word end
-  for _, suf in ipairs(SUFFIXES) do
-    local n = utf8.len(suf)
-    if #chars - n >= 4 and table.concat(chars, "", #chars - n + 1) == suf then
-      return table.concat(chars, "", 1, #chars - n) .. SHY .. suf
-    end
-  end
-  local best, mid = nil, #chars / 2
-  for i = 3, #chars - 3 do
-    if is_vowel(chars[i]) and not is_vowel(chars[i + 1]) and is_vowel(chars[i + 2])
-      and (not best or math.abs(i - mid) < math.abs(best - mid)) then best = i end
-  end
-  if not best then return word end
-  return table.concat(chars, "", 1, best) .. SHY .. table.concat(chars, "", best + 1)
-end
-
 -- A chart category: the short name without the legal form and quotes ("Кедровская СОШ № 1");
 -- a branch keeps its own name ("Заречная ООШ (филиал)").
 local function chart_label(s)
   local name = school_name(s)
   local branch = name:match("^(.-)%s+—%s+филиал")
-  if branch then name = branch .. " (филиал)" else name = name:match("«(.*)»%s*$") or name end
-  return (name:gsub("[^%s]+", soft_hyphen))
+  if branch then return branch .. " (филиал)" end
+  return name:match("«(.*)»%s*$") or name
 end
 
 -- Library sentences put a plain space in "2023 г."; a line must not break there.
 local function keep_years(text)
-  return (text:gsub("(%d%d%d%d) (гг?%.)", "%1" .. NB .. "%2"))
+  -- "г" is two bytes: "гг?" in a pattern would make only its last byte optional
+  return (text:gsub("(%d%d%d%d) (г%.)", "%1" .. NB .. "%2"):gsub("(%d%d%d%d) (гг%.)", "%1" .. NB .. "%2"))
 end
 
 -- "ВПР по математике, 5 класс" / "ОГЭ по русскому языку": what a combo is, in captions.
@@ -104,17 +79,17 @@ end
 
 -- ---- numbers ----
 
-local function pct(share) return share and ru.num(share * 100, 1) or DASH end
-local function pp(diff) return diff and ru.signed(diff * 100, 1) or DASH end
-local function int(n) return n and ru.num(n, 0) or DASH end
+local pct, pp, int = report_tables.pct, report_tables.pp, report_tables.int
+local column_sum = report_tables.sum
 
 -- ---- the context ----
 
--- Everything the sections share: dataset, settings, report year, results index, schools.
+-- Everything the sections share: dataset, settings, report year, results index, schools (build
+-- adds T, the report_tables of the document: captions, footnotes and CSV copies).
 local function context(ds)
   local R = results.index(ds)
   local years = R:years()
-  local A = { ds = ds, S = ds.settings, R = R, years = years, tables = 0, csv = {} }
+  local A = { ds = ds, S = ds.settings, R = R, years = years }
   A.Y = ds.settings.report_year or years[#years]
   A.schools = identify.schools(ds)
   A.by_id = {}
@@ -162,59 +137,6 @@ local function previous_year(A, c)
     if y < A.Y and district(A, c, y) then return y end
   end
   return nil
-end
-
--- ---- document helpers ----
-
--- A table caption: a level-3 heading, so the engine keeps it on the page of its table (a
--- paragraph is not kept with what follows) and it gets a bookmark.
-local function caption(A, d, text)
-  A.tables = A.tables + 1
-  d:heading(3, "Таблица " .. A.tables .. " — " .. text)
-end
-
-local function note(d, text)
-  d:para({ { text = text, size = NOTE_SIZE } }, { align = "justify", indent = false })
-end
-
-local function notes(d, list)
-  for _, t in ipairs(list) do note(d, t) end
-end
-
-local function add_csv(A, name, header, rows)
-  A.csv[#A.csv + 1] = csvout.file(DIR .. name .. ".csv", header, rows)
-end
-
--- Chart values whose printed labels agree with the tables. The chart engine prints a label
--- with C printf ("%.1f" of value·100/sum in a stacked chart, of the value itself otherwise),
--- which rounds an exact half to even (12,25 → "12,2") where ru rounds away from zero ("12,3").
--- The engine's arithmetic is repeated here and a value whose label would differ is nudged by a
--- relative 1e-9, far below any difference of two real shares. Returns the series, and whether
--- every label now agrees (otherwise the caller leaves labels off).
-local function label_safe(series, stacked)
-  local function label(j, k)
-    local v = series[j].values[k]
-    if not v then return nil end
-    if not stacked then return string.format("%.1f", v), v end
-    local sum = 0
-    for jj = 1, #series do sum = sum + (series[jj].values[k] or 0) end
-    return string.format("%.1f", v * 100 / sum), v * 100 / sum
-  end
-  for _ = 1, 4 do
-    local bad = false
-    for j = 1, #series do
-      for k, v in pairs(series[j].values) do
-        local got, exact = label(j, k)
-        local want = got and ru.round(series[j].exact[k], 1)
-        if got and got ~= want then
-          bad = true
-          series[j].values[k] = v * ((tonumber(want) > exact) and (1 + 1e-9) or (1 - 1e-9))
-        end
-      end
-    end
-    if not bad then return series, true end
-  end
-  return series, false
 end
 
 -- ---- title and overview ----
@@ -271,14 +193,6 @@ local function sorted_kinds(order)
   return order
 end
 
-local function sum_field(list, field)
-  local n, any = 0, false
-  for _, s in ipairs(list) do
-    if s[field] then n, any = n + s[field], true end
-  end
-  return any and n or nil
-end
-
 local function overview_text(A, d)
   local kinds, order = tally_by(A.schools, "kind")
   local parts = {}
@@ -295,8 +209,8 @@ local function overview_text(A, d)
   if loc["село"] then lparts[#lparts + 1] = "в сельской местности — " .. loc["село"] end
   if #lparts > 0 then text = text .. ", из них " .. table.concat(lparts, ", ") end
   text = text .. "."
-  local students, teachers, ovz = sum_field(A.schools, "students"), sum_field(A.schools, "teachers"),
-    sum_field(A.schools, "students_ovz")
+  local students, teachers, ovz = column_sum(A.schools, "students"), column_sum(A.schools, "teachers"),
+    column_sum(A.schools, "students_ovz")
   if students then
     text = text .. " Обучающихся — " .. ru.num(students)
     if ovz then text = text .. ", из них с ОВЗ — " .. ru.num(ovz) .. " (" .. ru.pct(ovz / students) .. ")" end
@@ -318,7 +232,7 @@ local function overview_text(A, d)
 end
 
 local function schools_table(A, d)
-  caption(A, d, "Общеобразовательные организации")
+  A.T:caption("Общеобразовательные организации")
   local rows, csv = {}, {}
   for i, s in ipairs(A.schools) do
     local status = (s.status or ""):gsub("|", ", ")
@@ -326,21 +240,21 @@ local function schools_table(A, d)
       int(s.teachers), int(s.students_ovz), status }
     csv[#csv + 1] = { s.school_id, school_name(s), s.kind, s.locality, s.students, s.teachers, s.students_ovz, status }
   end
-  rows[#rows + 1] = { { text = "Итого", colspan = 4, bold = true }, int(sum_field(A.schools, "students")),
-    int(sum_field(A.schools, "teachers")), int(sum_field(A.schools, "students_ovz")), "", total = true }
+  rows[#rows + 1] = report_tables.total_row("Итого", 4, { int(column_sum(A.schools, "students")),
+    int(column_sum(A.schools, "teachers")), int(column_sum(A.schools, "students_ovz")), "" })
   d:table{ size = TABLE_SIZE,
     columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 16 }, { mm = 13 },
       { mm = 17, numeric = true }, { mm = 15, numeric = true }, { mm = 11, numeric = true }, { mm = 33 } },
     header = { { "№", "Образовательная организация", "Тип", "Мест­ность", "Обучаю­щихся",
       "Педаго­гов", "С ОВЗ", "Статус" } },
     rows = rows }
-  add_csv(A, "schools", { "Код ОО", "Образовательная организация", "Тип", "Местность", "Обучающихся",
+  A.T:csv("schools", { "Код ОО", "Образовательная организация", "Тип", "Местность", "Обучающихся",
     "Педагогов", "Обучающихся с ОВЗ", "Статус" }, csv)
 end
 
 -- Participation per procedure and year: subjects × grades, schools, participants (sums).
 local function participation_table(A, d)
-  caption(A, d, "Участие в оценочных процедурах")
+  A.T:caption("Участие в оценочных процедурах")
   local header1 = { { text = "Процедура", rowspan = 2 }, { text = A.Y .. NB .. "г.", colspan = 2 },
     { text = "Число участников", colspan = #A.years } }
   local header2 = { "Процедур (предмет, класс)", "ОО" }
@@ -360,11 +274,11 @@ local function participation_table(A, d)
     rows[#rows + 1], csv[#csv + 1] = row, crow
   end
   d:table{ size = TABLE_SIZE, columns = columns, header = { header1, header2 }, rows = rows }
-  note(d, "Число участников — сумма участников по всем предметам и классам процедуры: обучающийся, "
+  A.T:note("Число участников — сумма участников по всем предметам и классам процедуры: обучающийся, "
     .. "выполнивший несколько работ, учтён по каждой из них. «" .. DASH .. "» — процедура в этом году не проводилась (нет данных).")
   local h = { "Процедура", "Процедур (предмет, класс) " .. A.Y, "ОО " .. A.Y }
   for _, y in ipairs(A.years) do h[#h + 1] = "Участников " .. y end
-  add_csv(A, "participation", h, csv)
+  A.T:csv("participation", h, csv)
 end
 
 local function overview(A, d)
@@ -399,18 +313,15 @@ local SUMMARY_CSV_HEADER = { "Процедура", "Предмет", "Класс
 
 -- District results with marks: the procedure in a merged first column, a row per subject × grade.
 local function summary_marked(A, d, list, csv)
-  caption(A, d, "Результаты по округу в " .. A.Y .. NB .. "г. (процедуры с отметками)")
+  A.T:caption("Результаты по округу в " .. A.Y .. NB .. "г. (процедуры с отметками)")
   local rows = {}
+  local spans = report_tables.runs(list, function(c) return c.procedure end)
   for i, c in ipairs(list) do
     local t = district(A, c, A.Y)
     local sh = ind.shares(t)
     local df, dq = prev_change(A, c, "fail"), prev_change(A, c, "quality")
     local row = {}
-    if i == 1 or list[i - 1].procedure ~= c.procedure then
-      local span = 0
-      while list[i + span] and list[i + span].procedure == c.procedure do span = span + 1 end
-      row[1] = { text = c.procedure, rowspan = span, bold = true }
-    end
+    if spans[i] then row[1] = { text = c.procedure, rowspan = spans[i], bold = true } end
     for _, v in ipairs({ c.subject .. (c.exam and "" or (", " .. c.grade .. NB .. "кл.")) .. (c.counted and "*" or ""),
       tostring(t.rows), int(t.participants), pct(sh.fail), pct(sh.success), pct(sh.quality),
       c.levels and DASH or (sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH), pp(df), pp(dq) }) do
@@ -432,7 +343,7 @@ end
 
 -- District results of tests without marks (ЕГЭ by test score).
 local function summary_scored(A, d, list, csv)
-  caption(A, d, "Результаты ЕГЭ по округу в " .. A.Y .. NB .. "г. (предметы без отметок)")
+  A.T:caption("Результаты ЕГЭ по округу в " .. A.Y .. NB .. "г. (предметы без отметок)")
   local rows = {}
   for _, c in ipairs(list) do
     local t = district(A, c, A.Y)
@@ -473,11 +384,11 @@ local function summary_section(A, d, combos)
   end
   if #marked > 0 then summary_marked(A, d, marked, csv) end
   if #scored > 0 then summary_scored(A, d, scored, csv) end
-  note(d, (any_counted and "* Процедура учитывается при идентификации школ с низкими результатами обучения. " or "")
+  A.T:note((any_counted and "* Процедура учитывается при идентификации школ с низкими результатами обучения. " or "")
     .. "Изменение — по сравнению с предыдущим годом, за который есть данные; «" .. DASH .. "» — нет данных для "
     .. "сравнения." .. (any_levels and (" КДР: «2» — уровень ниже базового, качество — повышенный и высокий "
       .. "уровни; средняя отметка не рассчитывается.") or ""))
-  add_csv(A, "summary", SUMMARY_CSV_HEADER, csv)
+  A.T:csv("summary", SUMMARY_CSV_HEADER, csv)
 end
 
 -- ---- per procedure × subject × grade ----
@@ -613,12 +524,12 @@ end
 
 local function results_table(A, d, info)
   local L = result_layout(info)
-  caption(A, d, "Результаты " .. combo_text(info, not info.exam) .. ", " .. A.Y .. NB .. "г., по ОО")
+  A.T:caption("Результаты " .. combo_text(info, not info.exam) .. ", " .. A.Y .. NB .. "г., по ОО")
   local flags = {}
   local rows = school_rows(A, info, flags)
   for _, r in ipairs(district_rows(A, info, flags, L.width)) do rows[#rows + 1] = r end
   d:table{ size = RESULTS_SIZE, columns = L.columns, header = L.header, rows = rows }
-  notes(d, table_notes(A, info, flags))
+  A.T:notes(table_notes(A, info, flags))
 end
 
 -- Sentence about the change of a share between two years ("По сравнению с 2023 г. …").
@@ -662,7 +573,7 @@ local function conclusions_of(A, d, info)
   local py = previous_year(A, info)
   local t = district(A, info, A.Y)
   local parts = { "Число участников — " .. ru.num(t.participants) .. ", число ОО — " .. ru.num(t.rows)
-    .. " (таблица " .. (A.tables + 1) .. ")." }
+    .. " (таблица " .. A.T:next_number() .. ")." }
   if not py then parts[#parts + 1] = "Результатов предыдущих лет для сравнения в данных нет." end
   if info.counted then
     parts[#parts + 1] = "Результат учитывается при идентификации школ с низкими результатами обучения."
@@ -698,10 +609,10 @@ end
 
 -- Distribution chart: stacked shares per school (with participants) and the district.
 local function distribution_chart(A, d, info)
-  local cats, exact, vals = {}, {}, {}
+  local cats, vals = {}, {}
   local names = info.marks and (info.levels and { "ниже базового", "базовый", "повышенный", "высокий" }
     or { "«2»", "«3»", "«4»", "«5»" }) or { "ниже порога", "от порога до 80", "81–100" }
-  for j = 1, #names do exact[j], vals[j] = {}, {} end
+  for j = 1, #names do vals[j] = {} end
   local function add(label, c)
     if not c or c.participants == 0 then return end
     if info.marks and not (c.m2 and c.m3 and c.m4 and c.m5) then return end
@@ -709,10 +620,7 @@ local function distribution_chart(A, d, info)
     local counts = info.marks and { c.m2, c.m3, c.m4, c.m5 }
       or { c.below_min, c.participants - c.below_min - c.high_score, c.high_score }
     cats[#cats + 1] = label
-    for j, n in ipairs(counts) do
-      vals[j][#cats] = n + 0.0
-      exact[j][#cats] = n * 100 / c.participants
-    end
+    for j, n in ipairs(counts) do vals[j][#cats] = n + 0.0 end
   end
   for _, s in ipairs(A.schools) do
     local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
@@ -721,14 +629,11 @@ local function distribution_chart(A, d, info)
   add("По округу", district(A, info, A.Y))
   if #cats < 2 then return end
   local series = {}
-  for j, n in ipairs(names) do series[j] = { name = n, values = vals[j], exact = exact[j] } end
-  local ok
-  series, ok = label_safe(series, true)
-  for _, s in ipairs(series) do s.exact = nil end
+  for j, n in ipairs(names) do series[j] = { name = n, values = vals[j] } end
   d:chart{ chart = "stacked", title = (info.marks and (info.levels and "Распределение по уровням" or
     "Распределение отметок") or "Распределение результатов") .. " по ОО, %: " .. combo_text(info, not info.exam)
     .. ", " .. A.Y .. NB .. "г.", categories = cats, series = series,
-    value_labels = ok, height = 88 }
+    value_labels = true, height = 88 }
 end
 
 -- Trend chart: the district's main shares over every year of the dataset.
@@ -751,14 +656,9 @@ local function trend_chart(A, d, info)
       s2[#cats] = sh[f2] and sh[f2] * 100
     end
   end
-  local function copy(t) local o = {} for k, v in pairs(t) do o[k] = v end return o end
-  local series = { { name = n1, values = s1, exact = copy(s1) }, { name = n2, values = s2, exact = copy(s2) } }
-  local ok
-  series, ok = label_safe(series, false)
-  for _, s in ipairs(series) do s.exact = nil end
   d:chart{ chart = "line", title = "Динамика показателей по округу, %: " .. combo_text(info, not info.exam),
-    categories = cats, series = series,
-    percent = true, value_labels = ok, height = 62 }
+    categories = cats, series = { { name = n1, values = s1 }, { name = n2, values = s2 } },
+    percent = true, value_labels = true, height = 62 }
 end
 
 local function combo_heading(info, with_grade)
@@ -805,8 +705,8 @@ local function objectivity_rows(A, t)
       csvout.pct(e.raised) }
   end
   local dt = t.district
-  rows[#rows + 1] = { { text = "Итого по округу", colspan = 2, bold = true }, int(dt.counts.checked), pct(dt.lowered),
-    pct(dt.confirmed), pct(dt.raised), total = true }
+  rows[#rows + 1] = report_tables.total_row("Итого по округу", 2, { int(dt.counts.checked), pct(dt.lowered),
+    pct(dt.confirmed), pct(dt.raised) })
   csv[#csv + 1] = { nil, "Итого по округу", dt.counts.checked, csvout.pct(dt.lowered), csvout.pct(dt.confirmed),
     csvout.pct(dt.raised) }
   return rows, csv
@@ -842,15 +742,15 @@ local function objectivity_section(A, d, n)
       .. ru.pct(best.raised) .. " при " .. ru.pct(dt.raised) .. " по округу."
   end
   d:para(text)
-  caption(A, d, "Соответствие отметок за ВПР отметкам в журнале, " .. A.Y .. NB .. "г., по ОО")
+  A.T:caption("Соответствие отметок за ВПР отметкам в журнале, " .. A.Y .. NB .. "г., по ОО")
   local rows, csv = objectivity_rows(A, t)
   d:table{ size = TABLE_SIZE, columns = OBJ_COLUMNS,
     header = { { "№", "Образовательная организация", "Участ­ников", OBJ_HEADER[1], OBJ_HEADER[2], OBJ_HEADER[3] } },
     rows = rows }
-  add_csv(A, "objectivity", { "Код ОО", "Образовательная организация", "Участников", "Понизили, %", "Подтвердили, %",
+  A.T:csv("objectivity", { "Код ОО", "Образовательная организация", "Участников", "Понизили, %", "Подтвердили, %",
     "Повысили, %" }, csv)
   d:spacer(3)
-  caption(A, d, "Соответствие отметок за ВПР отметкам в журнале по предметам и классам, " .. A.Y .. NB .. "г.")
+  A.T:caption("Соответствие отметок за ВПР отметкам в журнале по предметам и классам, " .. A.Y .. NB .. "г.")
   local srows = {}
   for _, c in ipairs(A.R:combos({ year = A.Y, procedure = "ВПР" })) do
     local st = objectivity.table(A.ds, A.Y, { subject = c.subject, grade = c.grade }).district
@@ -861,7 +761,7 @@ local function objectivity_section(A, d, n)
   end
   d:table{ size = TABLE_SIZE, columns = OBJ_COLUMNS,
     header = { { "№", "Предмет, класс", "Участ­ников", OBJ_HEADER[1], OBJ_HEADER[2], OBJ_HEADER[3] } }, rows = srows }
-  note(d, "Понизили — отметка за ВПР ниже отметки в журнале, подтвердили — равна ей, повысили — выше её; "
+  A.T:note("Понизили — отметка за ВПР ниже отметки в журнале, подтвердили — равна ей, повысили — выше её; "
     .. "участников — число участников, для которых выполнено сопоставление.")
   A.objectivity = { table = t, best = best }
   return n
@@ -884,23 +784,18 @@ local function low_list(A, combos)
 end
 
 -- Table rows of low results grouped by combo (the combo cell spans its schools).
-local function low_rows(A, list, with_flag)
-  local rows, csv, i, k = {}, {}, 0, 1
-  while k <= #list do
-    local info, span = list[k].info, 0
-    while list[k + span] and list[k + span].info == info do span = span + 1 end
-    for j = k, k + span - 1 do
-      local l = list[j]
-      i = i + 1
-      local row = { tostring(i) }
-      if j == k then row[2] = { text = combo_text(info, not info.exam), rowspan = span } end
-      local name = school_name(l.school) .. ((with_flag and l.small) and "*" or "")
-      for _, v in ipairs({ name, int(l.total), int(l.count), pct(l.share) }) do row[#row + 1] = v end
-      rows[#rows + 1] = row
-      csv[#csv + 1] = { info.procedure, info.subject, info.grade, l.school.school_id, school_name(l.school), l.total,
-        l.count, csvout.pct(l.share), l.counts_for and "да" or "нет" }
-    end
-    k = k + span
+local function low_rows(list, with_flag)
+  local rows, csv = {}, {}
+  local spans = report_tables.runs(list, function(l) return l.info end)
+  for i, l in ipairs(list) do
+    local info = l.info
+    local row = { tostring(i) }
+    if spans[i] then row[2] = { text = combo_text(info, not info.exam), rowspan = spans[i] } end
+    local name = school_name(l.school) .. ((with_flag and l.small) and "*" or "")
+    for _, v in ipairs({ name, int(l.total), int(l.count), pct(l.share) }) do row[#row + 1] = v end
+    rows[#rows + 1] = row
+    csv[#csv + 1] = { info.procedure, info.subject, info.grade, l.school.school_id, school_name(l.school), l.total,
+      l.count, csvout.pct(l.share), l.counts_for and "да" or "нет" }
   end
   return rows, csv
 end
@@ -955,9 +850,9 @@ local function low_section(A, d, n, combos)
   for _, part in ipairs({ { counted, "процедуры, учитываемые при идентификации", true },
                           { other, "прочие процедуры", false } }) do
     if #part[1] > 0 then
-      caption(A, d, "Результаты с долей «2» (не преодолевших порог) не ниже " .. limit .. ", " .. A.Y .. NB .. "г.: "
+      A.T:caption("Результаты с долей «2» (не преодолевших порог) не ниже " .. limit .. ", " .. A.Y .. NB .. "г.: "
         .. part[2])
-      local rows, c = low_rows(A, part[1], part[3])
+      local rows, c = low_rows(part[1], part[3])
       for _, r in ipairs(c) do csv[#csv + 1] = r end
       local scored_part = false
       for _, l in ipairs(part[1]) do scored_part = scored_part or not l.info.marks end
@@ -966,11 +861,11 @@ local function low_section(A, d, n, combos)
       local text = (scored_part and "¹ Для ЕГЭ без отметок — число участников, не преодолевших минимальный порог. " or "")
         .. ((part[3] and small) and ("* Менее " .. ru.count(A.min_n, "участник") .. ": результат при "
           .. "идентификации не учитывается.") or "")
-      if text ~= "" then note(d, text) end
+      if text ~= "" then A.T:note(text) end
       d:spacer(3)
     end
   end
-  add_csv(A, "low_results", { "Процедура", "Предмет", "Класс", "Код ОО", "Образовательная организация", "Участников",
+  A.T:csv("low_results", { "Процедура", "Предмет", "Класс", "Код ОО", "Образовательная организация", "Участников",
     "«2» (не преодолели порог)", "Доля, %", "Учитывается при идентификации" }, csv)
   return n
 end
@@ -1013,7 +908,7 @@ local function rule_text(entry, year)
 end
 
 local function identification_table(A, d, id)
-  caption(A, d, "Школы с низкими результатами обучения, выявленные в " .. A.Y .. NB .. "г.")
+  A.T:caption("Школы с низкими результатами обучения, выявленные в " .. A.Y .. NB .. "г.")
   local rows, csv = {}, {}
   for i, sid in ipairs(id.low) do
     local e = id.by_school[sid]
@@ -1028,7 +923,7 @@ local function identification_table(A, d, id)
   d:table{ size = TABLE_SIZE, columns = { { mm = 8, align = "center" }, { mm = 38 }, { mm = 45 }, { rel = 1 } },
     header = { { "№", "Образовательная организация", "Основание", "Результаты с долей «2» (не преодолевших порог) не ниже "
       .. ru.num(A.threshold) .. NB .. "%" } }, rows = rows }
-  add_csv(A, "identification", { "Код ОО", "Образовательная организация", "Основание", "Год", "Процедура", "Предмет",
+  A.T:csv("identification", { "Код ОО", "Образовательная организация", "Основание", "Год", "Процедура", "Предмет",
     "Класс", "Участников", "«2» (не преодолели порог)", "Доля, %" }, csv)
 end
 
@@ -1076,7 +971,7 @@ local function identification_section(A, d, n)
   else
     local text = "По итогам идентификации к школам с низкими результатами обучения "
       .. ru.plural(#id.low, "отнесена ", "отнесены ", "отнесены ") .. ru.count(#id.low, "школа")
-      .. " из " .. ru.num(#A.schools) .. " (таблица " .. (A.tables + 1) .. ")."
+      .. " из " .. ru.num(#A.schools) .. " (таблица " .. A.T:next_number() .. ")."
     if A.years[1] and A.years[1] <= A.Y - 2 then
       local prev = identify.identify(A.ds, A.Y - 1)
       local k = #prev.low
@@ -1124,13 +1019,13 @@ local function clusters_section(A, d, n)
   for _, k in ipairs({ 1, 2, 3, "stable" }) do counts[#counts + 1] = #cl.members[k] end
   d:para("В 1 кластер вошли " .. ru.count(counts[1], "школа") .. ", во 2 кластер — " .. ru.num(counts[2])
     .. ", в 3 кластер — " .. ru.num(counts[3]) .. ", стабильные результаты — у " .. ru.num(counts[4]) .. " (таблица "
-    .. (A.tables + 1) .. ").")
-  caption(A, d, "Кластеры общеобразовательных организаций, " .. A.Y .. NB .. "г.")
+    .. A.T:next_number() .. ").")
+  A.T:caption("Кластеры общеобразовательных организаций, " .. A.Y .. NB .. "г.")
   local rows, csv, i = {}, {}, 0
   for _, k in ipairs({ 1, 2, 3, "stable" }) do
     if #cl.members[k] > 0 then
       rows[#rows + 1] = { { text = CLUSTER_TITLE[k] .. " — " .. ru.count(#cl.members[k], "школа"), colspan = 3,
-        bold = true, shade = 0.93 } }
+        bold = true, shade = 0.93 }, keep_with_next = true }
       for _, sid in ipairs(cl.members[k]) do
         local why = cluster_reasons(A, cl.by_school[sid])
         i = i + 1
@@ -1141,7 +1036,7 @@ local function clusters_section(A, d, n)
   end
   d:table{ size = TABLE_SIZE, columns = { { mm = 8, align = "center" }, { mm = 50 }, { rel = 1 } },
     header = { { "№", "Образовательная организация", "Основание" } }, rows = rows }
-  add_csv(A, "clusters", { "Кластер", "Код ОО", "Образовательная организация", "Основание" }, csv)
+  A.T:csv("clusters", { "Кластер", "Код ОО", "Образовательная организация", "Основание" }, csv)
   return n
 end
 
@@ -1172,7 +1067,7 @@ local function participant_section(A, d, n)
     .. "базовая математика оценивается отметкой (порог — «3») и в сумму трёх предметов не входит.")
   local years = {}
   for _, y in ipairs(A.years) do if y <= A.Y then years[#years + 1] = y end end
-  caption(A, d, "Показатели по результатам участников по годам")
+  A.T:caption("Показатели по результатам участников по годам")
   local header, cols = { "Показатель" }, { { rel = 1 } }
   for _, y in ipairs(years) do header[#header + 1] = y .. NB .. "г."; cols[#cols + 1] = { mm = 30, align = "right" } end
   local rows, csv = {}, {}
@@ -1191,13 +1086,13 @@ local function participant_section(A, d, n)
   A.pp = by_year
   local cur = by_year[A.Y]
   if not cur then
-    note(d, "«" .. DASH .. "» — участников нет.")
-    add_csv(A, "participant_indicators", { "Показатель", "Год", "Код ОО", "Образовательная организация",
+    A.T:note("«" .. DASH .. "» — участников нет.")
+    A.T:csv("participant_indicators", { "Показатель", "Год", "Код ОО", "Образовательная организация",
       "Достигли", "Участников", "Доля, %" }, csv)
     return n
   end
   d:spacer(3)
-  caption(A, d, "Показатели по результатам участников по ОО, " .. A.Y .. NB .. "г.")
+  A.T:caption("Показатели по результатам участников по ОО, " .. A.Y .. NB .. "г.")
   local srows = {}
   for _, s in ipairs(A.schools) do
     local v = {}
@@ -1215,8 +1110,8 @@ local function participant_section(A, d, n)
       end
     end
   end
-  srows[#srows + 1] = { { text = "Итого по округу", colspan = 2, bold = true }, share_text(cur[1]), share_text(cur[2]),
-    share_text(cur[3]), total = true }
+  srows[#srows + 1] = report_tables.total_row("Итого по округу", 2,
+    { share_text(cur[1]), share_text(cur[2]), share_text(cur[3]) })
   d:table{ size = TABLE_SIZE, columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 32, align = "right" },
     { mm = 32, align = "right" }, { mm = 32, align = "right" } },
     header = { { "№", "Образовательная организация", "ОГЭ: сумма отметок 12 и более",
@@ -1227,10 +1122,10 @@ local function participant_section(A, d, n)
       if not seen[subj] then seen[subj] = true; unknown[#unknown + 1] = subj end
     end
   end
-  note(d, "В скобках — число участников, достигших показателя, из общего числа участников; «" .. DASH
+  A.T:note("В скобках — число участников, достигших показателя, из общего числа участников; «" .. DASH
     .. "» — участников нет." .. (#unknown > 0 and (" Минимальный порог не задан для предметов: "
       .. table.concat(unknown, ", ") .. "; по ним участник считается преодолевшим порог.") or ""))
-  add_csv(A, "participant_indicators", { "Показатель", "Год", "Код ОО", "Образовательная организация",
+  A.T:csv("participant_indicators", { "Показатель", "Год", "Код ОО", "Образовательная организация",
     "Достигли", "Участников", "Доля, %" }, csv)
   return n
 end
@@ -1412,6 +1307,7 @@ local function build(ds)
   local d = doc.new{ size = 12, title = "Аналитическая справка об итогах оценочных процедур в " .. A.Y .. " году",
     author = S.org_name, subject = "Итоги оценочных процедур " .. A.Y .. " г.",
     keywords = "ВПР, ОГЭ, ЕГЭ, ШНОР, аналитическая справка" }
+  A.T = report_tables.new(d, { note_size = NOTE_SIZE, caption_space = 4, csv_dir = DIR })
   title(A, d)
   d:spacer(4)
   d:toc("Содержание")
@@ -1437,9 +1333,9 @@ local function build(ds)
   if S.executor_name then
     d:executor("Исп. " .. S.executor_name .. (S.executor_phone and (", тел. " .. S.executor_phone) or ""))
   end
-  add_csv(A, "results", RESULTS_CSV_HEADER, A.results_csv)
+  A.T:csv("results", RESULTS_CSV_HEADER, A.results_csv)
   local outputs = { d:output("analytical_reference.pdf") }
-  for _, o in ipairs(A.csv) do outputs[#outputs + 1] = o end
+  for _, o in ipairs(A.T.files) do outputs[#outputs + 1] = o end
   return outputs
 end
 

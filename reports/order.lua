@@ -194,7 +194,7 @@ local function appendix_list(d, ds, ident, low, year)
   local s = ds.settings
   d:page_break()
   d:appendix_mark(official.appendix_text(s, 1))
-  d:heading(1, "Перечень общеобразовательных организаций\nс низкими образовательными результатами\n" ..
+  d:heading(1, "Перечень общеобразовательных организаций с низкими образовательными результатами " ..
     "по итогам оценочных процедур " .. basis_years(s, year))
   d:para({ text = string.format("Низким считается результат оценочной процедуры, по которой %s при числе " ..
     "участников не менее %d. Учитываются %s. В перечень включаются организации, у которых %s",
@@ -244,8 +244,10 @@ local function factor_schools(ds, low, year)
   return out
 end
 
+-- A heading row of the plan (factor, schools, task) across the table, kept with the row after it.
 local function span_row(text, bold, shade, align)
-  return { { text = text, colspan = 5, bold = bold, italic = not bold, shade = shade, align = align } }
+  return { { text = text, colspan = 5, bold = bold, italic = not bold, shade = shade, align = align },
+           keep_with_next = true }
 end
 
 -- The plan from roadmap.csv: a heading row per risk factor (with the listed schools that have
@@ -309,8 +311,8 @@ local function appendix_plan(d, ds, low, year)
   local s = ds.settings
   d:page_break()
   d:appendix_mark(official.appendix_text(s, 2))
-  d:heading(1, "План мероприятий по повышению качества образования\nв общеобразовательных организациях" ..
-    (#low > 0 and "\nс низкими образовательными результатами" or ""))
+  d:heading(1, "План мероприятий по повышению качества образования в общеобразовательных организациях" ..
+    (#low > 0 and " с низкими образовательными результатами" or ""))
   if s.program_name then
     d:para("(в рамках реализации " .. program_genitive(s.program_name) .. ")", { align = "center", indent = false })
   end
@@ -326,10 +328,10 @@ local function appendix_checklist(d, ds, low, year, by_id)
   local cl = checklist.build(ds, year)
   d:page_break()
   d:appendix_mark(official.appendix_text(s, 3))
-  d:heading(1, "Критерии отнесения общеобразовательных организаций\nк школам с низкими результатами обучения\n" ..
-    "и результаты оценки по ним за " .. year .. ru.NBSP .. "год")
+  d:heading(1, "Критерии отнесения общеобразовательных организаций к школам с" .. ru.NBSP ..
+    "низкими результатами обучения и результаты оценки по ним за " .. year .. ru.NBSP .. "год")
   local crit = {}
-  for i, c in ipairs(cl.criteria) do crit[#crit + 1] = { tostring(i), c.text } end
+  for i, c in ipairs(cl.criteria) do crit[#crit + 1] = { tostring(i), official.tidy(c.text) } end
   d:table{ size = TABLE_SIZE, columns = { { mm = 9, align = "center" }, { rel = 1 } },
     header = { { "№", "Критерий" } }, rows = crit }
   local header1 = { { text = "№", rowspan = 2 }, { text = "Образовательная организация", rowspan = 2 },
@@ -369,11 +371,9 @@ local function build(ds, ctx)
     "по повышению качества образования в них"
   local d = doc.new{ size = 14, title = official.capital(k.word) .. " «" .. title .. "»", author = s.org_name,
     subject = s.program_name, keywords = "ШНОР, перечень, план мероприятий", date = s.order_date }
-  d:requisites{ org = official.org_caps(s), details = s.org_requisites and official.requisites_lines(s.org_requisites), doc_kind = k.title,
+  d:requisites{ org = official.org_caps(s), details = s.org_requisites, doc_kind = k.title,
     date = official.act_date(s), number = official.act_number(s), place = s.place }
-  -- broken by hand at phrase boundaries: the engine hyphenates headings like any paragraph
-  d:heading(1, "Об утверждении перечня школ с низкими образовательными\nрезультатами и плана мероприятий " ..
-    "по повышению\nкачества образования в них")
+  d:heading(1, title)
   preamble(d, ds, k, year)
   points(d, ds, k, year, low, by_id, warn)
   official.sign(d, s)

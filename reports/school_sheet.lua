@@ -14,10 +14,9 @@ local checklist = require("checklist")
 local objectivity = require("objectivity")
 local official = require("official")
 
--- Layout variants, tried in order until the signature and the executor note share a page with
--- the text (the engine keeps neither with what precedes it): chart height (mm), table size (pt).
-local STYLES = { { chart = 42, table = 10 }, { chart = 36, table = 10 }, { chart = 36, table = 9 } }
-local st = STYLES[1]   -- the variant of the sheet being built
+-- One compact style for every sheet (a typical school fits two pages, the signature and the
+-- executor note stay with the last lines by themselves): chart height (mm), table text (pt).
+local CHART_MM, TABLE_PT = 36, 9
 local nk = official.namekey
 
 -- Subjects whose results the sheet compares with the district (all procedures and grades).
@@ -191,7 +190,7 @@ local function passport(d, ds, c, school)
       "Кластер (" .. c.year .. ru.NBSP .. "г.)", CLUSTER_NAMES[cl.cluster] },
   }
   d:heading(2, "1. Общие сведения")
-  d:table{ size = st.table, columns = { { mm = 27 }, { rel = 1.2 }, { mm = 26 }, { rel = 1 } }, rows = rows }
+  d:table{ size = TABLE_PT, columns = { { mm = 27 }, { rel = 1.2 }, { mm = 26 }, { rel = 1 } }, rows = rows }
 end
 
 local function results_section(d, ds, c, school)
@@ -221,7 +220,7 @@ local function results_section(d, ds, c, school)
       s_vals[#cats], d_vals[#cats] = f_s and f_s * 100, f_d and f_d * 100
     end
   end
-  d:table{ size = st.table,
+  d:table{ size = TABLE_PT,
     columns = { { rel = 1 }, { mm = 15, numeric = true }, { mm = 14, numeric = true }, { mm = 16, numeric = true },
       { mm = 14, numeric = true }, { mm = 16, numeric = true }, { mm = 15, numeric = true }, { mm = 16, numeric = true } },
     header = {
@@ -239,7 +238,7 @@ local function results_section(d, ds, c, school)
   if #cats >= 2 then
     d:chart{ chart = "grouped", title = "Доля отметок «2», % (" .. year .. ru.NBSP .. "г.)", y_label = "%",
       categories = cats, series = { { name = school.sn, values = s_vals }, { name = "Округ", values = d_vals } },
-      value_labels = true, height = st.chart }
+      value_labels = true, height = CHART_MM }
   end
   return list
 end
@@ -284,7 +283,7 @@ local function trend_section(d, ds, c, school)
   local cols = { { rel = 1 } }
   for _ = 1, 6 do cols[#cols + 1] = { mm = 14, numeric = true } end
   cols[#cols + 1] = { mm = 30, align = "center" }
-  d:table{ size = st.table, columns = cols, header = { h1, h2 }, rows = rows }
+  d:table{ size = TABLE_PT, columns = cols, header = { h1, h2 }, rows = rows }
 end
 
 local function identification_section(d, ds, c, school)
@@ -308,11 +307,13 @@ local function identification_section(d, ds, c, school)
   local rows = {}
   for i, cr in ipairs(c.checklist.criteria) do
     local v = answers[cr.id]
-    rows[#rows + 1] = { tostring(i), cr.text, v == nil and "нет данных" or { text = v and "да" or "нет", bold = v } }
+    rows[#rows + 1] = { tostring(i), official.tidy(cr.text),
+      v == nil and "нет данных" or { text = v and "да" or "нет", bold = v } }
   end
-  d:table{ size = st.table, columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 20, align = "center" } },
+  d:table{ size = TABLE_PT, columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 20, align = "center" } },
     header = { { "№", "Критерий", "да / нет" } }, rows = rows }
-  local why = (#entry.reasons > 0 and entry.cluster ~= 1) and (": " .. table.concat(entry.reasons, "; ")) or ""
+  local why = (#entry.reasons > 0 and entry.cluster ~= 1)
+    and (": " .. official.tidy(table.concat(entry.reasons, "; "))) or ""
   d:para({ "Организация отнесена к ", { text = CLUSTER_DATIVE[entry.cluster], bold = true },
     why:sub(-1) == "." and why or (why .. ".") })
 end
@@ -400,7 +401,7 @@ local function risks_section(d, ds, c, school)
     end
     rows[#rows + 1] = { official.capital(r.factor), r.level or ru.DASH, cell }
   end
-  d:table{ size = st.table, columns = { { rel = 1.2 }, { mm = 18, align = "center" }, { rel = 2.8 } },
+  d:table{ size = TABLE_PT, columns = { { rel = 1.2 }, { mm = 18, align = "center" }, { rel = 2.8 } },
     header = { { "Фактор риска", "Уровень", "Меры дорожной карты на " .. year .. ru.NBSP .. "г. и далее (сроки)" } },
     -- high risks get the current measures, medium ones the roadmap's tasks: a sheet stays short
     rows = rows }
@@ -530,13 +531,12 @@ end
 
 -- ---- one sheet ----
 
--- Adds the sheet of school `id` in layout variant `style`; `closing` = with signature and executor.
-local function add_sheet(d, ds, id, style, closing)
+-- Adds the sheet of school `id`, ending with the signature and the executor note.
+local function add_sheet(d, ds, id)
   local c = shared(ds)
   local s = ds.settings
   local school = c.by_id[id]
   if not school then error("нет школы с кодом " .. tostring(id)) end
-  st = style
   official.org_header(d, s)
   d:para({ text = "О результатах оценочных процедур " .. c.year .. ru.NBSP .. "года\nи адресных рекомендациях",
     bold = true }, { align = "center", indent = false })
@@ -549,7 +549,7 @@ local function add_sheet(d, ds, id, style, closing)
   partner_section(d, c, school)
   d:heading(2, "7. Рекомендации")
   for i, t in ipairs(recommendations(ds, c, school, list, risks)) do d:item(t, { i }) end
-  if closing then official.sign(d, s) end
+  official.sign(d, s)
 end
 
 local function new_doc(ds, title)
@@ -563,47 +563,42 @@ local function sheet_title(ds, id)
   return "Адресные рекомендации: " .. (school and school.short_name or id)
 end
 
--- The first layout variant in which the signature and the executor note do not end up on a
--- page of their own (the sheet with them has no more pages than without), and that sheet
--- rendered: style, bytes, pages. Raises when the sheet cannot be laid out at all.
-local function best_layout(ds, id)
-  local bytes, pages, style
-  for _, v in ipairs(STYLES) do
-    local d = new_doc(ds, sheet_title(ds, id))
-    add_sheet(d, ds, id, v, true)
-    bytes, pages = d:render()
-    style = v
-    local bare = new_doc(ds, sheet_title(ds, id))
-    add_sheet(bare, ds, id, v, false)
-    local _, bare_pages = bare:render()
-    if pages <= bare_pages then break end
-  end
-  return style, bytes, pages
-end
-
 local function build(ds, ctx, id)
-  local _, bytes, pages = best_layout(ds, id)
-  return { { file = "school_sheet/" .. id .. ".pdf", data = bytes, pages = pages } }
+  local d = new_doc(ds, sheet_title(ds, id))
+  add_sheet(d, ds, id)
+  return { d:output("school_sheet/" .. id .. ".pdf") }
 end
 
--- The combined file: every school as a part (odd first page, its own page numbers, a bookmark),
--- each in the layout variant its own file has. A school that cannot be laid out is replaced by
--- a page naming it by code, so the printer still gets every other school (the runner reports
--- the failing school itself, from its own item).
-local function combine(ds, ctx, ids)
-  local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
+-- The combined document: every school as a part (odd first page, its own page numbers, a
+-- bookmark); a school in the set `broken` is replaced by a page naming it by code.
+local function combined(ds, ids, broken)
   local d = new_doc(ds, "Адресные рекомендации общеобразовательным организациям")
   for _, id in ipairs(ids) do
-    local ok, style = pcall(best_layout, ds, id)
     d:part()
-    if ok then
-      add_sheet(d, ds, id, style, true)
-    else
+    if broken[id] then
       d:heading(1, "ОО с кодом " .. id)
       d:para("Лист адресных рекомендаций не сформирован: ошибка при вёрстке (см. сообщения otchet).")
+    else
+      add_sheet(d, ds, id)
     end
   end
-  return { d:output(name) }
+  return d
+end
+
+-- The combined file, each sheet laid out once. When it cannot be laid out, the schools whose
+-- own sheet cannot be are found one by one and replaced, so the printer still gets every other
+-- school (the runner reports the failing school itself, from its own item).
+local function combine(ds, ctx, ids)
+  local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
+  local ok, bytes, pages = pcall(function() return combined(ds, ids, {}):render() end)
+  if not ok then
+    local broken = {}
+    for _, id in ipairs(ids) do
+      broken[id] = not pcall(function() return build(ds, ctx, id) end)
+    end
+    bytes, pages = combined(ds, ids, broken):render()
+  end
+  return { { file = name, data = bytes, pages = pages } }
 end
 
 return {

@@ -2,12 +2,14 @@
 -- indicator of targets.csv with its target, actual value, achieved or not, last year's value and
 -- the change, grouped by section; the targets of every program year in seed 004's compact form
 -- («2023 – 30 %»); a summary «Достигнуто N из M целевых показателей» with a chart; notes for
--- values that could not be computed and for lower-is-better indicators. Uses targets, ru, doc.
+-- values that could not be computed and for lower-is-better indicators. Uses targets, ru, doc,
+-- report_tables (numbered notes).
 local doc = require("doc")
 local ru = require("ru")
 local targets = require("targets")
 local results = require("results")
 local validate = require("validate")
+local report_tables = require("report_tables")
 
 local DASH, NB, EN = ru.DASH, ru.NBSP, "\u{2013}"
 
@@ -46,16 +48,6 @@ local function plain_error(e)
   if file then return "для расчёта нужен файл " .. file .. ", а он не представлен" end
   if e.source == "measure" then return "данные measures.csv не позволяют рассчитать значение: " .. msg end
   return where .. " не вычислена: " .. msg
-end
-
--- Collects numbered notes: add(text) → number (the same text gets the same number).
-local function notes()
-  local list, index = {}, {}
-  return list, function(text)
-    if text:sub(-1) ~= "." then text = text .. "." end
-    if not index[text] then list[#list + 1] = text; index[text] = #list end
-    return index[text]
-  end
 end
 
 -- ---- table ----
@@ -121,14 +113,14 @@ end
 -- Rows of the table and the notes they reference.
 local function table_rows(ds, evaluated, year)
   local rows, section = {}, nil
-  local numbered, add_note = notes()
+  local numbered, add_note = report_tables.numbered_notes()
   local lower_seen = false
   local src = ds.files.targets.table
   local years = target_years(ds)
   for i, e in ipairs(evaluated) do
     if e.section and e.section ~= section then
       section = e.section
-      rows[#rows + 1] = { { text = section, colspan = #COLUMNS, bold = true, shade = 0.9 } }
+      rows[#rows + 1] = { { text = section, colspan = #COLUMNS, bold = true, shade = 0.9 }, keep_with_next = true }
     end
     local name = { { text = e.name or "" } }
     if e.lower_is_better then
@@ -274,8 +266,7 @@ local function intro(d, ds, year)
     .. "пунктах (п.п.).")
 end
 
--- The notes under the table as one paragraph with lines broken by \n, so «Примечания:» is never
--- left alone at the end of a page.
+-- The notes under the table, a paragraph each, «Примечания:» kept with the first of them.
 local function notes_block(d, numbered, lower_seen)
   local lines = {}
   if lower_seen then
@@ -283,9 +274,9 @@ local function notes_block(d, numbered, lower_seen)
       .. "границей, показатель достигнут, если фактическое значение не превышает планового."
   end
   for i, text in ipairs(numbered) do lines[#lines + 1] = i .. ". " .. text end
-  if #lines > 0 then
-    d:para({ { text = "Примечания:\n", italic = true }, table.concat(lines, "\n") }, { indent = false })
-  end
+  if #lines == 0 then return end
+  d:para({ text = "Примечания:", italic = true }, { align = "left", indent = false, keep_with_next = true })
+  for _, line in ipairs(lines) do d:para(line, { indent = false }) end
 end
 
 local function build(ds)
@@ -304,7 +295,7 @@ local function build(ds)
   local rows, numbered, lower_seen = table_rows(ds, evaluated, year)
   d:table{ columns = COLUMNS, header = header(year), rows = rows, size = 10 }
   notes_block(d, numbered, lower_seen)
-  -- the conclusions last, so the signature follows text rather than a table or a chart
+  -- the conclusions after the table: the chart, then in words, ending the document
   d:heading(2, "2. Итоги мониторинга")
   chart(d, evaluated, year)
   summary(d, evaluated, year)
