@@ -7,6 +7,7 @@ local engine = require("engine")
 local identify = require("identify")
 local results = require("results")
 local dynamics = require("dynamics")
+local memo = require("memo")
 
 local M = {}
 
@@ -88,6 +89,10 @@ end
 -- identified = bool } } }.
 function M.build(ds, y)
   y = y or ds.settings.report_year
+  return memo.get(ds, "checklist", function() return M.build_(ds, y) end, y)
+end
+
+function M.build_(ds, y)
   local ident = identify.identify(ds, y)
   local out = { year = y, criteria = {}, order = ident.order, schools = {} }
   for _, c in ipairs(M.CRITERIA) do

@@ -8,6 +8,7 @@ local ind = require("indicators")
 local results = require("results")
 local dynamics = require("dynamics")
 local ru = require("ru")
+local memo = require("memo")
 
 local M = {}
 
@@ -71,6 +72,8 @@ local function apply_rule(rule, y1, y2)
   return nil, {}
 end
 
+local identify, clusters   -- below, memoised by M.identify and M.clusters
+
 -- Identification for report year `year` (default settings.report_year): the report year's own
 -- results do not identify; Y−1 and Y−2 do. Returns { year, rule = settings.low_rule,
 -- order = {school ids in schools.csv order}, low = {ids identified}, by_school = { [id] =
@@ -78,6 +81,10 @@ end
 -- triggers = {low results}, low_y1, low_y2 } } }.
 function M.identify(ds, year)
   year = year or ds.settings.report_year
+  return memo.get(ds, "identify", function() return identify(ds, year) end, year)
+end
+
+function identify(ds, year)
   local rule = ds.settings.low_rule or "fioko"
   local out = { year = year, rule = rule, order = {}, low = {}, by_school = {} }
   for _, s in ipairs(M.schools(ds)) do
@@ -184,6 +191,10 @@ end
 -- risks = {factor names}, small, identification } }, members = { [1] = {ids}, [2], [3], stable } }.
 function M.clusters(ds, year)
   year = year or ds.settings.report_year
+  return memo.get(ds, "clusters", function() return clusters(ds, year) end, year)
+end
+
+function clusters(ds, year)
   local ident = M.identify(ds, year)
   local out = { year = year, order = ident.order, identification = ident, by_school = {},
     members = { [1] = {}, [2] = {}, [3] = {}, stable = {} } }

@@ -5,6 +5,7 @@
 local ind = require("indicators")
 local results = require("results")
 local identify = require("identify")
+local memo = require("memo")
 
 local M = {}
 
@@ -14,6 +15,11 @@ local M = {}
 -- schools of schools.csv that have such data, in file order; shares are fractions or nil.
 function M.table(ds, year, f)
   f = f or {}
+  return memo.get(ds, "objectivity", function() return M.table_(ds, year, f) end,
+    year, f.procedure, f.subject, f.grade)
+end
+
+function M.table_(ds, year, f)
   local R = results.index(ds)
   local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
   local out = { schools = {} }

@@ -5,6 +5,7 @@
 -- ЕГЭ minimums: schema.default_thresholds, overridden subject by subject by thresholds.csv.
 local engine = require("engine")
 local schema = require("schema")
+local memo = require("memo")
 
 local M = {}
 
@@ -67,6 +68,10 @@ end
 -- Every ОГЭ participant counts in the denominator; one with fewer than four marks has not
 -- reached it. nil without participants.csv.
 function M.oge_marks_sum(ds, year, min_sum)
+  return memo.get(ds, "participants.oge_marks_sum", function() return M.oge_marks_sum_(ds, year, min_sum) end, year, min_sum)
+end
+
+function M.oge_marks_sum_(ds, year, min_sum)
   local groups = grouped(ds, year, "ОГЭ", { "school_id", "participant", "mark" }, {})
   if not groups then return nil end
   local people = {}
@@ -132,6 +137,10 @@ end
 -- Share of ЕГЭ participants of `year` at or above the minimum in every subject they took
 -- (seed 002, показатель 2). Result also has `unknown` = subjects without a known minimum.
 function M.ege_all_above_min(ds, year)
+  return memo.get(ds, "participants.ege_all_above_min", function() return M.ege_all_above_min_(ds, year) end, year)
+end
+
+function M.ege_all_above_min_(ds, year)
   local people = ege_people(ds, year)
   if not people then return nil end
   local thr, unknown = M.thresholds(ds), {}
@@ -145,6 +154,10 @@ end
 -- a mark, not a test score, so it is not one of the three; with fewer than three test scores
 -- a participant has not reached it. Every ЕГЭ participant is in the denominator.
 function M.ege_top3_sum(ds, year, min_sum)
+  return memo.get(ds, "participants.ege_top3_sum", function() return M.ege_top3_sum_(ds, year, min_sum) end, year, min_sum)
+end
+
+function M.ege_top3_sum_(ds, year, min_sum)
   local people = ege_people(ds, year)
   if not people then return nil end
   local thr, unknown = M.thresholds(ds), {}

@@ -9,6 +9,11 @@
 --     build = function(ds, ctx, school_id) → outputs,  -- one school's document
 --     combine = function(ds, ctx, school_ids) → outputs }  -- optional: one file for printing
 -- outputs: list of { file = path under --out, data = bytes, pages = n }.
+-- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
+-- any item is built (and before --jobs forks its workers), to compute what every item shares
+-- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
+-- workers then share copy-on-write instead of each computing it again. Its result is ignored;
+-- when it fails, nothing is reported by it: each item computes (and reports) the same again.
 -- A failing report or school is reported and skipped; everything else is still written.
 local engine = require("engine")
 local progress = require("progress")
@@ -141,7 +146,21 @@ local function run_share(ds, descs, items, opts, k, n, tick)
   return table.concat(lines, "\n")
 end
 
+-- Runs the prepare step of every report that has items (see the header).
+local function prepare(ds, descs, items, opts)
+  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil }
+  local done = {}
+  for _, item in ipairs(items) do
+    local desc = descs[item.report]
+    if desc.prepare and not done[item.report] then
+      done[item.report] = true
+      engine.call_limited(desc.prepare, ds, ctx)
+    end
+  end
+end
+
 local function run_items(ds, descs, items, opts, bar)
+  prepare(ds, descs, items, opts)
   local jobs = math.min(opts.jobs, #items)
   if jobs <= 1 then
     local done = 0

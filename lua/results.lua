@@ -5,6 +5,7 @@
 -- "ПРОЦЕДУРА/Предмет/класс" lists (the low_procedures setting).
 local engine = require("engine")
 local ind = require("indicators")
+local memo = require("memo")
 
 local M = {}
 
@@ -61,17 +62,25 @@ local function read_rows(file)
   return rows
 end
 
--- Builds (or returns the cached) index of ds.files.results.
+-- Builds (or returns the cached) index of ds.files.results. Besides the exact key, the rows
+-- are listed (in file order) under every filter shape the reports use, so a query walks only
+-- the rows it can match; query answers are memoised per index (`memo`).
 function M.index(ds)
   if cache[ds] then return cache[ds] end
-  local R = setmetatable({ all = {}, exact = {}, combo = {}, school_year = {}, names = {} }, Index)
+  local R = setmetatable({ all = {}, exact = {}, combo = {}, school_year = {}, psg = {}, school = {},
+    ypk = {}, year = {}, names = {}, memo = {} }, Index)
   if ds.files and ds.files.results then R.all = read_rows(ds.files.results) end
   for _, r in ipairs(R.all) do
-    R.exact[key(r.year, r.pk, r.sk, r.grade, r.school_id)] = r
-    push(R.combo, key(r.year, r.pk, r.sk, r.grade), r)
-    push(R.school_year, key(r.school_id, r.year), r)
-    R.names[r.pk] = R.names[r.pk] or r.procedure
-    R.names[r.sk] = R.names[r.sk] or r.subject
+    local y, pk, sk, g, id = r.year, r.pk, r.sk, r.grade, r.school_id
+    R.exact[key(y, pk, sk, g, id)] = r
+    push(R.combo, key(y, pk, sk, g), r)
+    push(R.school_year, key(id, y), r)
+    push(R.psg, key(pk, sk, g), r)
+    push(R.school, id, r)
+    push(R.ypk, key(y, pk), r)
+    push(R.year, y, r)
+    R.names[pk] = R.names[pk] or r.procedure
+    R.names[sk] = R.names[sk] or r.subject
   end
   cache[ds] = R
   return R
@@ -87,28 +96,63 @@ local function matches(r, f, pk, sk)
     and (f.grade == nil or r.grade == f.grade) and (f.school_id == nil or r.school_id == f.school_id)
 end
 
+-- The narrowest list of rows that holds every row matching the filter (file order).
+local function candidates(self, f, pk, sk)
+  local y, g, id = f.year, f.grade, f.school_id
+  local list
+  if y and pk and sk and g then
+    if id then
+      local r = self.exact[key(y, pk, sk, g, id)]
+      return { r }
+    end
+    list = self.combo[key(y, pk, sk, g)]
+  elseif id and y then list = self.school_year[key(id, y)]
+  elseif pk and sk and g then list = self.psg[key(pk, sk, g)]
+  elseif id then list = self.school[id]
+  elseif y and pk then list = self.ypk[key(y, pk)]
+  elseif y then list = self.year[y]
+  else return self.all end
+  return list or {}
+end
+
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
 -- names by namekey), in file order. Uses the narrowest index the filter allows.
 function Index:rows(f)
   f = f or {}
   local pk = f.procedure and engine.namekey(f.procedure)
   local sk = f.subject and engine.namekey(f.subject)
-  local candidates = self.all
-  if f.year and pk and sk and f.grade then
-    candidates = self.combo[key(f.year, pk, sk, f.grade)] or {}
-  elseif f.school_id and f.year then
-    candidates = self.school_year[key(f.school_id, f.year)] or {}
-  end
   local out = {}
-  for _, r in ipairs(candidates) do
+  for _, r in ipairs(candidates(self, f, pk, sk)) do
     if matches(r, f, pk, sk) then out[#out + 1] = r end
   end
   return out
 end
 
+-- The memo key of a query: its kind and the filter's fields (names by namekey).
+local function memo_key(kind, f, a, b)
+  f = f or {}
+  return key(kind, f.year or "", f.procedure and engine.namekey(f.procedure) or "",
+    f.subject and engine.namekey(f.subject) or "", f.grade or "", f.school_id or "", a or "", b or "")
+end
+
+local function copy(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+
+-- Looks the query up in the memo or computes it; callers get their own (shallow) copy.
+local function memoised(self, k, compute)
+  local v = self.memo[k]
+  if not v then v = compute(); self.memo[k] = v end
+  return copy(v)
+end
+
 -- Sum of the counts of the matching rows (the district total when no school_id is given):
 -- a counts record whose `rows` is the number of rows (schools) summed.
-function Index:sum(f) return ind.sum(self:rows(f)) end
+function Index:sum(f)
+  return memoised(self, memo_key("sum", f), function() return ind.sum(self:rows(f)) end)
+end
 
 -- Distinct values of field `field` over the matching rows, display names for names.
 local function distinct(self, f, field)
@@ -127,6 +171,10 @@ end
 
 -- Procedures present (display names as first written), in report order.
 function Index:procedures(f)
+  return memoised(self, memo_key("procedures", f), function() return self:procedures_(f) end)
+end
+
+function Index:procedures_(f)
   local keys = distinct(self, f, "procedure")
   table.sort(keys, by_rank(PROC_RANK))
   return display(self, keys)
@@ -134,6 +182,11 @@ end
 
 -- Subjects present for a procedure (or overall), Russian and mathematics first.
 function Index:subjects(procedure, f)
+  return memoised(self, memo_key("subjects", f, procedure and engine.namekey(procedure)),
+    function() return self:subjects_(procedure, f) end)
+end
+
+function Index:subjects_(procedure, f)
   local ff = { procedure = procedure }
   for k, v in pairs(f or {}) do ff[k] = v end
   local keys = distinct(self, ff, "subject")
@@ -143,6 +196,11 @@ end
 
 -- Grades present for a procedure and subject, ascending.
 function Index:grades(procedure, subject, f)
+  return memoised(self, memo_key("grades", f, procedure and engine.namekey(procedure), subject and engine.namekey(subject)),
+    function() return self:grades_(procedure, subject, f) end)
+end
+
+function Index:grades_(procedure, subject, f)
   local ff = { procedure = procedure, subject = subject }
   for k, v in pairs(f or {}) do ff[k] = v end
   local g = distinct(self, ff, "grade")
@@ -152,6 +210,10 @@ end
 
 -- Years present over the matching rows, ascending.
 function Index:years(f)
+  return memoised(self, memo_key("years", f), function() return self:years_(f) end)
+end
+
+function Index:years_(f)
   local y = distinct(self, f, "year")
   table.sort(y)
   return y
@@ -159,6 +221,10 @@ end
 
 -- School ids of the matching rows, sorted.
 function Index:schools(f)
+  return memoised(self, memo_key("schools", f), function() return self:schools_(f) end)
+end
+
+function Index:schools_(f)
   local s = distinct(self, f, "school_id")
   table.sort(s)
   return s
@@ -167,6 +233,12 @@ end
 -- Every procedure × subject × grade present (optionally in one year), in report order:
 -- list of {procedure=, subject=, grade=}.
 function Index:combos(f)
+  local list = memoised(self, memo_key("combos", f), function() return self:combos_(f) end)
+  for i, c in ipairs(list) do list[i] = copy(c) end
+  return list
+end
+
+function Index:combos_(f)
   local out = {}
   for _, p in ipairs(self:procedures(f)) do
     for _, s in ipairs(self:subjects(p, f)) do
@@ -202,21 +274,23 @@ end
 
 -- The counted procedures of ds.settings.low_procedures, with grades spelled out from the data
 -- where an item leaves the grade out. Raises on a malformed setting: a silently shortened list
--- would change which schools are identified.
+-- would change which schools are identified. Memoised per dataset (lua/memo.lua).
 function M.counted(ds)
-  local list, err = M.parse_procedures(ds.settings.low_procedures)
-  if not list then error("параметр low_procedures: " .. err, 2) end
-  local R, out = M.index(ds), {}
-  for _, p in ipairs(list) do
-    if p.grade then
-      out[#out + 1] = p
-    else
-      for _, g in ipairs(R:grades(p.procedure, p.subject)) do
-        out[#out + 1] = { procedure = p.procedure, subject = p.subject, grade = g, text = p.text }
+  local parsed = memo.get(ds, "low_procedures", function() return { M.parse_procedures(ds.settings.low_procedures) } end)
+  if not parsed[1] then error("параметр low_procedures: " .. parsed[2], 2) end
+  return memo.get(ds, "counted", function()
+    local R, out = M.index(ds), {}
+    for _, p in ipairs(parsed[1]) do
+      if p.grade then
+        out[#out + 1] = p
+      else
+        for _, g in ipairs(R:grades(p.procedure, p.subject)) do
+          out[#out + 1] = { procedure = p.procedure, subject = p.subject, grade = g, text = p.text }
+        end
       end
     end
-  end
-  return out
+    return out
+  end)
 end
 
 return M

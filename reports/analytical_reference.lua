@@ -125,9 +125,9 @@ local function combo_info(A, c)
 end
 
 local function district(A, c, year)
-  local rows = A.R:rows({ year = year, procedure = c.procedure, subject = c.subject, grade = c.grade })
-  if #rows == 0 then return nil end
-  return ind.sum(rows)
+  local sum = A.R:sum({ year = year, procedure = c.procedure, subject = c.subject, grade = c.grade })
+  if sum.rows == 0 then return nil end
+  return sum
 end
 
 -- The previous year with data for a combo (Y−1, else the latest earlier one), or nil.

@@ -13,6 +13,7 @@ local identify = require("identify")
 local checklist = require("checklist")
 local objectivity = require("objectivity")
 local official = require("official")
+local memo = require("memo")
 
 -- One compact style for every sheet (a typical school fits two pages, the signature and the
 -- executor note stay with the last lines by themselves): chart height (mm), table text (pt).
@@ -59,9 +60,8 @@ local FACTOR_ADVICE = {
 local ADVICE = {}
 for k, v in pairs(FACTOR_ADVICE) do ADVICE[nk(k)] = v end
 
--- ---- data shared by every sheet of a run (computed once per dataset and process) ----
-
-local cache = setmetatable({}, { __mode = "k" })
+-- ---- data shared by every sheet of a run (computed once per dataset: prepare() fills it
+-- before the --jobs workers fork, so they share it; a sheet then touches only its school) ----
 
 local function roadmap_by_factor(ds)
   local out = {}
@@ -90,8 +90,19 @@ local function risks_by_school(ds, year)
   return out
 end
 
-local function shared(ds)
-  if cache[ds] then return cache[ds] end
+local function combo_key(pk, sk, grade) return pk .. "|" .. sk .. "|" .. grade end
+
+-- The district totals and the report order of every procedure × subject × grade of a year.
+local function district_totals(ds, c, year)
+  local R = results.index(ds)
+  for i, cmb in ipairs(R:combos{ year = year }) do
+    local k = combo_key(nk(cmb.procedure), nk(cmb.subject), cmb.grade)
+    c.rank[k] = i
+    c.district[year .. "|" .. k] = R:sum{ year = year, procedure = cmb.procedure, subject = cmb.subject, grade = cmb.grade }
+  end
+end
+
+local function compute_shared(ds)
   local s = ds.settings
   local year = s.report_year
   local c = { year = year, by_id = {}, followers = {} }
@@ -115,16 +126,20 @@ local function shared(ds)
   c.counted_set = {}
   for _, p in ipairs(c.counted) do c.counted_set[nk(p.procedure) .. "|" .. nk(p.subject) .. "|" .. p.grade] = true end
   c.objectivity = objectivity.table(ds, year)
-  c.district = {}
-  cache[ds] = c
+  c.objectivity_of = {}
+  for _, e in ipairs(c.objectivity.schools) do c.objectivity_of[e.school_id] = e end
+  c.district, c.rank = {}, {}
+  district_totals(ds, c, year)
   return c
 end
 
-local function is_counted(c, r) return c.counted_set[nk(r.procedure) .. "|" .. nk(r.subject) .. "|" .. r.grade] end
+local function shared(ds) return memo.get(ds, "school_sheet", function() return compute_shared(ds) end) end
+
+local function is_counted(c, r) return c.counted_set[combo_key(r.pk, r.sk, r.grade)] end
 
 -- The district total of one procedure × subject × grade in a year (all rows).
 local function district(ds, c, r, year)
-  local key = table.concat({ year, nk(r.procedure), nk(r.subject), r.grade }, "|")
+  local key = year .. "|" .. combo_key(r.pk, r.sk, r.grade)
   if not c.district[key] then
     c.district[key] = results.index(ds):sum{ year = year, procedure = r.procedure, subject = r.subject, grade = r.grade }
   end
@@ -159,11 +174,9 @@ local function school_results(ds, c, id, year)
       out[#out + 1] = r
     end
   end
-  local R = results.index(ds)
-  local rank = {}
-  for i, cmb in ipairs(R:combos{ year = year }) do rank[nk(cmb.procedure) .. "|" .. nk(cmb.subject) .. "|" .. cmb.grade] = i end
+  local rank = c.rank
   table.sort(out, function(a, b)
-    return (rank[a.pk .. "|" .. a.sk .. "|" .. a.grade] or 0) < (rank[b.pk .. "|" .. b.sk .. "|" .. b.grade] or 0)
+    return (rank[combo_key(a.pk, a.sk, a.grade)] or 0) < (rank[combo_key(b.pk, b.sk, b.grade)] or 0)
   end)
   return out
 end
@@ -495,8 +508,7 @@ local function recommendations(ds, c, school, list, risks)
       "включения в перечень (раздел 4) и факторов риска (раздел 5).")
   end
   result_advice(ds, c, entry, list, add)
-  local o
-  for _, e in ipairs(c.objectivity.schools) do if e.school_id == id then o = e end end
+  local o = c.objectivity_of[id]
   local od = c.objectivity.district.raised
   if o and o.raised and od and o.raised >= 0.05 and o.raised >= 2 * od then
     add(string.format("Обеспечить объективность оценивания: доля обучающихся, отметка которых за ВПР выше " ..
@@ -605,6 +617,7 @@ return {
   title = "Адресные рекомендации общеобразовательным организациям",
   needs = { "schools", "results" },
   per_school = true,
+  prepare = function(ds) shared(ds) end,
   build = build,
   combine = combine,
 }
