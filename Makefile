@@ -165,3 +165,25 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) Makefile | deps-test
 	@echo "LD  $@"
 	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 # ---- end fuzzing -------------------------------------------------------------------------------
+
+# ---- benchmark: make bench (see bench/run.sh; issue 6) -----------------------------------------
+# Datasets at 50, 1,000 and 40,000 schools (cached in build/bench/data), every report, school
+# sheets with 1 and 2 jobs, a ReportLab peer and a libharu floor; the table goes to stdout and
+# build/bench/results.md. BENCH_SCALES="50 1000" limits the scales; BENCH_RUNS sets the repeats.
+BENCH_BIN := $(BUILD)/bench
+.PHONY: bench deps-bench
+deps-bench:
+	@sh .ci/deps bench
+bench: deps-bench $(BIN) fonts $(BENCH_BIN)/gen_dataset $(BENCH_BIN)/ingest_bench $(BENCH_BIN)/floor
+	BENCH_BIN=$(BENCH_BIN) sh bench/run.sh
+$(BENCH_BIN)/gen_dataset: bench/gen_dataset.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(OPT) $(WARN) -o $@ $<
+$(BENCH_BIN)/ingest_bench: bench/ingest_bench.c $(ENGINE_OBJ) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
+$(BENCH_BIN)/floor: bench/floor.c $(ENGINE_OBJ) Makefile | deps fonts
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
+-include $(BENCH_BIN)/ingest_bench.d $(BENCH_BIN)/floor.d
+# ---- end benchmark -----------------------------------------------------------------------------

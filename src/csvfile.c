@@ -1,10 +1,14 @@
 /* csvfile — encoding detection, delimiter sniffing and strict parsing; see csvfile.h.
  * Line numbers: libcsv reports none, so the text is fed one physical line at a time and a
- * record's line is the line being fed when the parser was between records. */
+ * record's line is the line being fed when the parser was between records.
+ * Speed: a line without a quote character that starts a record is one whole record, and libcsv
+ * (strict, trimming ' ') would only split it at the delimiter and trim spaces: such lines are
+ * split here in one pass (most lines of big files); every other line goes through libcsv. */
 #include "csvfile.h"
 
 #include <csv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +37,19 @@ static int line_end_at(const char *s, size_t n, size_t i)
     return s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
 }
 
-/* Length of the physical line at s, its line end included. */
-static size_t line_len(const char *s, size_t n)
+/* Length of the physical line starting at text[pos], its line end included. *lf caches the
+ * offset of the next LF at or after pos (len: none left; SIZE_MAX: not looked up yet), so a
+ * file of CR-only lines is not rescanned to its end for every line; memchr does the scanning. */
+static size_t line_len(const char *text, size_t len, size_t pos, size_t *lf)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((s[i] == '\n' || s[i] == '\r') && line_end_at(s, n, i))
-            return i + 1;
-    return n;
+    if (*lf == SIZE_MAX || *lf < pos) {
+        const char *p = memchr(text + pos, '\n', len - pos);
+        *lf = p ? (size_t)(p - text) : len;
+    }
+    const char *cr = memchr(text + pos, '\r', *lf - pos);
+    if (cr && (size_t)(cr - text) + 1 != *lf)
+        return (size_t)(cr - text) + 1 - pos;   /* a CR alone ends the line ("CSV (Macintosh)") */
+    return *lf < len ? *lf + 1 - pos : len - pos;
 }
 
 /* Physical line (1-based) and character column of byte offset `off` in s (of length n). */
@@ -295,6 +305,69 @@ static void on_record(int term, void *ud)
     buf_reset(&st->fields);
 }
 
+/* Lines up to this long may take the fast path: far below CF_MAX_FIELD, so the field-size
+ * error can only come from libcsv. */
+#define FAST_MAX 65536
+
+/* One whole record from a line that starts a record (line end included), split exactly as
+ * libcsv splits a line without quotes: at each delimiter, ' ' trimmed at both ends of every
+ * field, no record for a line of spaces. The line is copied once and cut in place; on_record
+ * delivers it. Returns 0, or -1 without any effect when the line holds a quote character
+ * (then libcsv must parse it). */
+static int fast_record(row_state *st, const char *s, size_t n)
+{
+    if (n > FAST_MAX)
+        return -1;
+    if (n && s[n - 1] == '\n')
+        n--;
+    if (n && s[n - 1] == '\r')
+        n--;
+    buf_reset(&st->fields);
+    buf_append(&st->fields, s, n);
+    if (st->fields.oom) {
+        if (memchr(s, '"', n))
+            return -1;
+        seterr(st->f, st->line, 0, "недостаточно памяти для чтения строки");
+        st->stop = -1;
+        return 0;
+    }
+    char *b = st->fields.data, delim = st->f->delim;   /* NUL-terminated by buf */
+    size_t i = 0, nf = 0;
+    for (;; i++) {
+        size_t a = i;
+        while (i < n && b[i] != delim && b[i] != '"')
+            i++;
+        if (i < n && b[i] == '"') {
+            buf_reset(&st->fields);
+            return -1;
+        }
+        size_t e = i;
+        while (a < e && b[a] == ' ')
+            a++;
+        while (e > a && b[e - 1] == ' ')
+            e--;
+        if (nf < CF_MAX_FIELDS) {
+            st->offs[nf] = a;
+            st->lens[nf] = e - a;
+        }
+        nf++;
+        if (i >= n)
+            break;
+    }
+    for (size_t k = 0; k < nf && k < CF_MAX_FIELDS; k++)
+        b[st->offs[k] + st->lens[k]] = '\0';
+    if (nf == 1 && st->lens[0] == 0)
+        return 0;   /* a line of spaces: libcsv makes no record of it */
+    if (nf > CF_MAX_FIELDS) {
+        seterr(st->f, st->line, 0, "в строке больше %d полей", CF_MAX_FIELDS);
+        st->stop = -1;
+        return 0;
+    }
+    st->nfields = (int)nf;
+    on_record(0, st);
+    return 0;
+}
+
 static int only_space(unsigned char c) { return c == ' '; }
 
 /* libcsv grows its field buffer through this; refusing past the cap turns a runaway field
@@ -333,12 +406,18 @@ int cf_parse(cf_file *f, cf_record_fn fn, void *ud)
     csv_set_space_func(&p, only_space);
     csv_set_realloc_func(&p, capped_realloc);
     csv_set_blk_size(&p, 4096);
+    size_t lf = SIZE_MAX;
     while (pos < f->len && !st->stop) {
         const char *ln = f->text + pos;
-        size_t n = line_len(ln, f->len - pos);
+        size_t n = line_len(f->text, f->len, pos, &lf);
         line++;
-        if (p.pstate == 0 && st->nfields == 0)
+        if (p.pstate == 0 && st->nfields == 0) {
             st->line = line; /* between records: the next record starts here */
+            if (fast_record(st, ln, n) == 0) {
+                pos += n;
+                continue;
+            }
+        }
         size_t used = csv_parse(&p, ln, n, on_field, on_record, st);
         if (used < n) {
             parse_error(f, &p, line, ln, used);

@@ -41,8 +41,41 @@ static int squeeze(const char *s, size_t n, char *out, size_t cap)
     return (int)k;
 }
 
+/* Plain decimals ("12", "-3", "4.25", "4,25"; at most 15 digits) exactly as strtod reads them:
+ * the digits form an integer below 2^53 and dividing it by a power of ten up to 10^15 (both
+ * exact doubles) is one correctly rounded operation. Returns 0, or -1 to take the full path. */
+static int plain_decimal(const char *s, size_t n, double *out)
+{
+    size_t i = s[0] == '-' || s[0] == '+';
+    int64_t m = 0;
+    int digits = 0, frac = -1;
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                   1e11, 1e12, 1e13, 1e14, 1e15};
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (c - '0');
+            if (++digits > 15)
+                return -1;
+            if (frac >= 0)
+                frac++;
+        } else if ((c == '.' || c == ',') && frac < 0) {
+            frac = 0;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    double v = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    *out = s[0] == '-' ? -v : v;
+    return 0;
+}
+
 const char *load_parse_num(const char *s, size_t n, double *out)
 {
+    if (n > 0 && n < 20 && plain_decimal(s, n, out) == 0)
+        return NULL;
     char t[64];
     int len = squeeze(s, n, t, sizeof t);
     if (len <= 0)

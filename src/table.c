@@ -13,16 +13,29 @@ struct tbl_dict {
     size_t *off;          /* per code: offset in arena */
     size_t *len;          /* per code: length */
     int32_t n, cap;
-    int32_t *slots;       /* open addressing: code + 1, 0 = free */
+    uint64_t *slots;      /* open addressing: (32-bit hash << 32) | (code + 1), 0 = free; the
+                           * hash in the slot spares most string compares and growing rehashes
+                           * nothing */
     size_t nslots;        /* power of two */
+    int32_t last;         /* code + 1 of the last string found or added: a column repeats its
+                           * previous value very often (sorted exports), 0 = none */
 };
 
+/* 64-bit hash of s, a word at a time (the dictionary hashes every string cell of a file). */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull), w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0x94d049bb133111ebull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
 }
 
 static uint64_t mix64(uint64_t x)
@@ -47,14 +60,16 @@ static void dict_free(tbl_dict *d)
 static int dict_grow_slots(tbl_dict *d)
 {
     size_t ns = d->nslots ? d->nslots * 2 : 64;
-    int32_t *slots = calloc(ns, sizeof *slots);
+    uint64_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
-    for (int32_t c = 0; c < d->n; c++) {
-        size_t i = hash_bytes(d->arena.data + d->off[c], d->len[c]) & (ns - 1);
+    for (size_t k = 0; k < d->nslots; k++) {
+        if (!d->slots[k])
+            continue;
+        size_t i = (d->slots[k] >> 32) & (ns - 1);
         while (slots[i])
             i = (i + 1) & (ns - 1);
-        slots[i] = c + 1;
+        slots[i] = d->slots[k];
     }
     free(d->slots);
     d->slots = slots;
@@ -62,16 +77,26 @@ static int dict_grow_slots(tbl_dict *d)
     return 0;
 }
 
+static int dict_is(const tbl_dict *d, int32_t c, const char *s, size_t n)
+{
+    return d->len[c] == n && memcmp(d->arena.data + d->off[c], s, n) == 0;
+}
+
 /* Returns the code of s, adding it when `add`; -1 when absent (or out of memory). */
 static int32_t dict_code(tbl_dict *d, const char *s, size_t n, int add)
 {
+    if (d->last && dict_is(d, d->last - 1, s, n))
+        return d->last - 1;
     if (d->nslots == 0 && (!add || dict_grow_slots(d) != 0))
         return -1;
-    size_t i = hash_bytes(s, n) & (d->nslots - 1);
+    uint32_t h = (uint32_t)hash_bytes(s, n);
+    size_t i = h & (d->nslots - 1);
     for (; d->slots[i]; i = (i + 1) & (d->nslots - 1)) {
-        int32_t c = d->slots[i] - 1;
-        if (d->len[c] == n && memcmp(d->arena.data + d->off[c], s, n) == 0)
+        int32_t c = (int32_t)(d->slots[i] & 0xffffffffu) - 1;
+        if ((uint32_t)(d->slots[i] >> 32) == h && dict_is(d, c, s, n)) {
+            d->last = c + 1;
             return c;
+        }
     }
     if (!add)
         return -1;
@@ -95,7 +120,8 @@ static int32_t dict_code(tbl_dict *d, const char *s, size_t n, int add)
     int32_t c = d->n++;
     d->off[c] = at;
     d->len[c] = n;
-    d->slots[i] = c + 1;
+    d->slots[i] = (uint64_t)h << 32 | (uint32_t)(c + 1);
+    d->last = c + 1;
     if ((size_t)d->n * 2 > d->nslots && dict_grow_slots(d) != 0)
         return -1;
     return c;
@@ -338,20 +364,27 @@ static int rows_equal(const tbl *t, size_t a, size_t b, const int *keys, int nke
     return 1;
 }
 
-/* Open-addressing index from a row's key to a dense group number. */
+/* Open-addressing index from a row's key to a dense group number. A slot holds the upper half
+ * of the key's hash beside the group, so probing reads one array and touches a row only when
+ * the hashes agree (the index outgrows the caches on big files: each probe is a miss). */
 typedef struct key_index {
-    size_t *slot_group;   /* group + 1, 0 = free */
+    uint64_t *slots;      /* (hash >> 32) << 32 | (group + 1), 0 = free */
     size_t nslots;
     size_t *group_row;    /* representative row of each group */
-    uint64_t *group_hash; /* its key's hash: rehashing and most mismatches need no row access */
+    uint64_t *group_hash; /* its key's hash, for rehashing */
     size_t ngroups, cap;
 } key_index;
 
 static void index_free(key_index *ix)
 {
-    free(ix->slot_group);
+    free(ix->slots);
     free(ix->group_row);
     free(ix->group_hash);
+}
+
+static uint64_t slot_of(uint64_t h, size_t g)
+{
+    return (h >> 32) << 32 | (uint64_t)(g + 1);
 }
 
 /* Doubles the slot table (or creates it with at least `want` slots). */
@@ -360,36 +393,40 @@ static int index_rehash(key_index *ix, size_t want)
     size_t ns = ix->nslots ? ix->nslots * 2 : 1024;
     while (ns < want)
         ns *= 2;
-    size_t *slots = calloc(ns, sizeof *slots);
+    uint64_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
     for (size_t g = 0; g < ix->ngroups; g++) {
         size_t i = ix->group_hash[g] & (ns - 1);
         while (slots[i])
             i = (i + 1) & (ns - 1);
-        slots[i] = g + 1;
+        slots[i] = slot_of(ix->group_hash[g], g);
     }
-    free(ix->slot_group);
-    ix->slot_group = slots;
+    free(ix->slots);
+    ix->slots = slots;
     ix->nslots = ns;
     return 0;
 }
 
-/* Group of `row`; *is_new says whether the row opened it. Returns (size_t)-1 on no memory. */
-static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *keys, int nkeys,
-                           int *is_new)
+/* Group of `row`; *is_new says whether the row opened it. Returns (size_t)-1 on no memory.
+ * Groups are limited to 2^32 - 1 (rows are, by their int32 line numbers, anyway). */
+static size_t index_lookup_hashed(key_index *ix, const tbl *t, size_t row, const int *keys,
+                                  int nkeys, uint64_t h, int *is_new)
 {
     if ((ix->ngroups + 1) * 2 > ix->nslots && index_rehash(ix, 0) != 0)
         return (size_t)-1;
-    uint64_t h = row_hash(t, row, keys, nkeys);
     size_t i = h & (ix->nslots - 1);
-    for (; ix->slot_group[i]; i = (i + 1) & (ix->nslots - 1)) {
-        size_t g = ix->slot_group[i] - 1;
+    for (; ix->slots[i]; i = (i + 1) & (ix->nslots - 1)) {
+        if (ix->slots[i] >> 32 != h >> 32)
+            continue;
+        size_t g = (size_t)(ix->slots[i] & 0xffffffffu) - 1;
         if (ix->group_hash[g] == h && rows_equal(t, ix->group_row[g], row, keys, nkeys)) {
             *is_new = 0;
             return g;
         }
     }
+    if (ix->ngroups >= 0xffffffffu)
+        return (size_t)-1;
     if (ix->ngroups == ix->cap) {
         size_t cap = ix->cap ? ix->cap * 2 : 256;
         size_t *gr = realloc(ix->group_row, cap * sizeof *gr);
@@ -405,9 +442,15 @@ static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *k
     size_t g = ix->ngroups++;
     ix->group_row[g] = row;
     ix->group_hash[g] = h;
-    ix->slot_group[i] = g + 1;
+    ix->slots[i] = slot_of(h, g);
     *is_new = 1;
     return g;
+}
+
+static size_t index_lookup(key_index *ix, const tbl *t, size_t row, const int *keys, int nkeys,
+                           int *is_new)
+{
+    return index_lookup_hashed(ix, t, row, keys, nkeys, row_hash(t, row, keys, nkeys), is_new);
 }
 
 static int row_passes(const tbl *t, size_t row, const tbl_where *where, int nwhere)
@@ -502,9 +545,19 @@ long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size
     /* keys are mostly unique here: size the index for every row at once instead of doubling */
     if (index_rehash(&ix, t->nrows * 2) != 0)
         goto done;
+    /* Rows go in batches: hash a batch and prefetch its slots, then look them up, so the cache
+     * misses of a big index overlap instead of queueing (the order of lookups is unchanged). */
+    enum { BATCH = 16 };
+    uint64_t hs[BATCH];
     for (size_t r = 0; r < t->nrows; r++) {
+        if (r % BATCH == 0) {
+            for (size_t k = 0; k < BATCH && r + k < t->nrows; k++) {
+                hs[k] = row_hash(t, r + k, keys, nkeys);
+                __builtin_prefetch(&ix.slots[hs[k] & (ix.nslots - 1)]);
+            }
+        }
         int is_new;
-        size_t g = index_lookup(&ix, t, r, keys, nkeys, &is_new);
+        size_t g = index_lookup_hashed(&ix, t, r, keys, nkeys, hs[r % BATCH], &is_new);
         if (g == (size_t)-1)
             goto done;
         if (is_new)

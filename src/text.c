@@ -57,23 +57,40 @@ void txt_utf8_put(buf *b, uint32_t cp)
     }
 }
 
+/* Runs of ASCII are skipped eight bytes at a time and two-byte sequences (Cyrillic) are checked
+ * inline: whole files go through here before parsing. C2–DF followed by a continuation byte is
+ * always a valid two-byte sequence (C0 and C1 would be overlong). */
 size_t txt_utf8_check(const char *s, size_t n, int *multibyte)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    *multibyte = 0;
+    int multi = 0;
     while (i < n) {
-        if (u[i] < 0x80) {
+        uint64_t w;
+        while (i + 8 <= n && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ull) == 0))
+            i += 8;
+        if (i >= n)
+            break;
+        unsigned c = u[i];
+        if (c < 0x80) {
             i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+            multi = 1;
+            i += 2;
             continue;
         }
         uint32_t cp;
         int len = txt_utf8_decode(u + i, n - i, &cp);
-        if (len == 0)
+        if (len == 0) {
+            *multibyte = multi;
             return i;
-        *multibyte = 1;
+        }
+        multi = 1;
         i += (size_t)len;
     }
+    *multibyte = multi;
     return n;
 }
 

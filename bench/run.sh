@@ -1,0 +1,275 @@
+#!/bin/sh
+# bench/run.sh — `make bench`: otchet at district (50 schools), region (1,000) and country
+# (40,000) scale against the targets of issue 6, with a ReportLab peer and a libharu floor
+# measured in the same run. Prints one markdown table and writes it to build/bench/results.md.
+#
+#   BENCH_SCALES="50 1000"   scales to run (default "50 1000 40000")
+#   BENCH_RUNS=3             runs per figure, the median is reported (default 3; 40,000-school
+#                            reports run BENCH_RUNS_BIG times, default 1: each takes ~a minute)
+#   BENCH_PEER_SHEETS=100    schools the ReportLab peer renders (its cost per sheet does not
+#                            depend on the count; all 1,000 would take minutes per run)
+#   BENCH_TIMEOUT=120        seconds before one command is given up (then not repeated)
+#   BENCH_SLOW=20            a run longer than this is not repeated (its one time is reported)
+#   BENCH_SKIP_BIG=10        a report slower than this at 1,000 schools is not run at 40,000
+#                            (it would only time out; the table says so)
+#
+# Every figure is wall-clock time of the real binary on a generated dataset (bench/gen_dataset,
+# deterministic, cached in build/bench/data/N). "Render" figures subtract the median time of
+# `otchet check` (load + validate) measured in the same run from the run of the report, so they
+# cover indicator computation, layout, PDF writing and file output. Peak RSS is /usr/bin/time's
+# "Maximum resident set size". Needs: ./otchet, fonts, $BENCH_BIN/{gen_dataset,ingest_bench,floor}
+# (make bench builds them), /usr/bin/python3 with reportlab, qpdf.
+set -eu
+cd "$(dirname "$0")/.."
+
+SCALES=${BENCH_SCALES:-"50 1000 40000"}
+RUNS=${BENCH_RUNS:-3}
+RUNS_BIG=${BENCH_RUNS_BIG:-1}
+PEER_SHEETS=${BENCH_PEER_SHEETS:-100}
+TIMEOUT=${BENCH_TIMEOUT:-120}
+SLOW=${BENCH_SLOW:-20}
+SKIP_BIG=${BENCH_SKIP_BIG:-10}
+OTCHET=./otchet
+B=build/bench                          # data, outputs, results
+BIN=${BENCH_BIN:-build/release/bench}  # gen_dataset, ingest_bench, floor
+RES=$B/results.txt
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$B/data" "$B/out" "$B/ops"
+: >"$RES"
+
+say() { printf '%s\n' "$*" >&2; }
+put() { printf '%s %s\n' "$1" "$2" >>"$RES"; }
+get() { awk -v k="$1" '$1 == k { v = $2 } END { if (v != "") print v }' "$RES"; }
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+
+# measure CMD… → M_WALL (s), M_RSS (KiB), M_RC; stdout in $T/out, stderr in $T/err.
+measure() {
+  t0=$(date +%s%N)
+  set +e
+  timeout "$TIMEOUT" /usr/bin/time -v -o "$T/time" "$@" >"$T/out" 2>"$T/err"
+  M_RC=$?
+  set -e
+  t1=$(date +%s%N)
+  M_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+  M_RSS=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$T/time" 2>/dev/null || true)
+}
+
+# repeat N CMD… → R_WALL and R_RSS (medians), R_RC (the last non-zero status, else 0).
+# (sh has no local variables: helpers use names starting with an underscore.)
+repeat() {
+  _n=$1
+  shift
+  : >"$T/walls"
+  : >"$T/rsss"
+  R_RC=0
+  _i=0
+  while [ "$_i" -lt "$_n" ]; do
+    measure "$@"
+    [ "$M_RC" -ne 0 ] && R_RC=$M_RC
+    echo "$M_WALL" >>"$T/walls"
+    echo "${M_RSS:-0}" >>"$T/rsss"
+    _i=$((_i + 1))
+    [ "$M_RC" -eq 124 ] && break   # timed out: once is enough to know
+    awk -v w="$M_WALL" -v s="$SLOW" 'BEGIN { exit !(w > s) }' && break   # slow: once is enough
+  done
+  R_WALL=$(median <"$T/walls")
+  R_RSS=$(median <"$T/rsss")
+}
+
+# The first line of a failed command's stderr, for the table.
+why() {
+  if [ "$M_RC" -eq 124 ]; then echo "timeout > ${TIMEOUT} s"; return; fi
+  grep -v '^готово' "$T/err" | head -n 1 | sed 's/^otchet: отчёт [a-z_]* не построен: //' |
+    cut -b1-100 | iconv -f UTF-8 -t UTF-8 -c | tr '|' '/'
+}
+
+# manifest_sum DIR REPORT FIELD per|combined|all → sum of pages or bytes of the listed files.
+manifest_sum() {
+  awk -F, -v r="$2" -v f="$3" -v which="$4" '
+    NR > 1 && $2 == r && (which == "all" || (which == "per") == ($3 != "")) {
+      s += (f == "pages" ? $4 : $5); n++ }
+    END { printf "%d %d\n", s, n }' "$1/manifest.csv" 2>/dev/null || echo "0 0"
+}
+
+# "key=value …" line → value of key.
+field() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+
+gen_dataset() {
+  n=$1 oge=$2 dir=$B/data/$1
+  stamp="$(cksum <bench/gen_dataset.c | cut -d' ' -f1) $n $oge"
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ]; then
+    return
+  fi
+  say "bench: generating $n schools into $dir"
+  rm -rf "$dir"
+  $BIN/gen_dataset "$n" "$dir" "$oge"
+  echo "$stamp" >"$dir/.stamp"
+}
+
+REPORTS=$($OTCHET list | awk '/^[a-z_]+ / { print $1 }')
+has_report() { printf '%s\n' $REPORTS | grep -qx "$1"; }
+
+bench_check() {
+  n=$1 dir=$B/data/$1
+  bytes=$(cat "$dir"/*.csv | wc -c)
+  put "csv_mb.$n" "$(calc "$bytes / 1e6" 1)"
+  repeat "$RUNS" $OTCHET check --data "$dir"
+  if [ "$R_RC" -ne 0 ]; then
+    put "check_fail.$n" "exit_$R_RC"
+    say "bench $n: check failed: $(why)"
+    return
+  fi
+  put "check_s.$n" "$(calc "$R_WALL" 3)"
+  put "check_mbps.$n" "$(calc "$bytes / 1e6 / $R_WALL" 1)"
+  put "check_rss.$n" "$(calc "$R_RSS / 1024" 0)"
+  line=$($BIN/ingest_bench "$dir" "$RUNS")
+  put "ingest_mbps.$n" "$(calc "$(field "$line" bytes) / 1e6 / $(field "$line" seconds)" 1)"
+  say "bench $n: check $R_WALL s, $(get "check_rss.$n") MiB; ingest $(get "ingest_mbps.$n") MB/s"
+}
+
+bench_report() {
+  n=$1 r=$2 dir=$B/data/$1 out=$B/out/$1/$2
+  runs=$RUNS
+  if [ "$n" -ge 40000 ]; then
+    runs=$RUNS_BIG
+    at1000=$(get "rep_s.$r.1000")
+    if [ -n "$(get "rep_fail.$r.1000")" ] || { [ -n "$at1000" ] && awk -v a="$at1000" -v s="$SKIP_BIG" 'BEGIN { exit !(a > s) }'; }; then
+      put "rep_fail.$r.$n" "not_run:_${at1000:-failed}_s_at_1,000"
+      say "bench $n: $r not run (${at1000:-failed} s at 1,000 schools)"
+      return
+    fi
+  fi
+  rm -rf "$out"
+  repeat "$runs" $OTCHET run "$r" --data "$dir" --out "$out"
+  if [ "$R_RC" -ne 0 ]; then
+    put "rep_fail.$r.$n" "$(why | tr ' ' '_')"
+    say "bench $n: $r failed after $R_WALL s: $(why)"
+    return
+  fi
+  set -- $(manifest_sum "$out" "$r" pages all)
+  put "rep_s.$r.$n" "$(calc "$R_WALL" 3)"
+  put "rep_pages.$r.$n" "$1"
+  put "rep_rss.$r.$n" "$(calc "$R_RSS / 1024" 0)"
+  say "bench $n: $r $R_WALL s, $1 pages"
+}
+
+# School sheets: one job and --jobs 2 (at 40,000 one shard of 40, i.e. 1,000 sheets), then the
+# floor replaying otchet's own sheets and the peer on the first PEER_SHEETS schools.
+bench_sheets() {
+  n=$1 dir=$B/data/$1 out=$B/out/$1/school_sheet check=$(get "check_s.$1")
+  shard=""
+  runs=$RUNS
+  combined=0
+  if [ "$n" -ge 40000 ]; then
+    shard="--shard 1/40"
+    runs=$RUNS_BIG
+    if [ -n "$(get "sheet_fail.1000")" ]; then
+      put "sheet_fail.$n" "not_run:_failed_at_1,000"
+      return
+    fi
+  fi
+  for jobs in 1 2; do
+    [ "$n" -ge 40000 ] && [ "$jobs" = 2 ] && continue
+    rm -rf "$out"
+    repeat "$runs" $OTCHET run school_sheet --data "$dir" --out "$out" --jobs "$jobs" $shard
+    if [ "$R_RC" -ne 0 ]; then
+      put "sheet_fail.$n" "$(why | tr ' ' '_')"
+      say "bench $n: school_sheet failed: $(why)"
+      break
+    fi
+    set -- $(manifest_sum "$out" school_sheet pages per)
+    pages=$1 sheets=$2
+    set -- $(manifest_sum "$out" school_sheet bytes per)
+    bytes=$1
+    set -- $(manifest_sum "$out" school_sheet pages combined)
+    cpages=$1 combined=$2
+    render=$(calc "$R_WALL - $check" 4)
+    put "sheet_wall_j$jobs.$n" "$(calc "$R_WALL" 3)"
+    put "sheet_ms_j$jobs.$n" "$(calc "$render * 1000 / $sheets" 2)"
+    put "sheet_pps_j$jobs.$n" "$(calc "($pages + $cpages) / $render" 0)"
+    put "sheet_count.$n" "$sheets"
+    put "sheet_kb.$n" "$(calc "$bytes / $sheets / 1000" 1)"
+    put "sheet_pages.$n" "$(calc "$pages / $sheets" 2)"
+    say "bench $n: school_sheet --jobs $jobs: $R_WALL s for $sheets sheets$([ "$combined" -gt 0 ] && echo ' + combined')"
+  done
+  [ "$n" -ge 40000 ] && return
+  [ -n "$(get "sheet_fail.$n")" ] || bench_floor "$n" "$out"
+  bench_peer "$n" "$dir"
+  say "bench $n: floor $(get "floor_ms.$n") ms/sheet, peer $(get "peer_ms.$n") ms/sheet"
+}
+
+# The floor: bench/floor.c replaying otchet's own sheets (display lists extracted once per
+# distinct otchet output, cached in build/bench/ops).
+bench_floor() {
+  n=$1 out=$2
+  cname=""
+  [ "$combined" -gt 0 ] && cname=floor-combined.pdf
+  # floor: display lists extracted once per distinct otchet output
+  key=$(awk -F, 'NR > 1 && $3 != "" { print $6 }' "$out/manifest.csv" | cksum | cut -d' ' -f1)
+  ops=$B/ops/$n.ops
+  if [ ! -f "$ops" ] || [ "$(cat "$ops.key" 2>/dev/null)" != "$key" ]; then
+    say "bench $n: extracting display lists of $sheets sheets for the floor"
+    if /usr/bin/python3 bench/pdf_ops.py "$out" school_sheet "$ops" 2>"$T/err"; then
+      echo "$key" >"$ops.key"
+    else
+      put "floor_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
+      rm -f "$ops"
+    fi
+  fi
+  if [ -f "$ops" ]; then
+    : >"$T/f"
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+      rm -rf "$T/floor" && mkdir -p "$T/floor"
+      if ! line=$($BIN/floor "$ops" "$T/floor" $cname 2>"$T/err"); then
+        put "floor_fail.$n" "$(head -n 1 "$T/err" | tr ' ' '_')"
+        return
+      fi
+      calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"
+      echo >>"$T/f"
+      i=$((i + 1))
+    done
+    put "floor_ms.$n" "$(median <"$T/f")"
+    put "floor_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
+  fi
+}
+
+# The peer: ReportLab on the first PEER_SHEETS schools (+ their combined file when otchet
+# writes one).
+bench_peer() {
+  n=$1 dir=$2
+  : >"$T/p"
+  i=0
+  pc=""
+  [ "$combined" -gt 0 ] && pc="--combined peer-combined.pdf"
+  while [ "$i" -lt "$RUNS" ]; do
+    rm -rf "$T/peer"
+    if ! line=$(/usr/bin/python3 bench/peer_reportlab.py --data "$dir" --out "$T/peer" --limit "$PEER_SHEETS" $pc 2>"$T/err"); then
+      put "peer_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
+      return
+    fi
+    calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/p"
+    echo >>"$T/p"
+    i=$((i + 1))
+  done
+  put "peer_ms.$n" "$(median <"$T/p")"
+  put "peer_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
+  put "peer_pages.$n" "$(calc "$(field "$line" pages) / $(field "$line" sheets)" 2)"
+  put "peer_count.$n" "$(field "$line" sheets)"
+}
+
+for n in $SCALES; do
+  case $n in 40000) oge=9 ;; *) oge=30 ;; esac   # ~150 participant rows per school-year; 40k: ~4.7 M rows
+  gen_dataset "$n" "$oge"
+  bench_check "$n"
+  [ -n "$(get "check_fail.$n")" ] && continue
+  for r in $REPORTS; do
+    [ "$r" = school_sheet ] && continue
+    bench_report "$n" "$r"
+  done
+  if has_report school_sheet; then bench_sheets "$n"; fi
+done
+
+sh bench/table.sh "$RES" "$SCALES" "$REPORTS" | tee "$B/results.md"
