@@ -103,11 +103,13 @@ local function load_file(dir, spec, problems)
   local mapping, years = map_header(spec, header, path, problems)
   if problems.errors > before then return nil end
   local t, diags = h:load(mapping, #header)
+  local info = h:info()
+  h:close() -- the text is in the table now; do not wait for the collector to free it
   add_engine_diags(diags, path, problems)
   if t and t:nrows() == 0 and spec.required then
     problems:error({ file = path }, "в файле нет ни одной строки данных (только заголовок)")
   end
-  return t and { table = t, path = path, years = years, info = h:info() }
+  return t and { table = t, path = path, years = years, info = info }
 end
 
 -- Typed value of a setting from text; nil + reason when it does not fit.

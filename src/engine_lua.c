@@ -277,7 +277,16 @@ static int csv_gc(lua_State *L)
     return 0;
 }
 
+/* h:close() — frees the file's text now instead of at garbage collection: at 40,000 schools
+ * the CSV text is ~0.5 GB that nothing needs once the table is loaded. */
+static int csv_close(lua_State *L)
+{
+    cf_close(luaL_checkudata(L, 1, CSV_MT));
+    return 0;
+}
+
 static const luaL_Reg csv_methods[] = {
+    {"close", csv_close},
     {"header", csv_header},
     {"info", csv_info},
     {"load", csv_load},
