@@ -20,6 +20,20 @@
 #define DOC_MT "otchet.laydoc"
 #define GRID_MT "otchet.grid"
 
+/* Pushes a zeroed userdata of `size` bytes whose metatable `mt` has `gc` as __gc: C memory
+ * stored in it is freed by Lua even when a later call raises. */
+static void *push_box(lua_State *L, size_t size, const char *mt, lua_CFunction gc)
+{
+    void *p = lua_newuserdatauv(L, size, 0);
+    memset(p, 0, size);
+    if (luaL_newmetatable(L, mt)) {
+        lua_pushcfunction(L, gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return p;
+}
+
 /* ---- the process-wide writer ---- */
 
 typedef struct writer {
@@ -46,13 +60,7 @@ static writer *get_writer(lua_State *L)
         return w;
     }
     lua_pop(L, 1);
-    writer *w = lua_newuserdatauv(L, sizeof *w, 0);
-    memset(w, 0, sizeof *w);
-    if (luaL_newmetatable(L, WRITER_MT)) {
-        lua_pushcfunction(L, writer_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    writer *w = push_box(L, sizeof *w, WRITER_MT, writer_gc);
     buf dir = BUF_INIT;
     buf_printf(&dir, "%s/fonts", lrt_home(lrt_of(L)));
     char err[PDF_ERRLEN], herr[HYPH_ERRLEN];
@@ -219,13 +227,7 @@ static void add_table(lua_State *L, lay_doc *d, int t)
         read_column(L, lua_gettop(L), &cols[i]);
         lua_pop(L, 1);
     }
-    grid_box *box = lua_newuserdatauv(L, sizeof *box, 0);
-    box->g = NULL;
-    if (luaL_newmetatable(L, GRID_MT)) {
-        lua_pushcfunction(L, grid_box_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    grid_box *box = push_box(L, sizeof *box, GRID_MT, grid_box_gc);
     box->g = grid_new(ncols, cols, (int)opt_num(L, t, "header_rows", 1), (float)opt_num(L, t, "size", 11));
     if (!box->g)
         luaL_error(L, "нет памяти");
@@ -443,13 +445,7 @@ static int layout_render(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     writer *w = get_writer(L);
-    doc_box *box = lua_newuserdatauv(L, sizeof *box, 0);
-    box->d = NULL;
-    if (luaL_newmetatable(L, DOC_MT)) {
-        lua_pushcfunction(L, doc_box_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    doc_box *box = push_box(L, sizeof *box, DOC_MT, doc_box_gc);
     box->d = lay_new(w->pdf, w->hy);
     if (!box->d)
         return luaL_error(L, "нет памяти");
@@ -465,13 +461,7 @@ static int layout_render(lua_State *L)
     size_t len = 0;
     int pages = 0;
     /* the bytes go into a box whose __gc frees them, in case copying them into Lua raises */
-    out_box *ob = lua_newuserdatauv(L, sizeof *ob, 0);
-    ob->p = NULL;
-    if (luaL_newmetatable(L, OUT_MT)) {
-        lua_pushcfunction(L, out_box_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
     if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0) {
         lua_pushnil(L);
         lua_pushstring(L, lay_error(box->d));

@@ -1,20 +1,9 @@
 #!/bin/sh
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
 # (exit 3, the others written), --shard slices disjoint and covering, --jobs same as serial.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OTCHET=${OTCHET:-$ROOT/otchet}
-case $OTCHET in /*) ;; *) OTCHET=$ROOT/$OTCHET ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-mkdir -p "$T/home"
-ln -s "$ROOT/lua" "$T/home/lua"
-ln -s "$ROOT/tests/e2e/reports" "$T/home/reports"
+. "$(dirname "$0")/lib.sh"
+home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
-pass=0 fail=0
-check() { # name, condition result
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); echo "ok   $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
-}
 run() { OTCHET_HOME=$T/home "$OTCHET" "$@"; }
 
 run all --data "$DATA" --out "$T/o1" >"$T/out1" 2>"$T/err1"
@@ -40,5 +29,4 @@ check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)
 run run fake_sheet --data "$DATA" --shard 4/3 >/dev/null 2>&1
 check "--shard 4/3 is a usage error" $([ $? -eq 2 ]; echo $?)
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

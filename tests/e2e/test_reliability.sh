@@ -3,15 +3,8 @@
 # middle of a batch never leaves a truncated file under a final name nor damages the outputs of
 # an earlier complete run, an unusable output directory is a clear error, and no participant
 # code reaches any output or log.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OTCHET=${OTCHET:-$ROOT/otchet}
-case $OTCHET in /*) ;; *) OTCHET=$ROOT/$OTCHET ;; esac
+. "$(dirname "$0")/lib.sh"
 DATA=$ROOT/samples/kedrovsky
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); echo "ok   $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi; }
 
 "$OTCHET" all --data "$DATA" --out "$T/a" >"$T/log1" 2>&1
 check "a complete run exits 0" $?
@@ -55,5 +48,4 @@ done
 grep -q 'P20[0-9][0-9]-' "$T/log1" "$T/log2" && leak=1
 check "no participant code in any output or log" $leak
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,17 +1,9 @@
 #!/bin/sh
 # Report scripts run sandboxed: each hostile script in tests/e2e/sandbox fails with a clear
 # message naming the script and line, the run exits 3, and nothing outside --out is touched.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OTCHET=${OTCHET:-$ROOT/otchet}
-case $OTCHET in /*) ;; *) OTCHET=$ROOT/$OTCHET ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-mkdir -p "$T/home"
-ln -s "$ROOT/lua" "$T/home/lua"
-ln -s "$ROOT/tests/e2e/sandbox" "$T/home/reports"
+. "$(dirname "$0")/lib.sh"
+home_with tests/e2e/sandbox
 rm -f /tmp/otchet-pwned
-pass=0 fail=0
 
 expect() { # report, expected stderr substring
   OTCHET_HOME=$T/home OTCHET_LUA_BUDGET=50000000 OTCHET_LUA_MEMORY_MB=64 OTCHET_CPU_LIMIT=${OTCHET_CPU_LIMIT:-60} \
@@ -34,5 +26,4 @@ expect require_path "недопустимое имя модуля"
 expect global_write "reports/global_write.lua:2: присваивание глобальной переменной 'counter' запрещено"
 OTCHET_CPU_LIMIT=2 expect pattern_bomb "превышен лимит процессорного времени"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
