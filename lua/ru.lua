@@ -15,9 +15,9 @@ M.DASH = "—"          -- printed for a value that does not exist (0 participan
 -- digit decimal form of x, so values typed or computed as 2.675, 29.95, 0.05 or 0.125 round as a
 -- person expects (2.68, 30.0, 0.1, 0.13) although their binary form lies just below the half.
 -- Ratios of counts below 10^7 are never that close to a half unless they are exactly on it.
-function M.round(x, k)
-  k = k or 0
-  if type(x) ~= "number" or x ~= x or x == math.huge or x == -math.huge then return nil end
+-- The exact way: rounds the 15-digit decimal form digit by digit. Returns sign, integer part
+-- and fraction (k digits, "" when k is 0) as strings.
+local function round_slow(x, k)
   local d1, rest, e = string.format("%.14e", math.abs(x)):match("^(%d)%.(%d+)e([-+]%d+)$")
   local digits = d1 .. rest
   local keep = tonumber(e) + 1 + k   -- how many of the digits lie before the rounding point
@@ -33,8 +33,41 @@ function M.round(x, k)
   units = units:gsub("^0+(%d)", "%1")
   if #units <= k then units = string.rep("0", k - #units + 1) .. units end
   local neg = x < 0 and units:find("[1-9]") ~= nil   -- never "-0.0"
-  local int, frac = units:sub(1, #units - k), units:sub(#units - k + 1)
-  return (neg and "-" or "") .. int .. (k > 0 and ("." .. frac) or "")
+  return neg and "-" or "", units:sub(1, #units - k), units:sub(#units - k + 1)
+end
+
+local POW10, FRAC_FMT = {}, {}
+for i = 0, 15 do POW10[i] = math.tointeger(10 ^ i); FRAC_FMT[i] = "%0" .. i .. "d" end
+
+-- Sign, integer part and fraction of x rounded half away from zero to k decimals; nil for
+-- nil/NaN/inf. The fast way: y = |x|·10^k differs from the 15-digit decimal form (times 10^k)
+-- by under 5e-15·y, so unless y's fraction lies within 1e-13·y of a half both round alike and
+-- floor(y + 0.5) is the answer; near a half (2.675, 0.125, …) the exact way decides.
+local function round_parts(x, k)
+  if type(x) ~= "number" or x ~= x or x == math.huge or x == -math.huge then return nil end
+  local p = POW10[k]
+  if p then
+    local y = (x < 0 and -x or x) * p
+    if y < 1e15 then
+      local f = y - math.floor(y)
+      local d = f - 0.5
+      if d < 0 then d = -d end
+      if d > y * 1e-13 + 1e-13 then
+        local u = math.floor(y + 0.5)   -- an integer (math.floor of a float below 2^63)
+        local sign = (x < 0 and u ~= 0) and "-" or ""
+        if k == 0 then return sign, tostring(u), "" end
+        return sign, tostring(u // p), string.format(FRAC_FMT[k], u % p)
+      end
+    end
+  end
+  return round_slow(x, k)
+end
+
+function M.round(x, k)
+  k = k or 0
+  local sign, int, frac = round_parts(x, k)
+  if not sign then return nil end
+  return sign .. int .. (k > 0 and ("." .. frac) or "")
 end
 
 -- Groups the digits of a non-negative integer part by three with no-break spaces, from five
@@ -46,10 +79,10 @@ end
 
 -- Number with k decimals (default 0) and a decimal comma: 3.368 → "3,37"; nil → "—".
 function M.num(x, k)
-  local s = M.round(x, k)
-  if not s then return M.DASH end
-  local sign, int, frac = s:match("^(%-?)(%d+)%.?(%d*)$")
-  return (sign == "-" and M.MINUS or "") .. group(int) .. (frac ~= "" and ("," .. frac) or "")
+  k = k or 0
+  local sign, int, frac = round_parts(x, k)
+  if not sign then return M.DASH end
+  return (sign == "-" and M.MINUS or "") .. group(int) .. (k > 0 and ("," .. frac) or "")
 end
 
 -- A share given as a fraction 0…1, printed in percent with k decimals (default 1):

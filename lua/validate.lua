@@ -93,36 +93,61 @@ local function check_school_refs(file, ids, problems, allow_empty)
   end
 end
 
+-- Per row: the marks 2–5 all or none, their sum, below_min/high_score within the participants,
+-- lowered + confirmed + raised. Columns are read once into locals (no table per row: at 40,000
+-- schools this loop runs over 4 M rows).
 local function check_results(ds, problems)
   local f = ds.files.results
   if not f then return end
   check_duplicates(f, { "year", "procedure", "subject", "grade", "school_id" },
     "строка с тем же годом, процедурой, предметом, классом и ОО", problems, { "procedure", "subject" })
-  local c = cols(f.table, { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
+  local t = f.table
+  local c = cols(t, { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
     "lowered", "confirmed", "raised" })
   local bad = cell_error_lines(f, problems)
-  for i = 1, c.participants.n do
-    local n = not bad[f.table:line(i)] and c.participants[i] or nil
-    local marks = { c.m2[i], c.m3[i], c.m4[i], c.m5[i] }
-    local given = (marks[1] and 1 or 0) + (marks[2] and 1 or 0) + (marks[3] and 1 or 0) + (marks[4] and 1 or 0)
-    if n and given > 0 and given < 4 then
-      problems:error(at(f, i), "отметки «2»–«5» заполнены не полностью: укажите все четыре или ни одной")
-    elseif n and given == 4 and marks[1] + marks[2] + marks[3] + marks[4] ~= n then
-      problems:error(at(f, i), string.format("сумма отметок «2»–«5» (%d) не равна числу участников (%d)",
-        marks[1] + marks[2] + marks[3] + marks[4], n))
-    end
-    for _, name in ipairs({ "below_min", "high_score" }) do
-      if n and c[name][i] and c[name][i] > n then
-        problems:error({ file = f.path, line = f.table:line(i), column = name },
-          string.format("значение %d больше числа участников (%d)", c[name][i], n))
+  local any_bad = next(bad) ~= nil
+  local part, m2c, m3c, m4c, m5c = c.participants, c.m2, c.m3, c.m4, c.m5
+  local below, high, low, conf, rais = c.below_min, c.high_score, c.lowered, c.confirmed, c.raised
+  for i = 1, part.n do
+    local n = part[i]
+    if n and any_bad and bad[t:line(i)] then n = nil end
+    if n then
+      local m2, m3, m4, m5 = m2c[i], m3c[i], m4c[i], m5c[i]
+      local given = (m2 and 1 or 0) + (m3 and 1 or 0) + (m4 and 1 or 0) + (m5 and 1 or 0)
+      if given > 0 and given < 4 then
+        problems:error(at(f, i), "отметки «2»–«5» заполнены не полностью: укажите все четыре или ни одной")
+      elseif given == 4 and m2 + m3 + m4 + m5 ~= n then
+        problems:error(at(f, i), string.format("сумма отметок «2»–«5» (%d) не равна числу участников (%d)",
+          m2 + m3 + m4 + m5, n))
+      end
+      local v = below[i]
+      if v and v > n then
+        problems:error({ file = f.path, line = t:line(i), column = "below_min" },
+          string.format("значение %d больше числа участников (%d)", v, n))
+      end
+      v = high[i]
+      if v and v > n then
+        problems:error({ file = f.path, line = t:line(i), column = "high_score" },
+          string.format("значение %d больше числа участников (%d)", v, n))
+      end
+      local l, cf, r = low[i], conf[i], rais[i]
+      if (l or cf or r) and (l or 0) + (cf or 0) + (r or 0) ~= n then
+        problems:warning(at(f, i), string.format(
+          "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", (l or 0) + (cf or 0) + (r or 0), n))
       end
     end
-    local l, cf, r = c.lowered[i], c.confirmed[i], c.raised[i]
-    if n and (l or cf or r) and (l or 0) + (cf or 0) + (r or 0) ~= n then
-      problems:warning(at(f, i), string.format(
-        "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", (l or 0) + (cf or 0) + (r or 0), n))
-    end
   end
+end
+
+-- The group_sum spec of one exam and school with procedure and subject by their name-key
+-- columns (derived in C once per distinct name), so raw spellings ("Русский язык", "русский
+-- язык") of one exam fall into one group; nil when the file lacks a key column.
+local function exam_groups(t, sum)
+  for _, n in ipairs({ "year", "procedure", "subject", "school_id" }) do
+    if not t:has(n) then return nil end
+  end
+  local pk, sk = t:add_namekey("procedure"), t:add_namekey("subject")
+  return t:group_sum({ by = { "year", pk, sk, "school_id" }, sum = sum }), pk, sk
 end
 
 -- participants.csv against results.csv: the number of participants per exam and school.
@@ -131,34 +156,32 @@ local function check_participant_counts(ds, problems)
   if not p or not r then return end
   check_duplicates(p, { "year", "procedure", "subject", "participant" },
     "участник с тем же кодом на том же экзамене", problems, { "procedure", "subject" })
-  -- nil when a key cell is empty or invalid (already reported): such rows are not compared
-  local key = function(g)
-    if not (g.year and g.procedure and g.subject and g.school_id) then return nil end
-    return table.concat({ g.year, engine.namekey(g.procedure), engine.namekey(g.subject), g.school_id }, "\1")
-  end
   -- a participant row with a bad cell would make every count of its exam look wrong
   if next(cell_error_lines(p, problems)) then return end
+  -- groups with an empty or invalid (already reported) key cell are not compared
+  local rgroups, rpk, rsk = exam_groups(r.table, { "participants" })
+  if not rgroups then return end
   local expected = {}
-  for _, g in ipairs(r.table:group_sum({ by = { "year", "procedure", "subject", "school_id" }, sum = { "participants" } })) do
-    local k = key(g)
-    if k then expected[k] = (expected[k] or 0) + (g.participants or 0) end
-  end
-  -- groups of raw spellings ("Русский язык", "русский язык") of one exam are counted together
-  local actual, order = {}, {}
-  for _, g in ipairs(p.table:group_sum({ by = { "year", "procedure", "subject", "school_id" } })) do
-    local k = key(g)
-    if k and not actual[k] then
-      actual[k] = { g = g, rows = 0 }
-      order[#order + 1] = k
+  for _, g in ipairs(rgroups) do
+    local y, pr, su, s = g.year, g[rpk], g[rsk], g.school_id
+    if y and pr and su and s then
+      local k = y .. "\1" .. pr .. "\1" .. su .. "\1" .. s
+      expected[k] = (expected[k] or 0) + (g.participants or 0)
     end
-    if k then actual[k].rows = actual[k].rows + g._rows end
   end
-  for _, k in ipairs(order) do
-    local a, want = actual[k], expected[k]
-    if want and want ~= a.rows then
-      problems:warning(at(p, a.g._first), string.format(
-        "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
-        a.g.procedure, a.g.subject, a.g.year, a.g.school_id, a.rows, want))
+  local pt = p.table
+  local pgroups, ppk, psk = exam_groups(pt)
+  if not pgroups then return end
+  -- groups come in order of first row; a message names the spelling of that row
+  for _, g in ipairs(pgroups) do
+    local y, pr, su, s = g.year, g[ppk], g[psk], g.school_id
+    if y and pr and su and s then
+      local want = expected[y .. "\1" .. pr .. "\1" .. su .. "\1" .. s]
+      if want and want ~= g._rows then
+        problems:warning(at(p, g._first), string.format(
+          "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
+          pt:get("procedure", g._first), pt:get("subject", g._first), y, s, g._rows, want))
+      end
     end
   end
 end
