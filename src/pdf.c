@@ -210,23 +210,33 @@ static HPDF_Font get_font(pdf_ctx *p, font_face f)
     return p->font[f];
 }
 
-/* Consecutive pieces of text share one text object and set the font only when it changes:
- * a justified line is one BT … ET with a Td + Tj per word. */
-void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
+/* Encodes s[0..n) for face f into p->enc and returns the face's font in this document, or
+ * NULL (nothing to draw, or a sticky error set: a character the face lacks, no font). */
+static HPDF_Font encode_text(pdf_ctx *p, font_face f, const char *s, size_t n)
 {
     char ferr[FONT_ERRLEN];
     if (p->failed || !p->page || n == 0)
-        return;
+        return NULL;
     p->enc.len = 0;
     if (font_encode(p->fonts, f, s, n, &p->enc, &p->used, ferr) != 0) {
         pdf_seterr(p, "%s", ferr);
-        return;
+        return NULL;
     }
     HPDF_Font font = get_font(p, f);
     if (!font || p->enc.oom) {
         pdf_seterr(p, "libharu: нет шрифта %s", font_face_label(f));
-        return;
+        return NULL;
     }
+    return font;
+}
+
+/* Consecutive pieces of text share one text object and set the font only when it changes:
+ * a justified line is one BT … ET with a Td + Tj per word. */
+void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
+{
+    HPDF_Font font = encode_text(p, f, s, n);
+    if (!font)
+        return;
     if (!p->in_text) {
         HPDF_Page_BeginText(p->page);
         p->in_text = 1;
@@ -242,19 +252,9 @@ void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char 
 
 void pdf_text_up(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
 {
-    char ferr[FONT_ERRLEN];
-    if (p->failed || !p->page || n == 0)
+    HPDF_Font font = encode_text(p, f, s, n);
+    if (!font)
         return;
-    p->enc.len = 0;
-    if (font_encode(p->fonts, f, s, n, &p->enc, &p->used, ferr) != 0) {
-        pdf_seterr(p, "%s", ferr);
-        return;
-    }
-    HPDF_Font font = get_font(p, f);
-    if (!font || p->enc.oom) {
-        pdf_seterr(p, "libharu: нет шрифта %s", font_face_label(f));
-        return;
-    }
     end_text(p);                     /* a text object of its own: its matrix is rotated */
     HPDF_Page_BeginText(p->page);
     HPDF_Page_SetFontAndSize(p->page, font, size);
