@@ -41,7 +41,10 @@ def rename(font, family, style):
 def main():
     src, dst, family, style = sys.argv[1:5]
     style = {"BoldItalic": "Bold Italic"}.get(style, style)
-    font = TTFont(src)
+    # Keep the upstream timestamps: fontTools would stamp "now" into the head table, and
+    # every build would then embed different font bytes in otherwise identical PDFs.
+    font = TTFont(src, recalcTimestamp=False)
+    font["head"].modified = font["head"].created
     flatten(font)
     rename(font, family, style)
     font.save(dst)
