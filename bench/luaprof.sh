@@ -6,7 +6,7 @@
 #   sh bench/luaprof.sh run school_sheet --data build/bench/data/50 --out /tmp/x
 set -eu
 cd "$(dirname "$0")/.."
-P=build/bench/luaprof
+P=${LUAPROF_DIR:-build/bench/luaprof}
 mkdir -p "$P/src"
 cp src/*.c src/*.h "$P/src/"
 # one call at the top of count_hook; refuse to build a profiler that samples nothing
