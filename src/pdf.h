@@ -1,9 +1,10 @@
 /* pdf — the PDF writer: document lifecycle on the process's libharu handle (fonts loaded once,
- * reused by every document), A4 pages, text in the OTCHET-H encoding, rectangles, lines, hatch
- * patterns, bookmarks, metadata, and saving to memory with a correct ToUnicode map.
+ * reused by every document), A4 pages, text in the fonts' two-byte codes, rectangles, lines,
+ * hatch patterns, bookmarks, metadata, the embedded font subsets with their widths and
+ * ToUnicode map, and saving to memory.
  * Coordinates are in points from the TOP-LEFT corner of the page (y grows downwards).
  * Errors are sticky: the first failure is kept, later calls do nothing, pdf_finish reports it.
- * Uses font, buf, libharu. */
+ * Uses font, pdfops, buf, libharu. */
 #ifndef OTCHET_PDF_H
 #define OTCHET_PDF_H
 #include <stddef.h>
@@ -52,6 +53,10 @@ void pdf_line(pdf_ctx *p, float x1, float y1, float x2, float y2, float width, f
 void pdf_hatch_rect(pdf_ctx *p, float x, float y, float w, float h, pdf_hatch kind, float step);
 /* A small marker (chart series): 0 circle, 1 square, 2 triangle, 3 diamond; filled if `solid`. */
 void pdf_marker(pdf_ctx *p, int shape, float cx, float cy, float r, int solid);
+
+/* The operator writer of the current page (pdfops.h; PDF coordinates), for drawing what the
+ * calls above do not: bench/floor.c replays display lists through it. NULL without a page. */
+struct pdfops *pdf_page_ops(pdf_ctx *p);
 
 /* Adds a bookmark at `level` (1 = top) pointing at page `page`, y from the top. */
 void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y);
