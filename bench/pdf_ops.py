@@ -92,9 +92,27 @@ def fmt(x):
     return ("%.4f" % float(x)).rstrip("0").rstrip(".")
 
 
+ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+
+
+def string_bytes(tok):
+    """The bytes of a hex <…> or literal (…) string token (escapes as otchet writes them)."""
+    if tok.startswith(b"<"):
+        return bytes.fromhex(re.sub(rb"\s", b"", tok[1:-1]).decode())
+    out, i, body = bytearray(), 0, tok[1:-1]
+    while i < len(body):
+        c = body[i]
+        if c == 0x5C:
+            i += 1
+            c = ESCAPES.get(body[i], body[i])
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
 def codes_of(tok):
-    h = re.sub(rb"\s", b"", tok[1:-1])
-    return [int(h[i:i + 4], 16) for i in range(0, len(h), 4)]
+    b = string_bytes(tok)
+    return [b[i] << 8 | b[i + 1] for i in range(0, len(b) - 1, 2)]
 
 
 class Text:
@@ -106,8 +124,6 @@ class Text:
         self.up = False
 
     def show(self, tok):
-        if not tok.startswith(b"<"):
-            raise SystemExit("pdf_ops: literal string: floor.c replays only hex CID text")
         label, cmap, widths, dw = self.font
         codes = codes_of(tok)
         self.out.append("%s %s %s %s %s %s" % ("U" if self.up else "T", label, fmt(self.size),
@@ -117,7 +133,7 @@ class Text:
 
     def show_array(self, items):
         for it in items:
-            if it.startswith(b"<"):
+            if it[:1] in b"<(":
                 self.show(it)
             else:
                 self.pen -= float(it) * self.size / 1000
