@@ -20,12 +20,16 @@ void pdfops_free(pdfops *o)
 {
     buf_free(&o->out);
     buf_free(&o->run);
+    buf_free(&o->path);
+    buf_free(&o->strokes);
 }
 
 void pdfops_reset(pdfops *o)
 {
     buf_reset(&o->out);
     buf_reset(&o->run);
+    buf_reset(&o->path);
+    buf_reset(&o->strokes);
     o->st = unknown;
     o->depth = 0;
     o->in_text = 0;
@@ -171,7 +175,7 @@ void pdfops_text(pdfops *o, int font, float size, float x, float y, const unsign
 void pdfops_text_up(pdfops *o, int font, float size, float x, float y,
                     const unsigned char *codes, size_t n)
 {
-    end_text(o);
+    end_text(o);               /* a text object of its own: its matrix is turned */
     begin_text(o);
     set_font(o, font, size);
     buf_puts(&o->out, "0 1 -1 0 ");
@@ -183,17 +187,33 @@ void pdfops_text_up(pdfops *o, int font, float size, float x, float y,
     end_text(o);
 }
 
-const buf *pdfops_finish(pdfops *o)
+
+/* Writes the deferred strokes as one path: stroked table borders wait while the cells' text
+ * goes on in one text object, and then all share a single S. */
+static void flush_strokes(pdfops *o)
 {
+    if (o->strokes.len == 0)
+        return;
     end_text(o);
-    return &o->out;
+    buf_append(&o->out, o->strokes.data, o->strokes.len);
+    buf_puts(&o->out, "S\n");
+    buf_reset(&o->strokes);
+}
+
+/* State operators are allowed inside BT … ET, but come after the text before them; a change
+ * of what strokes use first draws the strokes still waiting. */
+static void state_op(pdfops *o, int affects_strokes)
+{
+    flush_run(o);
+    if (affects_strokes)
+        flush_strokes(o);
 }
 
 void pdfops_line_width(pdfops *o, float w)
 {
     if (o->st.line_width == w)
         return;
-    flush_run(o);           /* allowed inside BT … ET, but after the text before it */
+    state_op(o, 1);
     put_num(&o->out, w);
     buf_puts(&o->out, "w\n");
     o->st.line_width = w;
@@ -203,7 +223,7 @@ void pdfops_fill_gray(pdfops *o, float g)
 {
     if (o->st.fill_gray == g)
         return;
-    flush_run(o);           /* allowed inside BT … ET, but after the text before it */
+    state_op(o, 0);
     put_num(&o->out, g);
     buf_puts(&o->out, "g\n");
     o->st.fill_gray = g;
@@ -213,7 +233,7 @@ void pdfops_stroke_gray(pdfops *o, float g)
 {
     if (o->st.stroke_gray == g)
         return;
-    flush_run(o);           /* allowed inside BT … ET, but after the text before it */
+    state_op(o, 1);
     put_num(&o->out, g);
     buf_puts(&o->out, "G\n");
     o->st.stroke_gray = g;
@@ -223,13 +243,14 @@ void pdfops_dash(pdfops *o, int dashed)
 {
     if (o->st.dashed == dashed)
         return;
-    flush_run(o);           /* allowed inside BT … ET, but after the text before it */
+    state_op(o, 1);
     buf_puts(&o->out, dashed ? "[3 2] 0 d\n" : "[] 0 d\n");
     o->st.dashed = dashed;
 }
 
 void pdfops_save(pdfops *o)
 {
+    flush_strokes(o);
     end_text(o);
     if (o->depth == PDFOPS_DEPTH)
         return;
@@ -239,6 +260,7 @@ void pdfops_save(pdfops *o)
 
 void pdfops_restore(pdfops *o)
 {
+    flush_strokes(o);          /* drawn inside the clip they were made in */
     end_text(o);
     if (o->depth == 0)
         return;
@@ -246,50 +268,68 @@ void pdfops_restore(pdfops *o)
     buf_puts(&o->out, "Q\n");
 }
 
+/* Path construction goes to o->path until it is painted. */
 void pdfops_rect(pdfops *o, float x, float y, float w, float h)
 {
-    end_text(o);
-    put_num(&o->out, x);
-    put_num(&o->out, y);
-    put_num(&o->out, w);
-    put_num(&o->out, h);
-    buf_puts(&o->out, "re\n");
+    put_num(&o->path, x);
+    put_num(&o->path, y);
+    put_num(&o->path, w);
+    put_num(&o->path, h);
+    buf_puts(&o->path, "re\n");
 }
 
 void pdfops_move(pdfops *o, float x, float y)
 {
-    end_text(o);
-    put_num(&o->out, x);
-    put_num(&o->out, y);
-    buf_puts(&o->out, "m\n");
+    put_num(&o->path, x);
+    put_num(&o->path, y);
+    buf_puts(&o->path, "m\n");
 }
 
 void pdfops_line(pdfops *o, float x, float y)
 {
-    put_num(&o->out, x);
-    put_num(&o->out, y);
-    buf_puts(&o->out, "l\n");
+    put_num(&o->path, x);
+    put_num(&o->path, y);
+    buf_puts(&o->path, "l\n");
 }
 
 void pdfops_curve(pdfops *o, float x1, float y1, float x2, float y2, float x3, float y3)
 {
-    put_num(&o->out, x1);
-    put_num(&o->out, y1);
-    put_num(&o->out, x2);
-    put_num(&o->out, y2);
-    put_num(&o->out, x3);
-    put_num(&o->out, y3);
-    buf_puts(&o->out, "c\n");
+    put_num(&o->path, x1);
+    put_num(&o->path, y1);
+    put_num(&o->path, x2);
+    put_num(&o->path, y2);
+    put_num(&o->path, x3);
+    put_num(&o->path, y3);
+    buf_puts(&o->path, "c\n");
 }
 
 void pdfops_close(pdfops *o)
 {
-    buf_puts(&o->out, "h\n");
+    buf_puts(&o->path, "h\n");
 }
 
+/* A stroke joins the deferred strokes (see flush_strokes); anything else is drawn now, after
+ * them, so what was painted earlier stays underneath. */
 void pdfops_paint(pdfops *o, const char *op)
 {
+    flush_run(o);
+    if (strcmp(op, "S") == 0) {
+        buf_append(&o->strokes, o->path.data, o->path.len);
+    } else {
+        flush_strokes(o);
+        end_text(o);
+        buf_append(&o->out, o->path.data, o->path.len);
+        buf_puts(&o->out, op);
+        buf_putc(&o->out, '\n');
+    }
+    buf_reset(&o->path);
+}
+
+const buf *pdfops_finish(pdfops *o)
+{
+    flush_strokes(o);
     end_text(o);
-    buf_puts(&o->out, op);
-    buf_putc(&o->out, '\n');
+    if (o->path.oom || o->strokes.oom || o->run.oom)
+        o->out.oom = 1;
+    return &o->out;
 }

@@ -1,8 +1,10 @@
 /* pdfops — the operators of one page's content stream, written compactly: numbers with at most
- * two decimals, graphics state (line width, grays, dash, font) set only when it changes, and
+ * two decimals, graphics state (line width, grays, dash, font) set only when it changes,
  * consecutive pieces of text on one baseline in one font joined into a single TJ, a word gap
  * written as the space glyph plus a kerning number (so a justified line is one operator and
- * copied text keeps its spaces). Coordinates are PDF's: points from the bottom-left corner.
+ * copied text keeps its spaces), and stroked paths (table borders) gathered and stroked
+ * together once something else must be drawn over them, so a table's text stays in one text
+ * object. Coordinates are PDF's: points from the bottom-left corner.
  * Pure: no libharu, no fonts; text comes as two-byte codes with its advance. Uses buf. */
 #ifndef OTCHET_PDFOPS_H
 #define OTCHET_PDFOPS_H
@@ -25,6 +27,8 @@ typedef struct pdfops {
     int in_text;                     /* inside BT … ET */
     double line_x, line_y;           /* start of the current text line (what Td moves) */
     buf run;                         /* the text run being joined, TJ array body (owned) */
+    buf path;                        /* the path being built, not yet painted (owned) */
+    buf strokes;                     /* stroked paths not yet written, one S for all (owned) */
     int run_open, run_kerned;
     float run_y, pen_x;              /* its baseline and where its next glyph would go */
 } pdfops;

@@ -46,7 +46,7 @@ static void test_numbers_and_state(void **state)
     pdfops_fill_gray(&o, 0.85f);
     pdfops_rect(&o, 1000.999f, -0.5f, 7.1f, 0.06f);
     pdfops_paint(&o, "f");
-    assert_ops(&o, "0.5 w\n0 G\n0 12.5 -3.46 100 re\nS\n0.85 g\n1001 -0.5 7.1 0.06 re\nf\n");
+    assert_ops(&o, "0.5 w\n0 G\n0.85 g\n0 12.5 -3.46 100 re\nS\n1001 -0.5 7.1 0.06 re\nf\n");
     pdfops_free(&o);
 }
 
@@ -115,6 +115,34 @@ static void test_rounding_does_not_add_up(void **state)
     pdfops_free(&o);
 }
 
+/* Table cells: text, border, text, border. The borders wait, the text stays in one text object,
+ * one S strokes them all; a fill is drawn after the waiting strokes (what was painted first
+ * stays underneath), and so is a change of line width. */
+static void test_strokes_deferred(void **state)
+{
+    (void)state;
+    pdfops o;
+    pdfops_init(&o);
+    pdfops_line_width(&o, 0.5f);
+    pdfops_text(&o, 1, 10, 10, 100, C, 2, 5, SPACE, 2.5f);
+    pdfops_rect(&o, 5, 95, 50, 15);
+    pdfops_paint(&o, "S");
+    pdfops_text(&o, 1, 10, 10, 85, C, 2, 5, SPACE, 2.5f);
+    pdfops_move(&o, 5, 80);
+    pdfops_line(&o, 55, 80);
+    pdfops_paint(&o, "S");
+    pdfops_fill_gray(&o, 0.9f);            /* does not concern strokes: they still wait */
+    pdfops_rect(&o, 5, 60, 50, 15);
+    pdfops_paint(&o, "f");
+    pdfops_rect(&o, 5, 60, 50, 15);
+    pdfops_paint(&o, "S");
+    pdfops_line_width(&o, 1);
+    assert_ops(&o, "0.5 w\nBT\n/F1 10 Tf\n10 100 Td\n(\0#)Tj\n0 -15 Td\n(\0#)Tj\n0.9 g\nET\n"
+                   "5 95 50 15 re\n5 80 m\n55 80 l\nS\n5 60 50 15 re\nf\n"
+                   "5 60 50 15 re\nS\n1 w\n");
+    pdfops_free(&o);
+}
+
 /* Q brings back the state saved by q: a width set inside is set again after. */
 static void test_save_restore(void **state)
 {
@@ -161,7 +189,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_and_state), cmocka_unit_test(test_words_joined),
         cmocka_unit_test(test_runs_split), cmocka_unit_test(test_rounding_does_not_add_up),
-        cmocka_unit_test(test_save_restore), cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_strokes_deferred), cmocka_unit_test(test_save_restore),
+        cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_text_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
