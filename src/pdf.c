@@ -513,15 +513,40 @@ static HPDF_Dict tounicode(pdf_ctx *p)
     return cmap;
 }
 
-/* Face f's /W: runs of consecutive codes drawn, each "k [w w …]". */
-static HPDF_Array widths(pdf_ctx *p, font_face f)
+/* The most frequent width among the codes face f drew: the /DW, left out of /W. */
+static int common_width(pdf_ctx *p, font_face f)
+{
+    enum { NW = 64 };
+    int width[NW], count[NW], n = 0, best = 0;
+    const uint8_t *bits = p->used.bits[f];
+    for (int k = 1, nc = font_ncodes(p->fonts); k <= nc; k++) {
+        if (!(bits[k >> 3] >> (k & 7) & 1))
+            continue;
+        int w = font_code_width(p->fonts, f, k), i = 0;
+        while (i < n && width[i] != w)
+            i++;
+        if (i == n) {
+            if (n == NW)
+                continue;
+            width[n] = w;
+            count[n++] = 0;
+        }
+        if (++count[i] > count[best])
+            best = i;
+    }
+    return n ? width[best] : 1000;
+}
+
+/* Face f's /W: runs of consecutive codes drawn whose width is not `dw`, each "k [w w …]". */
+static HPDF_Array widths(pdf_ctx *p, font_face f, int dw)
 {
     HPDF_MMgr mm = p->h->mmgr;
     HPDF_Array w = HPDF_Array_New(mm), run = NULL;
     const uint8_t *bits = p->used.bits[f];
     HPDF_STATUS rc = w ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
     for (int k = 1, n = font_ncodes(p->fonts); k <= n && rc == HPDF_OK; k++) {
-        if (!(bits[k >> 3] >> (k & 7) & 1)) {
+        int width = font_code_width(p->fonts, f, k);
+        if (!(bits[k >> 3] >> (k & 7) & 1) || width == dw) {
             run = NULL;
             continue;
         }
@@ -530,7 +555,7 @@ static HPDF_Array widths(pdf_ctx *p, font_face f)
             rc += HPDF_Array_AddNumber(w, k);
             rc += HPDF_Array_Add(w, run);
         }
-        rc += HPDF_Array_AddNumber(run, font_code_width(p->fonts, f, k));
+        rc += HPDF_Array_AddNumber(run, width);
     }
     return rc == HPDF_OK ? w : NULL;
 }
@@ -582,13 +607,15 @@ static void attach_font(pdf_ctx *p, font_face f, HPDF_Dict cmap)
     }
     snprintf(name, sizeof name, "%s+%s", sub->tag, font_face_label(f));
     HPDF_Dict desc = descriptor(p, f, sub, name);
-    HPDF_Array w = desc ? widths(p, f) : NULL;
+    int dw = common_width(p, f);
+    HPDF_Array w = desc ? widths(p, f, dw) : NULL;
     HPDF_STATUS rc = HPDF_FAILD_TO_ALLOC_MEM;
     if (w) {
         rc = HPDF_Dict_AddName(p->font[f], "BaseFont", name);
         rc += HPDF_Dict_Add(p->font[f], "ToUnicode", cmap);
         rc += HPDF_Dict_AddName(p->cidfont[f], "BaseFont", name);
         rc += HPDF_Dict_Add(p->cidfont[f], "FontDescriptor", desc);
+        rc += HPDF_Dict_AddNumber(p->cidfont[f], "DW", dw);
         rc += HPDF_Dict_Add(p->cidfont[f], "W", w);
     }
     if (rc != HPDF_OK)
