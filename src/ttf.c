@@ -179,29 +179,57 @@ static void metrics(const ttf_font *t, unsigned g, unsigned char out[4])
         memcpy(out + 2, h + 4 * t->num_hmetrics + 2 * (g - t->num_hmetrics), 2);
 }
 
-/* Builds the tables that change with the glyph set into `parts` (glyf, loca, hmtx) and the
- * patched copies of head, hhea, maxp. Returns 0 or -1 (a glyph id out of range, no memory). */
-static int build_tables(const ttf_font *t, const uint16_t *map, unsigned n, buf parts[T_COUNT])
+/* Appends glyph map[i]'s outline (4-byte aligned) to glyf and its metrics to hmtx, for each i,
+ * noting where each starts in off[0..n]. Returns 0 or -1 (a glyph id out of range). */
+static int copy_glyphs(const ttf_font *t, const uint16_t *map, unsigned n, buf parts[T_COUNT],
+                       uint32_t *off)
 {
+    static const unsigned char zero[3];
     for (unsigned i = 0; i < n; i++) {
-        unsigned char m[4] = {0}, off[4];
-        put32(off, (uint32_t)parts[T_GLYF].len);
-        buf_append(&parts[T_LOCA], off, 4);
+        unsigned char m[4] = {0};
+        off[i] = (uint32_t)parts[T_GLYF].len;
         if (map[i] != TTF_NONE) {
             if (map[i] >= t->num_glyphs)
                 return -1;
             uint32_t a = t->loca[map[i]], b = t->loca[map[i] + 1];
             buf_append(&parts[T_GLYF], t->table[T_GLYF] + a, b - a);
-            static const unsigned char zero[3];
             if ((b - a) % 4)
                 buf_append(&parts[T_GLYF], zero, 4 - (b - a) % 4);
             metrics(t, map[i], m);
         }
         buf_append(&parts[T_HMTX], m, 4);
     }
-    unsigned char end[4];
-    put32(end, (uint32_t)parts[T_GLYF].len);
-    buf_append(&parts[T_LOCA], end, 4);
+    off[n] = (uint32_t)parts[T_GLYF].len;
+    return 0;
+}
+
+/* Writes loca from off[0..n]: short (offset / 2, half the bytes) when it reaches, which the
+ * 4-byte alignment allows. Returns 1 when it had to be long. */
+static int write_loca(buf *loca, const uint32_t *off, unsigned n)
+{
+    int long_loca = off[n] / 2 > 0xFFFF;
+    for (unsigned i = 0; i <= n; i++) {
+        unsigned char e[4];
+        if (long_loca)
+            put32(e, off[i]);
+        else
+            put16(e, off[i] / 2);
+        buf_append(loca, e, long_loca ? 4 : 2);
+    }
+    return long_loca;
+}
+
+/* Builds the tables that change with the glyph set into `parts` (glyf, loca, hmtx) and the
+ * patched copies of head, hhea, maxp. Returns 0 or -1 (a glyph id out of range, no memory). */
+static int build_tables(const ttf_font *t, const uint16_t *map, unsigned n, buf parts[T_COUNT])
+{
+    uint32_t *off = malloc((n + 1) * sizeof *off);
+    if (!off || copy_glyphs(t, map, n, parts, off) != 0) {
+        free(off);
+        return -1;
+    }
+    int long_loca = write_loca(&parts[T_LOCA], off, n);
+    free(off);
     buf_append(&parts[T_HEAD], t->table[T_HEAD], 54);
     buf_append(&parts[T_HHEA], t->table[T_HHEA], 36);
     buf_append(&parts[T_MAXP], t->table[T_MAXP], t->table_len[T_MAXP]);
@@ -214,7 +242,7 @@ static int build_tables(const ttf_font *t, const uint16_t *map, unsigned n, buf 
             return -1;
     unsigned char *head = (unsigned char *)parts[T_HEAD].data;
     put32(head + 8, 0);          /* checkSumAdjustment, set once the file is complete */
-    put16(head + 50, 1);         /* long loca */
+    put16(head + 50, (unsigned)long_loca);
     put16((unsigned char *)parts[T_HHEA].data + 34, n);
     put16((unsigned char *)parts[T_MAXP].data + 4, n);
     return 0;

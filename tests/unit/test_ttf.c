@@ -85,7 +85,7 @@ static void test_subset_matches_source(void **state)
              "s, o = TTFont('%s'), TTFont('fonts/OtchetSerif-Regular.ttf')\n"
              "so, oo = s.getGlyphOrder(), o.getGlyphOrder()\n"
              "assert sorted(s.keys())[:7] == ['GlyphOrder', 'glyf', 'head', 'hhea', 'hmtx', 'loca', 'maxp'], s.keys()\n"
-             "assert s['maxp'].numGlyphs == 6 and s['head'].indexToLocFormat == 1\n"
+             "assert s['maxp'].numGlyphs == 6 and s['head'].indexToLocFormat == 0\n"
              "for i, g in [(1, 68), (2, 3), (4, 500), (5, 36)]:\n"
              "    a, b = s['glyf'][so[i]], o['glyf'][oo[g]]\n"
              "    assert s['hmtx'][so[i]] == o['hmtx'][oo[g]], i\n"
@@ -101,6 +101,35 @@ static void test_subset_matches_source(void **state)
     uint16_t bad[] = {TTF_NONE, 60000};
     buf_reset(&out);
     assert_int_equal(ttf_subset(t, bad, 2, &out), -1);
+    buf_free(&out);
+    ttf_close(t);
+}
+
+/* Past 128 KiB of outlines loca must be long: a subset repeating one glyph 2,000 times. */
+static void test_long_loca(void **state)
+{
+    (void)state;
+    char err[TTF_ERRLEN];
+    ttf_font *t = ttf_open((unsigned char *)face.data, face.len, err);
+    static uint16_t map[2000];
+    for (int i = 0; i < 2000; i++)
+        map[i] = 36;                                   /* a capital with some outline */
+    buf out = BUF_INIT;
+    assert_int_equal(ttf_subset(t, map, 2000, &out), 0);
+    assert_true(out.len > 2 * 65535);
+    const unsigned char *head = NULL;
+    unsigned ntables = (unsigned char)out.data[4] << 8 | (unsigned char)out.data[5];
+    for (unsigned i = 0; i < ntables; i++)
+        if (memcmp(out.data + 12 + 16 * i, "head", 4) == 0) {
+            const unsigned char *r = (unsigned char *)out.data + 12 + 16 * i + 8;
+            head = (unsigned char *)out.data + ((uint32_t)r[0] << 24 | r[1] << 16 | r[2] << 8 | r[3]);
+        }
+    assert_non_null(head);
+    assert_int_equal(head[51], 1);                     /* indexToLocFormat */
+    ttf_font *back = ttf_open((unsigned char *)out.data, out.len, err);
+    assert_non_null(back);                             /* every glyph inside glyf */
+    assert_int_equal(ttf_num_glyphs(back), 2000);
+    ttf_close(back);
     buf_free(&out);
     ttf_close(t);
 }
@@ -138,6 +167,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_subset_matches_source),
+        cmocka_unit_test(test_long_loca),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_composite_refused),
     };
