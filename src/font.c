@@ -178,6 +178,15 @@ const font_metrics *font_face_metrics(const font_set *fs, font_face f)
     return &fs->metrics[f];
 }
 
+uint32_t font_fingerprint(const font_set *fs)
+{
+    uint32_t h = 2166136261u;
+    for (int k = 1; k <= fs->ncodes; k++)
+        for (int f = 0; f < FONT_NFACES; f++)
+            h = (h ^ (uint32_t)(fs->cp_of_code[k] * 31u + (uint16_t)fs->width[f][k])) * 16777619u;
+    return h;
+}
+
 int font_ncodes(const font_set *fs)
 {
     return fs->ncodes;

@@ -80,6 +80,9 @@ void font_tounicode(const font_set *fs, const font_usage *used, buf *out);
 int font_ncodes(const font_set *fs);
 int font_code_width(const font_set *fs, font_face f, int k);
 const font_metrics *font_face_metrics(const font_set *fs, font_face f);
+/* A hash of the codes and widths: text encoded by another process means the same only when
+ * its fingerprint is the same. */
+uint32_t font_fingerprint(const font_set *fs);
 
 /* The embedded subset of face f for the codes `used` marks in it. The blob is owned by fs and
  * stays valid until the next font_embed of the same face. NULL with `err` when the subset

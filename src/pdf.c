@@ -34,6 +34,10 @@ struct pdf_ctx {
     HPDF_Page *pages;                /* owned array; the pages belong to h */
     unsigned char *page_fonts;       /* owned: faces in each page's resources, a bit per face */
     buf *content;                    /* owned: each page's operators, deflated at the end */
+    unsigned char *packed;           /* owned: per page, content[] is already deflated */
+    int keep;                        /* keep deflated pages and bookmarks after finishing */
+    pdf_mark *marks;                 /* owned (titles too): bookmarks, when keeping */
+    int nmarks, capmarks;
     int npages, cappages;
     int cur;                         /* current page, -1 none */
     float pw, ph;                    /* its size */
@@ -64,6 +68,13 @@ int pdf_failed(const pdf_ctx *p)
 const char *pdf_error(const pdf_ctx *p)
 {
     return p->failed ? p->err : "";
+}
+
+static void forget_marks(pdf_ctx *p)
+{
+    for (int i = 0; i < p->nmarks; i++)
+        free(p->marks[i].title);
+    p->nmarks = 0;
 }
 
 /* libharu's error callback: record, never jump. */
@@ -112,6 +123,9 @@ void pdf_close(pdf_ctx *p)
     for (int i = 0; i < p->cappages; i++)
         buf_free(&p->content[i]);
     free(p->content);
+    free(p->packed);
+    forget_marks(p);
+    free(p->marks);
     buf_free(&p->enc);
     pdfops_free(&p->ops);
     free(p);
@@ -162,6 +176,8 @@ int pdf_begin(pdf_ctx *p, const pdf_meta *meta)
     p->cur = -1;
     pdfops_reset(&p->ops);
     p->has_outlines = 0;
+    p->keep = 0;
+    forget_marks(p);
     write_meta(p, meta);
     return p->failed ? -1 : 0;
 }
@@ -173,7 +189,10 @@ static void flush_page(pdf_ctx *p)
         return;
     const buf *ops = pdfops_finish(&p->ops);
     buf *content = &p->content[p->cur];
-    buf_append(content, ops->data, ops->len);
+    if (p->packed[p->cur] && ops->len > 0)
+        pdf_seterr(p, "на готовую страницу %d ничего не добавить", p->cur + 1);
+    else
+        buf_append(content, ops->data, ops->len);
     if (ops->oom || content->oom)
         pdf_seterr(p, "нет памяти");
     pdfops_reset(&p->ops);
@@ -197,13 +216,16 @@ static int grow_pages(pdf_ctx *p)
     if (nf)
         p->page_fonts = nf;
     buf *nc = nf ? realloc(p->content, (size_t)cap * sizeof *nc) : NULL;
-    if (!nc) {
+    if (nc)
+        p->content = nc;
+    unsigned char *npk = nc ? realloc(p->packed, (size_t)cap) : NULL;
+    if (!npk) {
         pdf_seterr(p, "слишком много страниц (больше %d) или нет памяти", PDF_MAXPAGES);
         return -1;
     }
     for (int i = p->cappages; i < cap; i++)
         nc[i] = (buf)BUF_INIT;
-    p->content = nc;
+    p->packed = npk;
     p->cappages = cap;
     return 0;
 }
@@ -218,6 +240,7 @@ int pdf_add_page(pdf_ctx *p, int landscape)
     HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4, landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
     p->pages[p->npages] = pg;
     p->page_fonts[p->npages] = 0;
+    p->packed[p->npages] = 0;
     buf_reset(&p->content[p->npages]);
     make_current(p, p->npages);
     return p->npages++;
@@ -472,6 +495,26 @@ struct pdfops *pdf_page_ops(pdf_ctx *p)
     return can_draw(p) ? &p->ops : NULL;
 }
 
+static void keep_mark(pdf_ctx *p, int level, const char *title, int page, float y)
+{
+    if (p->nmarks == p->capmarks) {
+        int cap = p->capmarks ? 2 * p->capmarks : 16;
+        pdf_mark *m = realloc(p->marks, (size_t)cap * sizeof *m);
+        if (!m) {
+            pdf_seterr(p, "нет памяти");
+            return;
+        }
+        p->marks = m;
+        p->capmarks = cap;
+    }
+    char *t = strdup(title);
+    if (!t) {
+        pdf_seterr(p, "нет памяти");
+        return;
+    }
+    p->marks[p->nmarks++] = (pdf_mark){level, page, y, t};
+}
+
 void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y)
 {
     if (p->failed || page < 0 || page >= p->npages)
@@ -480,6 +523,8 @@ void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y)
         level = 1;
     if (level > PDF_MAXLEVEL)
         level = PDF_MAXLEVEL;
+    if (p->keep)
+        keep_mark(p, level, title, page, y);
     HPDF_Outline parent = NULL;
     for (int l = level - 1; l >= 1 && !parent; l--)
         parent = p->parent[l];
@@ -636,25 +681,41 @@ static void attach_fonts(pdf_ctx *p)
     }
 }
 
-/* Deflates each page's operators into its content stream (libharu would at level 6). The
- * operators are freed: a long document's pages are held only once, compressed. */
+/* Deflates page i's operators in place (content[i] then holds the deflated bytes). */
+static int pack_page(pdf_ctx *p, int i, buf *z)
+{
+    buf *c = &p->content[i];
+    uLongf len = compressBound(c->len);
+    buf_reset(z);
+    if (buf_reserve(z, len) != 0 ||
+        compress2((Bytef *)z->data, &len, (const Bytef *)c->data, c->len, PDF_CONTENT_LEVEL) !=
+            Z_OK)
+        return -1;
+    z->len = len;
+    buf tmp = *c;
+    *c = *z;
+    *z = tmp;
+    p->packed[i] = 1;
+    return 0;
+}
+
+/* Writes each page's deflated operators into its content stream (libharu would deflate at
+ * level 6). Unless the document is kept (pdf_keep), they are freed: a long document's pages
+ * are then held only once, in libharu's streams. */
 static void write_contents(pdf_ctx *p)
 {
     buf z = BUF_INIT;
     for (int i = 0; i < p->npages && !p->failed; i++) {
-        buf *c = &p->content[i];
-        uLongf len = compressBound(c->len);
         HPDF_PageAttr attr = p->pages[i]->attr;
-        buf_reset(&z);
-        if (buf_reserve(&z, len) != 0 ||
-            compress2((Bytef *)z.data, &len, (const Bytef *)c->data, c->len,
-                      PDF_CONTENT_LEVEL) != Z_OK ||
-            HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)z.data, (HPDF_UINT)len) !=
+        buf *c = &p->content[i];
+        if ((!p->packed[i] && pack_page(p, i, &z) != 0) ||
+            HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c->data, (HPDF_UINT)c->len) !=
                 HPDF_OK)
             pdf_seterr(p, "не удалось сжать страницу %d", i + 1);
         attr->contents->filter = HPDF_STREAM_FILTER_NONE;
         attr->contents->write_fn = write_flate_filter;
-        buf_free(c);
+        if (!p->keep)
+            buf_free(c);
     }
     buf_free(&z);
 }
@@ -705,4 +766,53 @@ int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
     int rc = take_output(p, out, len);
     HPDF_ResetStream(p->h);
     return rc;
+}
+
+void pdf_keep(pdf_ctx *p)
+{
+    p->keep = 1;
+}
+
+int pdf_kept_page(const pdf_ctx *p, int i, pdf_page_info *info)
+{
+    if (!p->keep || i < 0 || i >= p->npages || !p->packed[i])
+        return -1;
+    *info = (pdf_page_info){HPDF_Page_GetWidth(p->pages[i]), HPDF_Page_GetHeight(p->pages[i]),
+                            p->page_fonts[i], (const unsigned char *)p->content[i].data,
+                            p->content[i].len};
+    return 0;
+}
+
+const font_usage *pdf_used(const pdf_ctx *p)
+{
+    return &p->used;
+}
+
+const pdf_mark *pdf_kept_marks(const pdf_ctx *p, int *n)
+{
+    *n = p->nmarks;
+    return p->marks;
+}
+
+int pdf_add_packed_page(pdf_ctx *p, const pdf_page_info *info)
+{
+    int i = pdf_add_page(p, info->width > info->height);
+    if (i < 0)
+        return -1;
+    buf *c = &p->content[i];
+    buf_append(c, info->data, info->len);
+    p->packed[i] = 1;
+    for (int f = 0; f < FONT_NFACES; f++)
+        if (info->faces & (1u << f) && use_font(p, (font_face)f) != 0)
+            pdf_seterr(p, "libharu: нет шрифта %s", font_face_label((font_face)f));
+    if (c->oom)
+        pdf_seterr(p, "нет памяти");
+    return p->failed ? -1 : i;
+}
+
+void pdf_use_codes(pdf_ctx *p, const font_usage *u)
+{
+    for (int f = 0; f < FONT_NFACES; f++)
+        for (size_t b = 0; b < sizeof u->bits[f]; b++)
+            p->used.bits[f][b] |= u->bits[f][b];
 }

@@ -65,6 +65,33 @@ void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y);
  * caller frees) and *len hold the PDF and 0 is returned; else -1 and pdf_error() says why. */
 int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len);
 
+/* Keeping a finished document's pages, to copy them into another (pdfpart): call after
+ * pdf_begin; pdf_finish then keeps each page's deflated operators, the faces it uses and the
+ * bookmarks, readable until the next pdf_begin. */
+typedef struct pdf_page_info {
+    float width, height;
+    unsigned faces;                  /* bit f: face f is in the page's resources */
+    const unsigned char *data;       /* deflated operators */
+    size_t len;
+} pdf_page_info;
+
+typedef struct pdf_mark {
+    int level, page;
+    float y;                         /* from the top */
+    char *title;
+} pdf_mark;
+
+void pdf_keep(pdf_ctx *p);
+int pdf_kept_page(const pdf_ctx *p, int index, pdf_page_info *info);   /* 0, or -1 */
+const pdf_mark *pdf_kept_marks(const pdf_ctx *p, int *n);
+const font_usage *pdf_used(const pdf_ctx *p);
+
+/* Adds a page made elsewhere (its operators deflated, drawing nothing more on it) and marks
+ * the codes its text uses: the pages of a kept document go into another unchanged. Returns the
+ * page's index or -1. */
+int pdf_add_packed_page(pdf_ctx *p, const pdf_page_info *info);
+void pdf_use_codes(pdf_ctx *p, const font_usage *u);
+
 /* Sticky error state of the current document. */
 int pdf_failed(const pdf_ctx *p);
 const char *pdf_error(const pdf_ctx *p);
