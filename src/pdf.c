@@ -36,6 +36,7 @@ struct pdf_ctx {
     buf *content;                    /* owned: each page's operators, deflated at the end */
     unsigned char *packed;           /* owned: per page, content[] is already deflated */
     int keep;                        /* keep deflated pages and bookmarks after finishing */
+    int keep_next;                   /* pdf_keep was called: keep the next document begun */
     pdf_mark *marks;                 /* owned (titles too): bookmarks, when keeping */
     int nmarks, capmarks;
     int npages, cappages;
@@ -176,7 +177,8 @@ int pdf_begin(pdf_ctx *p, const pdf_meta *meta)
     p->cur = -1;
     pdfops_reset(&p->ops);
     p->has_outlines = 0;
-    p->keep = 0;
+    p->keep = p->keep_next;
+    p->keep_next = 0;
     forget_marks(p);
     write_meta(p, meta);
     return p->failed ? -1 : 0;
@@ -770,7 +772,7 @@ int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
 
 void pdf_keep(pdf_ctx *p)
 {
-    p->keep = 1;
+    p->keep_next = 1;
 }
 
 int pdf_kept_page(const pdf_ctx *p, int i, pdf_page_info *info)

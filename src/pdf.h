@@ -65,9 +65,9 @@ void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y);
  * caller frees) and *len hold the PDF and 0 is returned; else -1 and pdf_error() says why. */
 int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len);
 
-/* Keeping a finished document's pages, to copy them into another (pdfpart): call after
- * pdf_begin; pdf_finish then keeps each page's deflated operators, the faces it uses and the
- * bookmarks, readable until the next pdf_begin. */
+/* Keeping a finished document's pages, to copy them into another (pdfpart): pdf_keep before
+ * pdf_begin makes that document keep, when finished, each page's deflated operators, the faces
+ * it uses and its bookmarks, readable until the next pdf_begin. */
 typedef struct pdf_page_info {
     float width, height;
     unsigned faces;                  /* bit f: face f is in the page's resources */

@@ -59,14 +59,14 @@ static void make_parts(void)
 {
     buf_reset(&part_a);
     buf_reset(&part_b);
-    assert_int_equal(pdf_begin(pdf, NULL), 0);
     pdf_keep(pdf);
+    assert_int_equal(pdf_begin(pdf, NULL), 0);
     pdf_add_page(pdf, 0);
     text(100, "Школа № 1 — «первая»");
     pdf_bookmark(pdf, 1, "Школа 1", 0, 90);
     finish_into(&part_a);
-    assert_int_equal(pdf_begin(pdf, NULL), 0);
     pdf_keep(pdf);
+    assert_int_equal(pdf_begin(pdf, NULL), 0);
     pdf_add_page(pdf, 0);
     text(100, "Школа 2, лист 1");
     pdf_bookmark(pdf, 1, "Школа 2", 0, 90);
