@@ -442,6 +442,23 @@ static void read_meta(lua_State *L, int t, pdf_meta *m)
     }
 }
 
+/* Pushes nil and the message. Returns 2. */
+static int push_failure(lua_State *L, const char *msg)
+{
+    lua_pushnil(L);
+    lua_pushstring(L, msg);
+    return 2;
+}
+
+/* Pushes the PDF in the box as a string (then frees it) and the page count. */
+static void push_pdf(lua_State *L, out_box *ob, size_t len, int pages)
+{
+    lua_pushlstring(L, (const char *)ob->p, len);
+    free(ob->p);
+    ob->p = NULL;
+    lua_pushinteger(L, pages);
+}
+
 /* ---- parts ---- */
 
 #define PART_MT "otchet.part"
@@ -492,15 +509,9 @@ static int layout_render(lua_State *L)
     int part = lua_istable(L, 2) && opt_bool(L, 2, "part");
     if (part)
         pdf_keep(w->pdf);
-    if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, lay_error(box->d));
-        return 2;
-    }
-    lua_pushlstring(L, (const char *)ob->p, len);
-    free(ob->p);
-    ob->p = NULL;
-    lua_pushinteger(L, pages);
+    if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0)
+        return push_failure(L, lay_error(box->d));
+    push_pdf(L, ob, len, pages);
     return part ? 2 + push_part(L, w->pdf) : 2;
 }
 
@@ -527,15 +538,9 @@ static int layout_combine(lua_State *L)
     out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
     size_t len = 0;
     int pages = 0;
-    if (pdfpart_combine(w->pdf, &meta, in, (int)n, 1, &ob->p, &len, &pages) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, pdf_error(w->pdf));
-        return 2;
-    }
-    lua_pushlstring(L, (const char *)ob->p, len);
-    free(ob->p);
-    ob->p = NULL;
-    lua_pushinteger(L, pages);
+    if (pdfpart_combine(w->pdf, &meta, in, (int)n, 1, &ob->p, &len, &pages) != 0)
+        return push_failure(L, pdf_error(w->pdf));
+    push_pdf(L, ob, len, pages);
     return 2;
 }
 

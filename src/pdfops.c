@@ -209,34 +209,30 @@ static void state_op(pdfops *o, int affects_strokes)
         flush_strokes(o);
 }
 
+/* Writes "<v> <op>" when v differs from what is in effect (*field), and remembers it. */
+static void set_state(pdfops *o, float *field, float v, const char *op, int affects_strokes)
+{
+    if (*field == v)
+        return;
+    state_op(o, affects_strokes);
+    put_num(&o->out, v);
+    buf_puts(&o->out, op);
+    *field = v;
+}
+
 void pdfops_line_width(pdfops *o, float w)
 {
-    if (o->st.line_width == w)
-        return;
-    state_op(o, 1);
-    put_num(&o->out, w);
-    buf_puts(&o->out, "w\n");
-    o->st.line_width = w;
+    set_state(o, &o->st.line_width, w, "w\n", 1);
 }
 
 void pdfops_fill_gray(pdfops *o, float g)
 {
-    if (o->st.fill_gray == g)
-        return;
-    state_op(o, 0);
-    put_num(&o->out, g);
-    buf_puts(&o->out, "g\n");
-    o->st.fill_gray = g;
+    set_state(o, &o->st.fill_gray, g, "g\n", 0);
 }
 
 void pdfops_stroke_gray(pdfops *o, float g)
 {
-    if (o->st.stroke_gray == g)
-        return;
-    state_op(o, 1);
-    put_num(&o->out, g);
-    buf_puts(&o->out, "G\n");
-    o->st.stroke_gray = g;
+    set_state(o, &o->st.stroke_gray, g, "G\n", 1);
 }
 
 void pdfops_dash(pdfops *o, int dashed)
