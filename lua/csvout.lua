@@ -30,11 +30,11 @@ function M.pct(share, k)
 end
 
 -- Text of a number in CSV: decimal comma, ASCII minus, no thousands separators.
-local function number_text(x, k)
+local number_text = ru.memoised(function(x, k)
   local s = ru.round(x, k)
   if not s then return "" end
   return (s:gsub("%.", ","))
-end
+end)
 
 -- A plain Lua number without stated decimals: integers as they are, others with up to 15
 -- significant digits.
@@ -63,9 +63,11 @@ end
 -- The CSV text of one cell: nil/false → empty; number → number text; csvout.num/pct marker →
 -- number with its decimals; anything else → neutralised, quoted text.
 function M.cell(v)
+  local t = type(v)
+  if t == "string" then return quote(M.neutralise(v)) end
+  if t == "number" then return plain_number(v) end
   if v == nil or v == false then return "" end
   if getmetatable(v) == NUMBER then return number_text(v.value, v.decimals) end
-  if type(v) == "number" then return plain_number(v) end
   return quote(M.neutralise(tostring(v)))
 end
 
@@ -80,14 +82,28 @@ end
 
 -- The whole file: BOM, then each row (a list of cells, nil = empty) as cells joined by ";" and
 -- ended by CRLF. Every row has as many cells as the widest one, so columns stay aligned.
+-- Text cells repeat down a column (names, codes, «да»/«нет»), so encode keeps the text of
+-- each string for the length of one file; the cells of a row are joined from one reused list.
 function M.encode(rows)
   local width = 0
-  for _, r in ipairs(rows) do width = math.max(width, row_width(r)) end
-  local lines = {}
+  for _, r in ipairs(rows) do
+    local w = row_width(r)
+    if w > width then width = w end
+  end
+  local lines, cells, texts = {}, {}, {}
   for i, r in ipairs(rows) do
-    local cells = {}
-    for c = 1, width do cells[c] = M.cell(r[c]) end
-    lines[i] = table.concat(cells, M.SEP)
+    for c = 1, width do
+      local v = r[c]
+      local s
+      if type(v) == "string" then
+        s = texts[v]
+        if not s then s = M.cell(v); texts[v] = s end
+      else
+        s = M.cell(v)
+      end
+      cells[c] = s
+    end
+    lines[i] = table.concat(cells, M.SEP, 1, width)
   end
   return M.BOM .. table.concat(lines, M.EOL) .. (#lines > 0 and M.EOL or "")
 end

@@ -48,6 +48,14 @@ return {
     T.eq(csvout.encode({ { "a", "b", "c" }, { nil, "y" }, { "x" } }), BOM .. "a;b;c\r\n;y;\r\nx;;\r\n")
   end,
 
+  -- encode keeps the text of each string for one file: a repeated cell, a repeated formula-like
+  -- cell and a repeated cell that needs quotes come out the same every time
+  repeated_cells = function()
+    T.eq(csvout.encode({ { "да", "-1", "а;б", csvout.pct(1 / 8) }, { "да", "-1", "а;б", csvout.pct(1 / 8) },
+      { "да", -1, true } }),
+      BOM .. "да;'-1;\"а;б\";12,5\r\nда;'-1;\"а;б\";12,5\r\nда;-1;true;\r\n")
+  end,
+
   formulas_neutralised = function()
     T.eq(csvout.cell("=1+1"), "'=1+1")
     T.eq(csvout.cell("+79001234567"), "'+79001234567")
