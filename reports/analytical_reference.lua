@@ -130,6 +130,13 @@ local function district(A, c, year)
   return sum
 end
 
+-- Participants and results rows of procedure p in year y. Only these two counts are printed:
+-- adding up one column is much cheaper than the full counts record of R:sum.
+local function procedure_total(A, y, p)
+  local rows = A.R:rows({ year = y, procedure = p })
+  return column_sum(rows, "participants") or 0, #rows
+end
+
 -- The previous year with data for a combo (Y−1, else the latest earlier one), or nil.
 local function previous_year(A, c)
   for i = #A.years, 1, -1 do
@@ -267,9 +274,9 @@ local function participation_table(A, d)
     local row = { p, tostring(#combos), tostring(#A.R:schools({ year = A.Y, procedure = p })) }
     local crow = { p, #combos, #A.R:schools({ year = A.Y, procedure = p }) }
     for _, y in ipairs(A.years) do
-      local c = A.R:sum({ year = y, procedure = p })
-      row[#row + 1] = c.rows > 0 and int(c.participants) or DASH
-      crow[#crow + 1] = c.rows > 0 and c.participants or nil
+      local participants, n = procedure_total(A, y, p)
+      row[#row + 1] = n > 0 and int(participants) or DASH
+      crow[#crow + 1] = n > 0 and participants or nil
     end
     rows[#rows + 1], csv[#csv + 1] = row, crow
   end
@@ -428,26 +435,21 @@ local function result_layout(info)
   return L
 end
 
--- The printed indicator cells of a counts record (after № and name).
-local function value_cells(info, c)
-  local sh = ind.shares(c)
+-- Appends the printed indicator cells of a counts record c (shares sh = ind.shares(c)) to row,
+-- after its № and name; returns row.
+local function value_cells(info, c, sh, row)
+  local n = #row
+  local function add(v) n = n + 1; row[n] = v end
+  add(int(c.participants))
   if info.marks then
-    local out = { int(c.participants), pct(sh.m2), pct(sh.m3), pct(sh.m4), pct(sh.m5), pct(sh.success), pct(sh.quality) }
-    if not info.levels then out[#out + 1] = sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH end
-    if info.score then out[#out + 1] = c.mean_score and ru.num(c.mean_score, 1) or DASH end
-    return out
+    add(pct(sh.m2)); add(pct(sh.m3)); add(pct(sh.m4)); add(pct(sh.m5)); add(pct(sh.success)); add(pct(sh.quality))
+    if not info.levels then add(sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH) end
+    if info.score then add(c.mean_score and ru.num(c.mean_score, 1) or DASH) end
+    return row
   end
-  return { int(c.participants), c.mean_score and ru.num(c.mean_score, 1) or DASH, int(c.below_min), pct(sh.below_min),
-    int(c.high_score), pct(sh.high_score) }
-end
-
--- The CSV cells of a counts record: the counts, then the shares rounded as printed (no средняя
--- отметка for levels).
-local function value_csv(info, c)
-  local sh = ind.shares(c)
-  return { c.participants, c.m2, c.m3, c.m4, c.m5, csvout.pct(sh.m2), csvout.pct(sh.m3), csvout.pct(sh.m4),
-    csvout.pct(sh.m5), csvout.pct(sh.success), csvout.pct(sh.quality), csvout.num(not info.levels and sh.mean_mark or nil, 2),
-    csvout.num(c.mean_score, 1), c.below_min, csvout.pct(sh.below_min), c.high_score, csvout.pct(sh.high_score) }
+  add(c.mean_score and ru.num(c.mean_score, 1) or DASH); add(int(c.below_min)); add(pct(sh.below_min))
+  add(int(c.high_score)); add(pct(sh.high_score))
+  return row
 end
 
 local RESULTS_CSV_HEADER = { "Год", "Процедура", "Предмет", "Класс", "Код ОО", "Образовательная организация",
@@ -455,27 +457,42 @@ local RESULTS_CSV_HEADER = { "Год", "Процедура", "Предмет", "
   "Доля «4», %", "Доля «5», %", "Успеваемость, %", "Качество знаний, %", "Средняя отметка", "Средний балл",
   "Не преодолели минимальный порог", "Не преодолели минимальный порог, %", "81–100 баллов", "81–100 баллов, %" }
 
-local function csv_row(A, info, year, id, name, counted, c)
-  local row = { year, info.procedure, info.subject, info.grade, id, name, counted }
-  for i, v in pairs(value_csv(info, c)) do row[7 + i] = v end
-  A.results_csv[#A.results_csv + 1] = row
+-- A row of results.csv: the keys, then the counts of c and its shares sh rounded as printed
+-- (no средняя отметка for levels).
+local function csv_row(A, info, year, id, name, counted, c, sh)
+  A.results_csv[#A.results_csv + 1] = { year, info.procedure, info.subject, info.grade, id, name, counted,
+    c.participants, c.m2, c.m3, c.m4, c.m5, csvout.pct(sh.m2), csvout.pct(sh.m3), csvout.pct(sh.m4),
+    csvout.pct(sh.m5), csvout.pct(sh.success), csvout.pct(sh.quality),
+    csvout.num(not info.levels and sh.mean_mark or nil, 2), csvout.num(c.mean_score, 1), c.below_min,
+    csvout.pct(sh.below_min), c.high_score, csvout.pct(sh.high_score) }
+end
+
+-- The report year's records of a combo by school_id, fetched from the index once per combo:
+-- its table, its low results and its chart each look up every school of the district.
+local function school_records(A, info)
+  if not info.records then
+    info.records = {}
+    for _, r in ipairs(A.R:rows({ year = A.Y, procedure = info.procedure, subject = info.subject, grade = info.grade })) do
+      info.records[r.school_id] = r
+    end
+  end
+  return info.records
 end
 
 -- School rows of a combo in the report year, in schools.csv order; notes collect footnotes.
 local function school_rows(A, info, flags)
-  local rows = {}
+  local rows, records = {}, school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     if c then
       local name = school_name(s)
       local small = c.participants > 0 and c.participants < A.min_n
       if c.participants == 0 then flags.zero = true end
       if small then flags.small = true; name = name .. "*" end
-      local row = { tostring(#rows + 1), name }
-      for _, v in ipairs(value_cells(info, c)) do row[#row + 1] = v end
-      rows[#rows + 1] = row
+      local sh = ind.shares(c)
+      rows[#rows + 1] = value_cells(info, c, sh, { tostring(#rows + 1), name })
       csv_row(A, info, A.Y, s.school_id, school_name(s),
-        (info.counted and c.participants >= A.min_n) and "да" or "нет", c)
+        (info.counted and c.participants >= A.min_n) and "да" or "нет", c, sh)
     end
   end
   return rows
@@ -491,8 +508,9 @@ local function district_rows(A, info, flags, width)
       local label = y == A.Y and ("Итого по округу, " .. y .. NB .. "г.") or ("По округу, " .. y .. NB .. "г.")
       local row = { { text = label, colspan = 2, bold = y == A.Y, italic = y ~= A.Y } }
       if c then
-        for _, v in ipairs(value_cells(info, c)) do row[#row + 1] = v end
-        csv_row(A, info, y, nil, "Итого по округу", nil, c)
+        local sh = ind.shares(c)
+        value_cells(info, c, sh, row)
+        csv_row(A, info, y, nil, "Итого по округу", nil, c, sh)
       else
         flags.missing = true
         row[#row + 1] = { text = "нет данных", colspan = width - 2, italic = true, align = "center" }
@@ -557,9 +575,9 @@ end
 
 -- Schools whose failing share in the report year is at or above the threshold (unrounded).
 local function low_schools(A, info)
-  local out = {}
+  local out, records = {}, school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     local share, count, total = nil, nil, nil
     if c then share, count, total = ind.failing(c) end
     if share and count * 100 >= A.threshold * total then
@@ -622,8 +640,9 @@ local function distribution_chart(A, d, info)
     cats[#cats + 1] = label
     for j, n in ipairs(counts) do vals[j][#cats] = n + 0.0 end
   end
+  local records = school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     add(chart_label(s) .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
   end
   add("По округу", district(A, info, A.Y))
@@ -1176,8 +1195,7 @@ local function conclusions_section(A, d, n, combos)
   local function item(text) k = k + 1; d:item(text, { k }) end
   local procs = {}
   for _, p in ipairs(A.R:procedures({ year = A.Y })) do
-    local c = A.R:sum({ year = A.Y, procedure = p })
-    procs[#procs + 1] = p .. " — " .. ru.num(c.participants) .. " (" .. ru.count(#A.R:schools({ year = A.Y, procedure = p }), "организация") .. ")"
+    procs[#procs + 1] = p .. " — " .. ru.num((procedure_total(A, A.Y, p))) .. " (" .. ru.count(#A.R:schools({ year = A.Y, procedure = p }), "организация") .. ")"
   end
   if #procs > 0 then
     item("В " .. A.Y .. NB .. "г. проведены оценочные процедуры (число участников по всем предметам и классам): "
