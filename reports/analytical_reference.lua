@@ -772,9 +772,12 @@ local function objectivity_section(A, d, n)
   A.T:caption("Соответствие отметок за ВПР отметкам в журнале по предметам и классам, " .. A.Y .. NB .. "г.")
   local srows = {}
   for _, c in ipairs(A.R:combos({ year = A.Y, procedure = "ВПР" })) do
-    local st = objectivity.table(A.ds, A.Y, { subject = c.subject, grade = c.grade }).district
-    if (st.counts.checked or 0) > 0 then
-      srows[#srows + 1] = { tostring(#srows + 1), c.subject .. ", " .. c.grade .. NB .. "класс", int(st.counts.checked),
+    -- the district part of objectivity.table for this subject and grade: the table's school
+    -- rows (a thousand sums per subject in a large district) are not printed here
+    local counts = A.R:sum({ year = A.Y, procedure = "ВПР", subject = c.subject, grade = c.grade })
+    if (counts.checked or 0) > 0 then
+      local st = ind.objectivity(counts)
+      srows[#srows + 1] = { tostring(#srows + 1), c.subject .. ", " .. c.grade .. NB .. "класс", int(counts.checked),
         pct(st.lowered), pct(st.confirmed), pct(st.raised) }
     end
   end
