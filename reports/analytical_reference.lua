@@ -130,11 +130,26 @@ local function district(A, c, year)
   return sum
 end
 
--- Participants and results rows of procedure p in year y. Only these two counts are printed:
--- adding up one column is much cheaper than the full counts record of R:sum.
-local function procedure_total(A, y, p)
+-- What the overview and the conclusions print about procedure p in year y: participants,
+-- results rows, combos (procedure × subject × grade) and schools, counted in one pass over its
+-- rows (R:sum, R:combos and R:schools would each walk them again, R:combos once per subject).
+-- Memoised in A.
+local function procedure_facts(A, y, p)
+  A.facts = A.facts or {}
+  local key = y .. "|" .. p
+  if A.facts[key] then return A.facts[key] end
   local rows = A.R:rows({ year = y, procedure = p })
-  return column_sum(rows, "participants") or 0, #rows
+  local participants, combos, schools, ncombos, nschools = 0, {}, {}, 0, 0
+  for _, r in ipairs(rows) do
+    participants = participants + r.participants
+    local grades = combos[r.sk]
+    if not grades then grades = {}; combos[r.sk] = grades end
+    if not grades[r.grade] then grades[r.grade] = true; ncombos = ncombos + 1 end
+    if not schools[r.school_id] then schools[r.school_id] = true; nschools = nschools + 1 end
+  end
+  local facts = { participants = participants, rows = #rows, combos = ncombos, schools = nschools }
+  A.facts[key] = facts
+  return facts
 end
 
 -- The previous year with data for a combo (Y−1, else the latest earlier one), or nil.
@@ -270,13 +285,13 @@ local function participation_table(A, d)
   for _ = 1, #A.years do columns[#columns + 1] = { mm = 20, numeric = true } end
   local rows, csv = {}, {}
   for _, p in ipairs(A.R:procedures()) do
-    local combos = A.R:combos({ year = A.Y, procedure = p })
-    local row = { p, tostring(#combos), tostring(#A.R:schools({ year = A.Y, procedure = p })) }
-    local crow = { p, #combos, #A.R:schools({ year = A.Y, procedure = p }) }
+    local now = procedure_facts(A, A.Y, p)
+    local row = { p, tostring(now.combos), tostring(now.schools) }
+    local crow = { p, now.combos, now.schools }
     for _, y in ipairs(A.years) do
-      local participants, n = procedure_total(A, y, p)
-      row[#row + 1] = n > 0 and int(participants) or DASH
-      crow[#crow + 1] = n > 0 and participants or nil
+      local t = procedure_facts(A, y, p)
+      row[#row + 1] = t.rows > 0 and int(t.participants) or DASH
+      crow[#crow + 1] = t.rows > 0 and t.participants or nil
     end
     rows[#rows + 1], csv[#csv + 1] = row, crow
   end
@@ -1198,7 +1213,8 @@ local function conclusions_section(A, d, n, combos)
   local function item(text) k = k + 1; d:item(text, { k }) end
   local procs = {}
   for _, p in ipairs(A.R:procedures({ year = A.Y })) do
-    procs[#procs + 1] = p .. " — " .. ru.num((procedure_total(A, A.Y, p))) .. " (" .. ru.count(#A.R:schools({ year = A.Y, procedure = p }), "организация") .. ")"
+    local t = procedure_facts(A, A.Y, p)
+    procs[#procs + 1] = p .. " — " .. ru.num(t.participants) .. " (" .. ru.count(t.schools, "организация") .. ")"
   end
   if #procs > 0 then
     item("В " .. A.Y .. NB .. "г. проведены оценочные процедуры (число участников по всем предметам и классам): "
