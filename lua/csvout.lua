@@ -41,8 +41,8 @@ function M.num(x, k) return marker(x, k) end
 -- A share (fraction 0…1) as a percent number with k decimals (default 1), without the "%"
 -- sign so Excel keeps it a number: csvout.pct(0.125) → "12,5"; nil → empty.
 function M.pct(share, k)
-  if type(share) ~= "number" then return M.num(nil) end
-  return M.num(share * 100, k or 1)
+  if type(share) ~= "number" then return marker(nil, 0) end
+  return marker(share * 100, k or 1)
 end
 
 -- Text cells that Excel would take for a formula get a leading apostrophe.

@@ -451,19 +451,21 @@ local function result_layout(info)
 end
 
 -- Appends the printed indicator cells of a counts record c (shares sh = ind.shares(c)) to row,
--- after its № and name; returns row.
+-- after its № and name; returns row. (Assigned in place, not through a helper: this runs for
+-- every result of the district.)
 local function value_cells(info, c, sh, row)
   local n = #row
-  local function add(v) n = n + 1; row[n] = v end
-  add(int(c.participants))
   if info.marks then
-    add(pct(sh.m2)); add(pct(sh.m3)); add(pct(sh.m4)); add(pct(sh.m5)); add(pct(sh.success)); add(pct(sh.quality))
-    if not info.levels then add(sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH) end
-    if info.score then add(c.mean_score and ru.num(c.mean_score, 1) or DASH) end
+    row[n + 1], row[n + 2], row[n + 3], row[n + 4], row[n + 5], row[n + 6], row[n + 7] = int(c.participants),
+      pct(sh.m2), pct(sh.m3), pct(sh.m4), pct(sh.m5), pct(sh.success), pct(sh.quality)
+    n = n + 7
+    if not info.levels then n = n + 1; row[n] = sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH end
+    if info.score then row[n + 1] = c.mean_score and ru.num(c.mean_score, 1) or DASH end
     return row
   end
-  add(c.mean_score and ru.num(c.mean_score, 1) or DASH); add(int(c.below_min)); add(pct(sh.below_min))
-  add(int(c.high_score)); add(pct(sh.high_score))
+  row[n + 1], row[n + 2], row[n + 3], row[n + 4], row[n + 5], row[n + 6] = int(c.participants),
+    c.mean_score and ru.num(c.mean_score, 1) or DASH, int(c.below_min), pct(sh.below_min), int(c.high_score),
+    pct(sh.high_score)
   return row
 end
 
