@@ -223,7 +223,8 @@ static float span_width(const grid *g, const gcell *c)
     return g->colx[c->col + c->colspan] - g->colx[c->col];
 }
 
-/* Content-fitted limits of each column from its single-column cells. */
+/* Content-fitted limits of each column from its single-column cells. Columns of a width in
+ * millimetres need none: their cells are not measured. */
 static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
 {
     for (int i = 0; i < g->ncols; i++)
@@ -231,7 +232,7 @@ static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
     for (int i = 0; i < g->ncells; i++) {
         gcell *c = &g->cells[i];
         float a, b;
-        if (c->colspan != 1)
+        if (c->colspan != 1 || g->cols[c->col].kind == GRID_MM)
             continue;
         para_measure(&c->p, fs, &a, &b);
         if (c->row < g->header_rows)       /* headers wrap: they never widen a column */
