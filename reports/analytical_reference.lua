@@ -100,9 +100,9 @@ local function context(ds)
   local ok, list = pcall(results.counted, ds)
   A.counted_list = ok and list or {}
   for _, p in ipairs(A.counted_list) do
-    for _, r in ipairs(R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })) do
-      A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true
-    end
+    -- every row of one procedure × subject × grade has the same key: the first one says it
+    local r = R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })[1]
+    if r then A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true end
   end
   return A
 end
