@@ -195,6 +195,10 @@ static void grid_run(void *ud, int bold, int italic, float size, const char *tex
 static void read_cell(lua_State *L, grid *g, int cell)
 {
     int base = lua_gettop(L);
+    if (lua_type(L, cell) == LUA_TSTRING) {          /* most cells: no metamethods to ask */
+        grid_cell(g, lua_tostring(L, cell), NULL);
+        return;
+    }
     if (lua_type(L, cell) != LUA_TTABLE) {
         grid_cell(g, luaL_tolstring(L, cell, NULL), NULL);
         lua_settop(L, base);
