@@ -376,46 +376,21 @@ static int is_used(const font_usage *u, int k)
     return 0;
 }
 
-/* Length of the bfrange run starting at code k: consecutive used codes with the same high
- * byte whose code points are consecutive and stay within one low byte. */
-static int run_length(const font_set *fs, const font_usage *u, int k)
+/* Writes the used codes as bfchar entries, in blocks of at most 100. Not bfrange: Ghostscript
+ * 10.0 keeps only the low byte of a bfrange's destination (its text of «р» came out "@"). */
+static void write_blocks(const font_set *fs, const font_usage *u, buf *out)
 {
-    int n = 1;
-    while (k + n <= fs->ncodes && is_used(u, k + n) && ((k + n) >> 8) == (k >> 8) &&
-           fs->cp_of_code[k + n] == fs->cp_of_code[k] + n &&
-           (fs->cp_of_code[k + n] >> 8) == (fs->cp_of_code[k] >> 8))
-        n++;
-    return n;
-}
-
-/* Writes one kind of block ("bfrange" when ranges, else "bfchar") in groups of <= 100. */
-static void write_blocks(const font_set *fs, const font_usage *u, int ranges, buf *out)
-{
-    int group[100][2], ng = 0;
+    int group[100], ng = 0;
     for (int k = 1; k <= fs->ncodes + 1; k++) {
-        int len = 0;
-        if (k <= fs->ncodes && is_used(u, k)) {
-            len = run_length(fs, u, k);
-            if ((len > 1) == (ranges != 0)) {
-                group[ng][0] = k;
-                group[ng][1] = len;
-                ng++;
-            }
-        }
+        if (k <= fs->ncodes && is_used(u, k))
+            group[ng++] = k;
         if (ng == 100 || (k > fs->ncodes && ng > 0)) {
-            buf_printf(out, "%d begin%s\n", ng, ranges ? "bfrange" : "bfchar");
-            for (int g = 0; g < ng; g++) {
-                int a = group[g][0], b = a + group[g][1] - 1;
-                if (ranges)
-                    buf_printf(out, "<%04X> <%04X> <%04X>\n", a, b, fs->cp_of_code[a]);
-                else
-                    buf_printf(out, "<%04X> <%04X>\n", a, fs->cp_of_code[a]);
-            }
-            buf_printf(out, "end%s\n", ranges ? "bfrange" : "bfchar");
+            buf_printf(out, "%d beginbfchar\n", ng);
+            for (int g = 0; g < ng; g++)
+                buf_printf(out, "<%04X> <%04X>\n", group[g], fs->cp_of_code[group[g]]);
+            buf_puts(out, "endbfchar\n");
             ng = 0;
         }
-        if (len > 1)
-            k += len - 1;
     }
 }
 
@@ -425,7 +400,6 @@ void font_tounicode(const font_set *fs, const font_usage *used, buf *out)
                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    write_blocks(fs, used, 0, out);
-    write_blocks(fs, used, 1, out);
+    write_blocks(fs, used, out);
     buf_puts(out, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }

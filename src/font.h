@@ -71,8 +71,8 @@ int font_check(const font_set *fs, font_face f, const char *s, size_t n, char er
 int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *out,
                 font_usage *used, long *units, char err[FONT_ERRLEN]);
 
-/* Appends a /CMapType 2 ToUnicode CMap for the codes `used` marks in any face (bfrange runs,
- * bfchar singles, at most 100 entries per block) to out. */
+/* Appends a /CMapType 2 ToUnicode CMap for the codes `used` marks in any face (bfchar
+ * entries, at most 100 per block) to out. */
 void font_tounicode(const font_set *fs, const font_usage *used, buf *out);
 
 /* Codes run 1..font_ncodes; font_code_width is code k's advance in face f (1/1000 em), or -1

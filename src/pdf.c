@@ -29,6 +29,7 @@ struct pdf_ctx {
     HPDF_Doc h;
     HPDF_Dict font[FONT_NFACES];     /* Type0 fonts of the current document, made on first use */
     HPDF_Dict cidfont[FONT_NFACES];  /* their descendants */
+    HPDF_Dict sysinfo;               /* their CIDSystemInfo, one object for all */
     font_usage used;                 /* codes the current document drew */
     int space_code;                  /* code of U+0020 */
     HPDF_Page *pages;                /* owned array; the pages belong to h */
@@ -171,6 +172,7 @@ int pdf_begin(pdf_ctx *p, const pdf_meta *meta)
     }
     memset(p->font, 0, sizeof p->font);
     memset(p->cidfont, 0, sizeof p->cidfont);
+    p->sysinfo = NULL;
     memset(&p->used, 0, sizeof p->used);
     memset(p->parent, 0, sizeof p->parent);
     p->npages = 0;
@@ -240,6 +242,9 @@ int pdf_add_page(pdf_ctx *p, int landscape)
     if (!pg)
         return -1;
     HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4, landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
+    HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+    if (res)                         /* obsolete since PDF 1.4: 50 bytes a page for nothing */
+        HPDF_Dict_RemoveElement(res, "ProcSet");
     p->pages[p->npages] = pg;
     p->page_fonts[p->npages] = 0;
     p->packed[p->npages] = 0;
@@ -270,6 +275,21 @@ float pdf_page_height(const pdf_ctx *p)
     return p->ph;
 }
 
+/* The document's CIDSystemInfo (Adobe-Identity-0), one object the fonts share. */
+static HPDF_Dict system_info(pdf_ctx *p)
+{
+    if (p->sysinfo)
+        return p->sysinfo;
+    HPDF_MMgr mm = p->h->mmgr;
+    HPDF_Dict info = HPDF_Dict_New(mm);
+    if (!info || HPDF_Xref_Add(p->h->xref, info) != HPDF_OK)   /* frees info on failure */
+        return NULL;
+    HPDF_STATUS rc = HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    rc += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    rc += HPDF_Dict_AddNumber(info, "Supplement", 0);
+    return rc == HPDF_OK ? (p->sysinfo = info) : NULL;
+}
+
 /* The Type0 font of face f in this document, made on first use; its glyphs, widths and names
  * are filled in when the document is finished (attach_font), once we know what was drawn. */
 static HPDF_Dict get_font(pdf_ctx *p, font_face f)
@@ -282,8 +302,9 @@ static HPDF_Dict get_font(pdf_ctx *p, font_face f)
         HPDF_Xref_Add(p->h->xref, cid) != HPDF_OK)
         return NULL;
     HPDF_Array kids = HPDF_Array_New(mm);
-    HPDF_Dict info = HPDF_Dict_New(mm);
-    HPDF_STATUS rc = HPDF_Dict_AddName(font, "Type", "Font");
+    HPDF_Dict info = system_info(p);
+    HPDF_STATUS rc = info ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    rc += HPDF_Dict_AddName(font, "Type", "Font");
     rc += HPDF_Dict_AddName(font, "Subtype", "Type0");
     rc += HPDF_Dict_AddName(font, "Encoding", "Identity-H");
     rc += HPDF_Dict_Add(font, "DescendantFonts", kids);
@@ -291,9 +312,6 @@ static HPDF_Dict get_font(pdf_ctx *p, font_face f)
     rc += HPDF_Dict_AddName(cid, "Type", "Font");
     rc += HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
     rc += HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-    rc += HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-    rc += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-    rc += HPDF_Dict_AddNumber(info, "Supplement", 0);
     rc += HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
     if (rc != HPDF_OK)
         return NULL;
