@@ -14,9 +14,6 @@ Index.__index = Index
 
 local cache = setmetatable({}, { __mode = "k" })   -- ds → index, built once per dataset
 
-local COLUMNS = { "year", "procedure", "subject", "grade", "school_id", "participants", "m2", "m3",
-  "m4", "m5", "mean_score", "below_min", "high_score", "lowered", "confirmed", "raised" }
-
 local function key(...) return table.concat({ ... }, "\1") end
 
 -- Procedures in the order reports present them; others follow alphabetically.
@@ -39,92 +36,99 @@ local function by_rank(rank)
   end
 end
 
-local function push(t, k, v)
-  local list = t[k]
-  if not list then list = {}; t[k] = list end
-  list[#list + 1] = v
-end
+-- Which columns a filter field is matched on: names by their name keys (derived in C).
+local FILTER_FIELDS = { "year", "procedure", "subject", "grade", "school_id" }
 
--- One record per results row: the counts plus year, procedure, subject, grade, school_id (as
--- written), pk/sk (their name keys, derived in C) and line.
-local function read_rows(file)
-  local t, cols, rows = file.table, {}, {}
-  for _, c in ipairs(COLUMNS) do cols[c] = t:has(c) and t:column(c) or {} end   -- optional columns may be absent
-  local pk, sk = t:column(t:add_namekey("procedure")), t:column(t:add_namekey("subject"))
-  for i = 1, t:nrows() do
-    local raw = {}
-    for _, c in ipairs(COLUMNS) do raw[c] = cols[c][i] end
-    local r = ind.counts(raw)
-    r.year, r.procedure, r.subject, r.grade, r.school_id = raw.year, raw.procedure, raw.subject, raw.grade, raw.school_id
-    r.pk, r.sk, r.line = pk[i], sk[i], t:line(i)
-    rows[i] = r
+-- Loads the table of results.csv into the index: the name-key columns and, per procedure and
+-- subject name key, the name as first written. Rows stay in C; records are made on demand.
+local function attach(R, t)
+  R.t, R.n = t, t:nrows()
+  R.col = { year = "year", procedure = t:add_namekey("procedure"), subject = t:add_namekey("subject"),
+    grade = "grade", school_id = "school_id" }
+  for _, field in ipairs({ "procedure", "subject" }) do
+    local g = t:groups({ R.col[field] })
+    for k = 1, g:count() do
+      local first = g:first(k)
+      R.names[t:get(R.col[field], first)] = t:get(field, first)
+    end
   end
-  return rows
 end
 
--- Builds (or returns the cached) index of ds.files.results. Besides the exact key, the rows
--- are listed (in file order) under every filter shape the reports use, so a query walks only
--- the rows it can match; query answers are memoised per index (`memo`).
+-- The record of row i: the counts of lua/indicators.lua plus year, procedure, subject, grade,
+-- school_id (as written), pk/sk (their name keys) and line. Records are made when asked for
+-- and kept only while someone holds them (a table per row of a big file does not fit in memory).
+local function record(R, i)
+  local r = R.records[i]
+  if r then return r end
+  local raw = R.t:row(i)
+  r = ind.counts(raw)
+  r.year, r.procedure, r.subject, r.grade, r.school_id = raw.year, raw.procedure, raw.subject, raw.grade, raw.school_id
+  r.pk, r.sk, r.line = raw[R.col.procedure], raw[R.col.subject], raw._line
+  R.records[i] = r
+  return r
+end
+
+-- Builds (or returns the cached) index of ds.files.results. Rows are found through C group
+-- indexes (table:groups), one per shape of filter, built when a query of that shape first comes;
+-- query answers are memoised per index (`memo`).
 function M.index(ds)
   if cache[ds] then return cache[ds] end
-  local R = setmetatable({ all = {}, exact = {}, combo = {}, school_year = {}, psg = {}, school = {},
-    ypk = {}, year = {}, names = {}, memo = {} }, Index)
-  if ds.files and ds.files.results then R.all = read_rows(ds.files.results) end
-  for _, r in ipairs(R.all) do
-    local y, pk, sk, g, id = r.year, r.pk, r.sk, r.grade, r.school_id
-    R.exact[key(y, pk, sk, g, id)] = r
-    push(R.combo, key(y, pk, sk, g), r)
-    push(R.school_year, key(id, y), r)
-    push(R.psg, key(pk, sk, g), r)
-    push(R.school, id, r)
-    push(R.ypk, key(y, pk), r)
-    push(R.year, y, r)
-    R.names[pk] = R.names[pk] or r.procedure
-    R.names[sk] = R.names[sk] or r.subject
-  end
+  local R = setmetatable({ n = 0, groups = {}, names = {}, memo = {},
+    records = setmetatable({}, { __mode = "v" }) }, Index)
+  if ds.files and ds.files.results then attach(R, ds.files.results.table) end
   cache[ds] = R
   return R
 end
 
+-- The filter's fields that are set (in FILTER_FIELDS order) and their lookup values.
+local function filter_shape(f, pk, sk)
+  local fields, values = {}, {}
+  local v = { year = f.year, procedure = pk, subject = sk, grade = f.grade, school_id = f.school_id }
+  for _, field in ipairs(FILTER_FIELDS) do
+    if v[field] ~= nil then fields[#fields + 1] = field; values[#values + 1] = v[field] end
+  end
+  return fields, values
+end
+
+local NONE = {}
+
+-- Row numbers (ascending = file order) of the rows matching filter f exactly.
+local function row_ids(self, f, pk, sk)
+  if not self.t then return NONE end
+  local fields, values = filter_shape(f, pk, sk)
+  if #fields == 0 then
+    local all = {}
+    for i = 1, self.n do all[i] = i end
+    return all
+  end
+  local shape = table.concat(fields, ",")
+  local g = self.groups[shape]
+  if not g then
+    local cols = {}
+    for i, field in ipairs(fields) do cols[i] = self.col[field] end
+    g = self.t:groups(cols)
+    self.groups[shape] = g
+  end
+  local k = g:find(table.unpack(values))
+  return k and g:rows(k) or NONE
+end
+
 -- The record of one procedure × subject × grade × school × year, or nil.
 function Index:get(procedure, subject, grade, school_id, year)
-  return self.exact[key(year, engine.namekey(procedure), engine.namekey(subject), grade, school_id)]
-end
-
-local function matches(r, f, pk, sk)
-  return (f.year == nil or r.year == f.year) and (pk == nil or r.pk == pk) and (sk == nil or r.sk == sk)
-    and (f.grade == nil or r.grade == f.grade) and (f.school_id == nil or r.school_id == f.school_id)
-end
-
--- The narrowest list of rows that holds every row matching the filter (file order).
-local function candidates(self, f, pk, sk)
-  local y, g, id = f.year, f.grade, f.school_id
-  local list
-  if y and pk and sk and g then
-    if id then
-      local r = self.exact[key(y, pk, sk, g, id)]
-      return { r }
-    end
-    list = self.combo[key(y, pk, sk, g)]
-  elseif id and y then list = self.school_year[key(id, y)]
-  elseif pk and sk and g then list = self.psg[key(pk, sk, g)]
-  elseif id then list = self.school[id]
-  elseif y and pk then list = self.ypk[key(y, pk)]
-  elseif y then list = self.year[y]
-  else return self.all end
-  return list or {}
+  if year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
+  local ids = row_ids(self, { year = year, grade = grade, school_id = school_id },
+    engine.namekey(procedure), engine.namekey(subject))
+  return ids[1] and record(self, ids[1])
 end
 
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
--- names by namekey), in file order. Uses the narrowest index the filter allows.
+-- names by namekey), in file order.
 function Index:rows(f)
   f = f or {}
   local pk = f.procedure and engine.namekey(f.procedure)
   local sk = f.subject and engine.namekey(f.subject)
   local out = {}
-  for _, r in ipairs(candidates(self, f, pk, sk)) do
-    if matches(r, f, pk, sk) then out[#out + 1] = r end
-  end
+  for i, id in ipairs(row_ids(self, f, pk, sk)) do out[i] = record(self, id) end
   return out
 end
 
@@ -154,11 +158,14 @@ function Index:sum(f)
   return memoised(self, memo_key("sum", f), function() return ind.sum(self:rows(f)) end)
 end
 
--- Distinct values of field `field` over the matching rows, display names for names.
+-- Distinct values of field `field` over the matching rows (name keys for names), read from
+-- the column alone: no records are made.
 local function distinct(self, f, field)
-  local seen, out = {}, {}
-  for _, r in ipairs(self:rows(f)) do
-    local k = (field == "procedure" and r.pk) or (field == "subject" and r.sk) or r[field]
+  local pk = f and f.procedure and engine.namekey(f.procedure)
+  local sk = f and f.subject and engine.namekey(f.subject)
+  local seen, out, t, col = {}, {}, self.t, self.col[field]
+  for _, id in ipairs(row_ids(self, f or {}, pk, sk)) do
+    local k = t:get(col, id)
     if not seen[k] then seen[k] = true; out[#out + 1] = k end
   end
   return out
