@@ -99,6 +99,15 @@ function identify(ds, year)
   return out
 end
 
+-- ru.subject_dative memoised: declining is slow, and the reasons of every school name the same
+-- few subjects.
+local dative_of = {}
+local function dative(subject)
+  local d = dative_of[subject]
+  if not d then d = ru.subject_dative(subject); dative_of[subject] = d end
+  return d
+end
+
 -- "ВПР по математике, 5 класс, 2023 г.: «2» у 6 из 17 участников (35,3 %)"; results without
 -- marks say "ниже минимального порога у 2 из 5 участников (40,0 %)".
 function M.result_text(r)
@@ -106,7 +115,7 @@ function M.result_text(r)
   local n = r.participants
   local noun = (n % 10 == 1 and n % 100 ~= 11) and "участника" or "участников"   -- «из 21 участника»
   return string.format("%s по %s, %d%sкласс, %d%sг.: %s у %d из %d %s (%s)", r.procedure,
-    ru.subject_dative(r.subject), r.grade, ru.NBSP, r.year, ru.NBSP, what, r.count, n, noun, ru.pct(r.share))
+    dative(r.subject), r.grade, ru.NBSP, r.year, ru.NBSP, what, r.count, n, noun, ru.pct(r.share))
 end
 
 local RULE_TEXT = {
