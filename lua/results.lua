@@ -80,28 +80,11 @@ function M.index(ds)
   return R
 end
 
--- The filter's fields that are set (in FILTER_FIELDS order) and their lookup values.
-local function filter_shape(f, pk, sk)
-  local fields, values = {}, {}
-  local v = { year = f.year, procedure = pk, subject = sk, grade = f.grade, school_id = f.school_id }
-  for _, field in ipairs(FILTER_FIELDS) do
-    if v[field] ~= nil then fields[#fields + 1] = field; values[#values + 1] = v[field] end
-  end
-  return fields, values
-end
-
 local NONE = {}
 
--- Row numbers (ascending = file order) of the rows matching filter f exactly.
-local function row_ids(self, f, pk, sk)
-  if not self.t then return NONE end
-  local fields, values = filter_shape(f, pk, sk)
-  if #fields == 0 then
-    local all = {}
-    for i = 1, self.n do all[i] = i end
-    return all
-  end
-  local shape = table.concat(fields, ",")
+-- The group index of one filter shape (a list of FILTER_FIELDS, named by `shape`), built on
+-- first use.
+local function groups_of(self, shape, fields)
   local g = self.groups[shape]
   if not g then
     local cols = {}
@@ -109,16 +92,35 @@ local function row_ids(self, f, pk, sk)
     g = self.t:groups(cols)
     self.groups[shape] = g
   end
+  return g
+end
+
+-- Row numbers (ascending = file order) of the rows matching filter f exactly.
+local function row_ids(self, f, pk, sk)
+  if not self.t then return NONE end
+  local v = { year = f.year, procedure = pk, subject = sk, grade = f.grade, school_id = f.school_id }
+  local fields, values = {}, {}
+  for _, field in ipairs(FILTER_FIELDS) do
+    if v[field] ~= nil then fields[#fields + 1] = field; values[#values + 1] = v[field] end
+  end
+  if #fields == 0 then
+    local all = {}
+    for i = 1, self.n do all[i] = i end
+    return all
+  end
+  local g = groups_of(self, table.concat(fields, ","), fields)
   local k = g:find(table.unpack(values))
   return k and g:rows(k) or NONE
 end
 
--- The record of one procedure × subject × grade × school × year, or nil.
+-- The record of one procedure × subject × grade × school × year, or nil. The hot lookup of
+-- identification, dynamics and trends: straight to the exact index, no filter table.
 function Index:get(procedure, subject, grade, school_id, year)
-  if year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
-  local ids = row_ids(self, { year = year, grade = grade, school_id = school_id },
-    engine.namekey(procedure), engine.namekey(subject))
-  return ids[1] and record(self, ids[1])
+  if not self.t or year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
+  local g = self.exact or groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS)
+  self.exact = g
+  local k = g:find(year, engine.namekey(procedure), engine.namekey(subject), grade, school_id)
+  return k and record(self, g:first(k))
 end
 
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
