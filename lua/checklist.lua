@@ -53,10 +53,10 @@ end
 
 -- Any risk factor at level высокий in year y; nil without risks.csv.
 local function risk_high(ds, id, y)
-  local f = ds.files.risks
-  if not f then return nil end
-  for _, g in ipairs(f.table:group_sum({ by = { "level" }, where = { school_id = id, year = y } })) do
-    if engine.namekey(g.level) == engine.namekey("высокий") then return true end
+  local rows = identify.risk_rows(ds, id, y)
+  if not rows then return nil end
+  for _, r in ipairs(rows) do
+    if r.level and engine.namekey(r.level) == engine.namekey("высокий") then return true end
   end
   return false
 end
