@@ -153,21 +153,23 @@ end
 
 -- Rough cost of an item, in school sheets: a combined file lays out every school it holds, and
 -- a whole-dataset document is taken to cost as much as the schools it covers.
-local function weight(ds, item)
+local function weight(item, whole)
   if item.school then return 1 end
   if item.combined then return #item.combined end
-  return math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1)
+  return whole
 end
 
 -- Splits the items over n workers: heaviest first, each to the least loaded worker (the
 -- combined file is as heavy as all sheets together: a worker of its own keeps the others
 -- busy); each worker then runs its items in their original order, the combined file after the
--- sheets. Marks the sheets whose combined file comes later in the same worker.
-local function assign(ds, items, n)
+-- sheets. Marks the sheets whose combined file comes later in the same worker. `whole` is the
+-- weight of a whole-dataset document (the number of schools). Returns per worker a list of
+-- indexes into items.
+function M.assign(items, n, whole)
   local order, load, shares = {}, {}, {}
   for i = 1, #items do order[i] = i end
   table.sort(order, function(a, b)
-    local wa, wb = weight(ds, items[a]), weight(ds, items[b])
+    local wa, wb = weight(items[a], whole), weight(items[b], whole)
     if wa ~= wb then return wa > wb end
     return a < b
   end)
@@ -175,7 +177,7 @@ local function assign(ds, items, n)
   for _, i in ipairs(order) do
     local best = 1
     for k = 2, n do if load[k] < load[best] then best = k end end
-    load[best] = load[best] + weight(ds, items[i])
+    load[best] = load[best] + weight(items[i], whole)
     shares[best][#shares[best] + 1] = i
   end
   for _, share in ipairs(shares) do
@@ -205,7 +207,7 @@ end
 local function run_items(ds, descs, items, opts, bar)
   prepare(ds, descs, items, opts)
   local jobs = math.min(opts.jobs, #items)
-  local shares = assign(ds, items, math.max(jobs, 1))
+  local shares = M.assign(items, math.max(jobs, 1), math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   if jobs <= 1 then
     local done = 0
     return { run_share(ds, descs, items, opts, shares[1], function() done = done + 1; bar:update(done) end) }
