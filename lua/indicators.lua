@@ -17,17 +17,22 @@ M.COUNT_FIELDS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_sc
 --   checked  participants of rows with lowered/confirmed/raised (ВПР objectivity)
 --   mean_n   participants of rows with mean_score (mean_score is then participant-weighted)
 function M.counts(row)
+  local c = { mean_score = row.mean_score }
+  for _, f in ipairs(M.COUNT_FIELDS) do c[f] = row[f] end
+  return M.complete(c)
+end
+
+-- Makes a row a counts record in place (adds rows, marked, scored, high_n, checked, mean_n as
+-- counts() describes them) and returns it: a row read from results.csv needs no copy.
+function M.complete(row)
   local n = row.participants or 0
-  local c = { participants = n, rows = 1 }
-  for _, f in ipairs(M.COUNT_FIELDS) do
-    if f ~= "participants" then c[f] = row[f] end
-  end
-  c.marked = row.m2 ~= nil and n or nil
-  c.scored = row.below_min ~= nil and n or nil
-  c.high_n = row.high_score ~= nil and n or nil
-  c.checked = (row.lowered or row.confirmed or row.raised) and n or nil
-  if row.mean_score ~= nil then c.mean_score, c.mean_n = row.mean_score, n end
-  return c
+  row.participants, row.rows = n, 1
+  row.marked = row.m2 ~= nil and n or nil
+  row.scored = row.below_min ~= nil and n or nil
+  row.high_n = row.high_score ~= nil and n or nil
+  row.checked = (row.lowered or row.confirmed or row.raised) and n or nil
+  if row.mean_score ~= nil then row.mean_n = n end
+  return row
 end
 
 local SUMMED = { "participants", "rows", "m2", "m3", "m4", "m5", "below_min", "high_score",

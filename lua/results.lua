@@ -54,16 +54,15 @@ local function attach(R, t)
   end
 end
 
--- The record of row i: the counts of lua/indicators.lua plus year, procedure, subject, grade,
--- school_id (as written), pk/sk (their name keys) and line. Records are made when asked for
--- and kept only while someone holds them (a table per row of a big file does not fit in memory).
+-- The record of row i: the row as table:row gives it (every column, _line) made a counts record
+-- in place (indicators.complete), plus pk/sk (the name keys) and line. Records are made when
+-- asked for and kept only while someone holds them (a table per row of a big file does not fit
+-- in memory).
 local function record(R, i)
   local r = R.records[i]
   if r then return r end
-  local raw = R.t:row(i)
-  r = ind.counts(raw)
-  r.year, r.procedure, r.subject, r.grade, r.school_id = raw.year, raw.procedure, raw.subject, raw.grade, raw.school_id
-  r.pk, r.sk, r.line = raw[R.col.procedure], raw[R.col.subject], raw._line
+  r = ind.complete(R.t:row(i))
+  r.pk, r.sk, r.line = r[R.col.procedure], r[R.col.subject], r._line
   R.records[i] = r
   return r
 end

@@ -160,4 +160,16 @@ return {
     -- quality 2023: (6+2)+(7+3)+0+(3+1) = 22 of 56; 2024: (8+2)+(8+3)+(4+2) = 27 of 52
     T.near(ch.quality, 27 / 52 - 22 / 56)
   end,
+  complete_makes_a_row_its_own_counts_record = function()
+    local row = { participants = 12, m2 = 3, m3 = 4, m4 = 4, m5 = 1, lowered = 2, procedure = "ВПР" }
+    local c = ind.complete(row)
+    T.eq(c == row, true, "the same table")
+    T.eq({ c.rows, c.marked, c.checked, c.scored, c.high_n, c.mean_n, c.procedure }, { 1, 12, 12, nil, nil, nil, "ВПР" })
+    local e = ind.complete({ participants = 5, below_min = 2, mean_score = 44.5 })
+    T.eq({ e.scored, e.mean_n, e.marked }, { 5, 5, nil })
+    T.eq(ind.complete({}).participants, 0, "no participants count as 0")
+    -- counts() copies, then completes the copy: same fields, a fresh table
+    local copy = ind.counts(row)
+    T.eq({ copy.marked, copy.m2, copy.procedure }, { 12, 3, nil })
+  end,
 }
