@@ -189,4 +189,12 @@ return {
     T.eq({ a.risk_high, a.risk_zone, a.small, a.no_positive_dynamics, a.ege_below_min },
       { nil, nil, nil, nil, nil }, "the data cannot tell")
   end,
+  result_dynamics_looks_prev_and_cur_up_when_read = function()
+    -- 01 ВПР Математика 5: 2023 3 of 10, 2024 2 of 10 → the failing share fell by 10 п.п.
+    local d = dynamics.result_dynamics(load(), "01", 2024, "ВПР", "Математика", 5)
+    T.eq(d.status, "positive")
+    T.eq({ rawget(d, "prev"), rawget(d, "cur") }, {}, "not held by the table")
+    T.eq({ d.prev.m2, d.prev.year, d.cur.m2, d.cur.year }, { 3, 2023, 2, 2024 })
+    T.eq(dynamics.result_dynamics(load(), "04", 2024, "ВПР", "Математика", 5).cur, nil, "no row")
+  end,
 }
