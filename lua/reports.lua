@@ -12,6 +12,8 @@
 -- ctx = { out, shard, combined_later }: combined_later is true for a school's item when the
 -- combined file of the same report is built later in the same process, so the item may keep
 -- (in a table of its script) what combine can reuse instead of computing it again.
+-- A per-school report may add combine_weight = w: what one school costs inside the combined
+-- file, as a fraction of its own file (default 1); the runner balances --jobs workers with it.
 -- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
 -- any item is built (and before --jobs forks its workers), to compute what every item shares
 -- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
@@ -85,7 +87,7 @@ local function report_items(ds, name, desc, opts, items)
   local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
   for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id } end
   if desc.combine and not opts.school and #ids > 0 then
-    items[#items + 1] = { report = name, combined = ids }
+    items[#items + 1] = { report = name, combined = ids, combine_weight = desc.combine_weight }
   end
 end
 
@@ -151,17 +153,17 @@ local function run_share(ds, descs, items, opts, share, tick)
   return table.concat(lines, "\n")
 end
 
--- Rough cost of an item, in school sheets: a combined file lays out every school it holds, and
--- a whole-dataset document is taken to cost as much as the schools it covers.
+-- Rough cost of an item, in school sheets: a combined file lays out every school it holds (at
+-- its report's combine_weight each), and a whole-dataset document is taken to cost as much as
+-- the schools it covers.
 local function weight(item, whole)
   if item.school then return 1 end
-  if item.combined then return #item.combined end
+  if item.combined then return #item.combined * (item.combine_weight or 1) end
   return whole
 end
 
 -- Splits the items over n workers: heaviest first, each to the least loaded worker (the
--- combined file is as heavy as all sheets together: a worker of its own keeps the others
--- busy); each worker then runs its items in their original order, the combined file after the
+-- combined file, the heaviest, starts one worker and the sheets fill up the rest); each worker then runs its items in their original order, the combined file after the
 -- sheets. Marks the sheets whose combined file comes later in the same worker. `whole` is the
 -- weight of a whole-dataset document (the number of schools). Returns per worker a list of
 -- indexes into items.

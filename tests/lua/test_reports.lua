@@ -45,4 +45,13 @@ return {
     local list = { { report = "doc" } }
     T.eq(reports.assign(list, 3, 10), { { 1 }, {}, {} })
   end,
+  combine_weight_lets_the_combined_worker_take_sheets_too = function()
+    -- 4 sheets, combined file at 0.5 a school = 2: worker 1 gets it (2), then sheets 1 → 2
+    -- (0 < 2), 2 → 2 (1 < 2), 3 → either at 2: the first, 4 → 2 (2 < 3); loads 3 and 3
+    local list = items()
+    table.remove(list, 6)
+    list[5].combine_weight = 0.5
+    T.eq(reports.assign(list, 2, 4), { { 3, 5 }, { 1, 2, 4 } })
+    T.eq(marks(list), { false, false, true, false, false })
+  end,
 }
