@@ -42,8 +42,10 @@ local SUMMED = { "participants", "rows", "m2", "m3", "m4", "m5", "below_min", "h
 -- stay nil. Returns acc.
 function M.add(acc, c)
   acc = acc or { participants = 0, rows = 0 }
-  for _, f in ipairs(SUMMED) do
-    if c[f] ~= nil then acc[f] = (acc[f] or 0) + c[f] end
+  for i = 1, #SUMMED do   -- a numeric loop: sums of district totals add up every results row
+    local f = SUMMED[i]
+    local v = c[f]
+    if v ~= nil then acc[f] = (acc[f] or 0) + v end
   end
   if c.mean_score ~= nil and (c.mean_n or 0) > 0 then
     acc.mean_sum = (acc.mean_sum or 0) + c.mean_score * c.mean_n

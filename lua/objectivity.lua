@@ -22,11 +22,12 @@ end
 function M.table_(ds, year, f)
   local R = results.index(ds)
   local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
-  local out = { schools = {} }
+  local out, by_school = { schools = {} }, {}
+  for _, r in ipairs(R:rows(base)) do   -- one pass over the rows, summed per school in file order
+    by_school[r.school_id] = ind.add(by_school[r.school_id], r)
+  end
   for _, s in ipairs(identify.schools(ds)) do
-    local ff = { school_id = s.school_id }
-    for k, v in pairs(base) do ff[k] = v end
-    local c = R:sum(ff)
+    local c = by_school[s.school_id] or { participants = 0, rows = 0 }
     if (c.checked or 0) > 0 then
       local sh = ind.objectivity(c)
       out.schools[#out.schools + 1] = { school_id = s.school_id, counts = c,

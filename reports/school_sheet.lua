@@ -148,7 +148,20 @@ end
 
 -- ---- pieces of text ----
 
-local function pct_cell(share) return share and ru.num(share * 100, 1) or ru.DASH end
+-- A share in percent for a table cell. Memoised by value: the district's cells repeat on every
+-- sheet and small schools' shares repeat (3 of 10), and formatting a number is not cheap.
+local pct_text, pct_count = {}, 0
+local function pct_cell(share)
+  if not share then return ru.DASH end
+  local t = pct_text[share]
+  if t then return t end
+  t = ru.num(share * 100, 1)
+  if share == share then   -- never NaN as a key
+    if pct_count >= 100000 then pct_text, pct_count = {}, 0 end
+    pct_text[share], pct_count = t, pct_count + 1
+  end
+  return t
+end
 local function diff_cell(a, b) return (a and b) and ru.signed((a - b) * 100, 1) or ru.DASH end
 
 local function quality(cnt) return ind.quality(cnt) end
