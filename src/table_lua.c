@@ -115,17 +115,24 @@ static int tbl_row(lua_State *L)
     return 1;
 }
 
-/* Whole column as a Lua array (nil holes for empty cells); length in field n. */
+/* t:column(name[, first, last]) → the column, or rows first..last of it, as a Lua array (nil
+ * holes for empty cells; element k is row first + k - 1); length in field n. A slice lets a
+ * script walk millions of rows without holding whole columns. */
 static int tbl_column(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);
     int c = check_col(L, t, 2);
-    lua_createtable(L, (int)t->nrows, 1);
-    for (size_t r = 0; r < t->nrows; r++) {
-        push_value(L, t, r, c);
-        lua_rawseti(L, -2, (lua_Integer)r + 1);
+    lua_Integer first = luaL_optinteger(L, 3, 1);
+    lua_Integer last = luaL_optinteger(L, 4, (lua_Integer)t->nrows);
+    luaL_argcheck(L, first >= 1, 3, "номер строки вне таблицы");
+    luaL_argcheck(L, last <= (lua_Integer)t->nrows, 4, "номер строки вне таблицы");
+    lua_Integer n = last >= first ? last - first + 1 : 0;
+    lua_createtable(L, (int)n, 1);
+    for (lua_Integer k = 0; k < n; k++) {
+        push_value(L, t, (size_t)(first - 1 + k), c);
+        lua_rawseti(L, -2, k + 1);
     }
-    lua_pushinteger(L, (lua_Integer)t->nrows);
+    lua_pushinteger(L, n);
     lua_setfield(L, -2, "n");
     return 1;
 }

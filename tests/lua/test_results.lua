@@ -70,6 +70,19 @@ return {
     T.eq(pcall(g.rows, g, 16), false, "group out of range")
   end,
 
+  table_column_slices = function()
+    local _, ds = index()
+    local t = ds.files.results.table
+    local c = t:column("participants", 25, 27)
+    T.eq({ c.n, c[1], c[2], c[3] }, { 3, 10, 30, 5 }, "rows 25–27 (lines 26–28)")
+    local m = t:column("m2", 26, 27)
+    T.eq({ m.n, m[1], m[2] }, { 2, 3, nil }, "an empty cell is a hole")
+    T.eq(t:column("m2", 5, 4).n, 0, "an empty range")
+    T.eq(t:column("m2").n, 27, "the whole column")
+    T.eq(pcall(t.column, t, "m2", 0, 3), false, "rows start at 1")
+    T.eq(pcall(t.column, t, "m2", 1, 28), false, "past the last row")
+  end,
+
   risk_rows_of_a_school_and_year = function()
     local _, ds = index()
     local rows = identify.risk_rows(ds, "05", 2024)
