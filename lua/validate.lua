@@ -153,15 +153,27 @@ local function check_results(ds, problems)
   end
 end
 
--- The group_sum spec of one exam and school with procedure and subject by their name-key
+-- The group index of t by exam and school — year, procedure and subject by their name-key
 -- columns (derived in C once per distinct name), so raw spellings ("Русский язык", "русский
--- язык") of one exam fall into one group; nil when the file lacks a key column.
-local function exam_groups(t, sum)
+-- язык") of one exam fall into one group — and the two key columns; nil when the file lacks a
+-- key column. An index, not group_sum: at 40,000 schools there are ~1.5 M groups, too many
+-- for a Lua table each.
+local function exam_groups(t)
   for _, n in ipairs({ "year", "procedure", "subject", "school_id" }) do
     if not t:has(n) then return nil end
   end
   local pk, sk = t:add_namekey("procedure"), t:add_namekey("subject")
-  return t:group_sum({ by = { "year", pk, sk, "school_id" }, sum = sum }), pk, sk
+  return t:groups({ "year", pk, sk, "school_id" }), pk, sk
+end
+
+-- Participants of results.csv of one exam and school: the sum over its rows (grades), or nil
+-- when results.csv has no such rows.
+local function results_participants(rt, rgroups, y, pr, su, s)
+  local k = rgroups:find(y, pr, su, s)
+  if not k then return nil end
+  local sum = 0
+  for _, row in ipairs(rgroups:rows(k)) do sum = sum + (rt:get("participants", row) or 0) end
+  return sum
 end
 
 -- participants.csv against results.csv: the number of participants per exam and school.
@@ -172,29 +184,21 @@ local function check_participant_counts(ds, problems)
     "участник с тем же кодом на том же экзамене", problems, { "procedure", "subject" })
   -- a participant row with a bad cell would make every count of its exam look wrong
   if next(cell_error_lines(p, problems)) then return end
-  -- groups with an empty or invalid (already reported) key cell are not compared
-  local rgroups, rpk, rsk = exam_groups(r.table, { "participants" })
-  if not rgroups then return end
-  local expected = {}
-  for _, g in ipairs(rgroups) do
-    local y, pr, su, s = g.year, g[rpk], g[rsk], g.school_id
-    if y and pr and su and s then
-      local k = y .. "\1" .. pr .. "\1" .. su .. "\1" .. s
-      expected[k] = (expected[k] or 0) + (g.participants or 0)
-    end
-  end
-  local pt = p.table
+  local rt, pt = r.table, p.table
+  local rgroups = exam_groups(rt)
   local pgroups, ppk, psk = exam_groups(pt)
-  if not pgroups then return end
-  -- groups come in order of first row; a message names the spelling of that row
-  for _, g in ipairs(pgroups) do
-    local y, pr, su, s = g.year, g[ppk], g[psk], g.school_id
+  if not rgroups or not pgroups or not rt:has("participants") then return end
+  -- groups come in order of first row; a message names the spelling of that row; groups with
+  -- an empty or invalid (already reported) key cell are not compared
+  for k = 1, pgroups:count() do
+    local first = pgroups:first(k)
+    local y, pr, su, s = pt:get("year", first), pt:get(ppk, first), pt:get(psk, first), pt:get("school_id", first)
     if y and pr and su and s then
-      local want = expected[y .. "\1" .. pr .. "\1" .. su .. "\1" .. s]
-      if want and want ~= g._rows then
-        problems:warning(at(p, g._first), string.format(
+      local want, got = results_participants(rt, rgroups, y, pr, su, s), pgroups:size(k)
+      if want and want ~= got then
+        problems:warning(at(p, first), string.format(
           "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
-          pt:get("procedure", g._first), pt:get("subject", g._first), y, s, g._rows, want))
+          pt:get("procedure", first), pt:get("subject", first), y, s, got, want))
       end
     end
   end

@@ -404,6 +404,16 @@ static int groups_first(lua_State *L)
     return 1;
 }
 
+/* g:size(k) → the number of rows of group k. */
+static int groups_size(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    size_t n;
+    tbl_groups_rows(b->g, check_group(L, b, 2), &n);
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
 static int groups_count(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)tbl_groups_count(check_groups(L, 1)->g));
@@ -423,11 +433,13 @@ static const luaL_Reg groups_methods[] = {
     {"find", groups_find},
     {"first", groups_first},
     {"rows", groups_rows},
+    {"size", groups_size},
     {NULL, NULL}
 };
 
-/* t:groups{cols} → an index of the rows by the key columns: g:find(values…) → group,
- * g:rows(group) → row numbers. Lookups cost a hash probe, not a scan. */
+/* t:groups{cols} → an index of the rows by the key columns: g:find(values…) → group (groups
+ * are numbered in order of their first row), g:rows(group) → row numbers, g:first(group),
+ * g:size(group), g:count(). Lookups cost a hash probe, not a scan. */
 static int tbl_groups_(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);

@@ -64,6 +64,7 @@ return {
     local k = g:find("06", 2024)
     T.eq(g:rows(k), { 22, 23, 24, 27 }, "row numbers, 1-based (lines 23, 24, 25, 28)")
     T.eq(g:first(k), 22)
+    T.eq(g:size(k), 4)
     T.eq(g:find("06", 2024.0), k, "an integral float is the integer")
     T.eq(g:find("06", 2024.5), nil, "a fraction matches no integer")
     T.eq(g:find("07", 2024), nil, "a string no cell holds")
