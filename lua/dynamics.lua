@@ -96,14 +96,26 @@ local function tally(items)
   return t
 end
 
--- A school's dynamics over the counted procedures (low_procedures), year vs year − 1:
--- { positive, negative, stable, comparable, is_positive, items = {result_dynamics…} }.
-function M.school_dynamics(ds, school_id, year)
+local function school_items(ds, school_id, year)
   local items = {}
   for _, p in ipairs(results.counted(ds)) do
     items[#items + 1] = M.result_dynamics(ds, school_id, year, p.procedure, p.subject, p.grade)
   end
-  return tally(items)
+  return items
+end
+
+-- The items of a school_dynamics table are made again when read, not held: clusters keep the
+-- dynamics of every school (40,000 × 8 items would take ~180 MB of the Lua heap).
+local LazyItems = { __index = function(t, k)
+  if k == "items" then return school_items(t.ds, t.school_id, t.year) end
+end }
+
+-- A school's dynamics over the counted procedures (low_procedures), year vs year − 1:
+-- { positive, negative, stable, comparable, is_positive, items = {result_dynamics…} }.
+function M.school_dynamics(ds, school_id, year)
+  local t = tally(school_items(ds, school_id, year))
+  t.items, t.ds, t.school_id, t.year = nil, ds, school_id, year
+  return setmetatable(t, LazyItems)
 end
 
 -- A school's dynamics on one procedure and subject: on the given grade, or over every grade

@@ -197,4 +197,13 @@ return {
     T.eq({ d.prev.m2, d.prev.year, d.cur.m2, d.cur.year }, { 3, 2023, 2, 2024 })
     T.eq(dynamics.result_dynamics(load(), "04", 2024, "ВПР", "Математика", 5).cur, nil, "no row")
   end,
+  school_dynamics_makes_its_items_when_read = function()
+    -- 01, 2024 vs 2023, three counted procedures: ВПР 3 → 2 of 10 positive, ОГЭ 6 → 6 of 20
+    -- (quality 8 → 10 of 20: positive), ЕГЭ none
+    local d = dynamics.school_dynamics(load(), "01", 2024)
+    T.eq(rawget(d, "items"), nil, "not held")
+    T.eq(#d.items, 3)
+    T.eq({ d.items[1].status, d.items[2].status, d.items[3].status }, { "positive", "positive", nil })
+    T.eq({ d.positive, d.comparable, d.is_positive }, { 2, 2, true })
+  end,
 }
