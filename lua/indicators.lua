@@ -54,6 +54,39 @@ function M.add(acc, c)
   return acc
 end
 
+-- Count columns summed as they are, and the participants that the presence of a column adds to
+-- a coverage field (see counts()); the fields of add_columns.
+local PLAIN = { "m2", "m3", "m4", "m5", "below_min", "high_score", "lowered", "confirmed", "raised" }
+M.COLUMNS = { "participants", "m2", "m3", "m4", "m5", "mean_score", "below_min", "high_score",
+  "lowered", "confirmed", "raised" }
+
+-- Adds row k of results columns into acc (a fresh table when nil) exactly as add(acc,
+-- counts(row)) would, without a table per row: cols[name] is an array of the column's cells
+-- (nil = empty) for every name of M.COLUMNS. Returns acc.
+function M.add_columns(acc, cols, k)
+  acc = acc or { participants = 0, rows = 0 }
+  local n = cols.participants[k] or 0
+  acc.participants, acc.rows = acc.participants + n, acc.rows + 1
+  for i = 1, #PLAIN do
+    local f = PLAIN[i]
+    local v = cols[f][k]
+    if v ~= nil then acc[f] = (acc[f] or 0) + v end
+  end
+  if cols.m2[k] ~= nil then acc.marked = (acc.marked or 0) + n end
+  if cols.below_min[k] ~= nil then acc.scored = (acc.scored or 0) + n end
+  if cols.high_score[k] ~= nil then acc.high_n = (acc.high_n or 0) + n end
+  if cols.lowered[k] or cols.confirmed[k] or cols.raised[k] then acc.checked = (acc.checked or 0) + n end
+  local mean = cols.mean_score[k]
+  if mean ~= nil then
+    acc.mean_n = (acc.mean_n or 0) + n
+    if n > 0 then
+      acc.mean_sum = (acc.mean_sum or 0) + mean * n
+      acc.mean_score = acc.mean_sum / acc.mean_n
+    end
+  end
+  return acc
+end
+
 -- The sum of a list of counts records (rows or totals); `rows` counts the results rows.
 function M.sum(list)
   local acc = { participants = 0, rows = 0 }

@@ -22,10 +22,7 @@ end
 function M.table_(ds, year, f)
   local R = results.index(ds)
   local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
-  local out, by_school = { schools = {} }, {}
-  for _, r in ipairs(R:rows(base)) do   -- one pass over the rows, summed per school in file order
-    by_school[r.school_id] = ind.add(by_school[r.school_id], r)
-  end
+  local out, by_school = { schools = {} }, R:sums_by(base, "school_id")   -- one pass over the rows
   for _, s in ipairs(identify.schools(ds)) do
     local c = by_school[s.school_id] or { participants = 0, rows = 0 }
     if (c.checked or 0) > 0 then

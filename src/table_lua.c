@@ -137,6 +137,29 @@ static int tbl_column(lua_State *L)
     return 1;
 }
 
+/* t:cells(name, rows) → the cells of column `name` at the listed rows (1-based), as an array
+ * (nil holes for empty cells); length in field n. Sums over scattered rows (a group's) read a
+ * few columns this way instead of a table per row. */
+static int tbl_cells(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 3);
+    lua_createtable(L, (int)n, 1);                    /* ... out */
+    for (lua_Integer k = 1; k <= n; k++) {
+        lua_rawgeti(L, 3, k);                         /* ... out row */
+        lua_Integer r = lua_tointeger(L, -1);
+        luaL_argcheck(L, r >= 1 && (size_t)r <= t->nrows, 3, "номер строки вне таблицы");
+        lua_pop(L, 1);                                /* ... out */
+        push_value(L, t, (size_t)(r - 1), c);
+        lua_rawseti(L, -2, k);
+    }
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    return 1;
+}
+
 /* Reads a list of column names at table index idx into cols (at most max); returns count. */
 static int read_cols(lua_State *L, const tbl *t, int idx, int *cols, int max)
 {
@@ -473,6 +496,7 @@ static int tbl_gc(lua_State *L)
 
 static const luaL_Reg tbl_methods[] = {
     {"add_namekey", tbl_add_namekey},
+    {"cells", tbl_cells},
     {"column", tbl_column},
     {"columns", tbl_columns},
     {"distinct", tbl_distinct},

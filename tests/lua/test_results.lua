@@ -84,6 +84,19 @@ return {
     T.eq(pcall(t.column, t, "m2", 1, 28), false, "past the last row")
   end,
 
+  cells_and_sums_by = function()
+    local R, ds = index()
+    local c = ds.files.results.table:cells("m2", { 27, 1, 26 })
+    T.eq({ c.n, c[1], c[2], c[3] }, { 3, nil, 1, 3 }, "rows in the order asked")
+    -- ВПР 2024 per school: 01 Математика 10/2 + Русский язык 10/1; 02 2500/725 + 30/3; 03 0/0
+    local by = R:sums_by({ year = 2024, procedure = "ВПР" }, "school_id")
+    T.eq({ by["01"].participants, by["01"].m2, by["01"].rows, by["01"].checked }, { 20, 3, 2, 10 })
+    T.eq({ by["02"].participants, by["02"].m2, by["03"].participants, by["03"].marked }, { 2530, 728, 0, 0 })
+    T.eq(by["04"], nil, "no ВПР rows")
+    T.eq(R:sums_by({ year = 2030 }), {}, "nothing matches")
+    T.eq(R:sum({ year = 2030 }), { participants = 0, rows = 0 })
+  end,
+
   risk_rows_of_a_school_and_year = function()
     local _, ds = index()
     local rows = identify.risk_rows(ds, "05", 2024)
