@@ -1,12 +1,11 @@
 -- checklist — the criteria checklist of seed 003 (Приложение 3 «Критерии и показатели отнесения
 -- к типу школ с низкими результатами обучения»): да / нет per criterion per school for a report
 -- year. The criteria are those of the seeds the data can answer; "да" always points at a risk,
--- nil means the data cannot tell (no risks.csv, no ЕГЭ, no students). Uses identify, results,
--- dynamics.
+-- nil means the data cannot tell (no risks.csv, no ЕГЭ, no students). Uses identify (its
+-- clusters give each school's dynamics and risk zone) and results.
 local engine = require("engine")
 local identify = require("identify")
 local results = require("results")
-local dynamics = require("dynamics")
 local memo = require("memo")
 
 local M = {}
@@ -53,10 +52,10 @@ end
 
 -- Any risk factor at level высокий in year y; nil without risks.csv.
 local function risk_high(ds, id, y)
-  local f = ds.files.risks
-  if not f then return nil end
-  for _, g in ipairs(f.table:group_sum({ by = { "level" }, where = { school_id = id, year = y } })) do
-    if engine.namekey(g.level) == engine.namekey("высокий") then return true end
+  local rows = identify.risk_rows(ds, id, y)
+  if not rows then return nil end
+  for _, r in ipairs(rows) do
+    if r.level and engine.namekey(r.level) == engine.namekey("высокий") then return true end
   end
   return false
 end
@@ -66,10 +65,11 @@ local function answers(ds, school, y, ident)
   local id, s = school.school_id, ds.settings
   local y1, y2 = ident.low_y1, ident.low_y2
   local y0 = identify.low_results(ds, id, y)
-  local d = dynamics.school_dynamics(ds, id, y)
+  local c = identify.clusters(ds, y).by_school[id]   -- its dynamics and risk zone, computed once
+  local d = c.dynamics
   local small = identify.is_small(school, s)
   local zone, no_dyn = nil, nil   -- `a and false or nil` would give nil: spelled out
-  if ds.files.risks then zone = #identify.risk_zone(ds, id, y) > 0 end
+  if ds.files.risks then zone = #c.risks > 0 end
   if d.comparable > 0 then no_dyn = not d.is_positive end
   return {
     low_two_last_year = #y1 >= 2,

@@ -61,15 +61,25 @@ function M.compare(prev, cur, s)
   return out
 end
 
+-- prev and cur of a result_dynamics table are looked up when read, not held: clusters keep the
+-- dynamics of every school, and two records per counted result of every school do not fit in
+-- memory at 40,000 schools.
+local LOOKUP = { prev = -1, cur = 0 }
+local Lazy = { __index = function(d, k)
+  local back = LOOKUP[k]
+  if back == nil then return nil end
+  return results.index(d.ds):get(d.procedure, d.subject, d.grade, d.school_id, d.year + back)
+end }
+
 -- Dynamics of one school on one procedure × subject × grade, year vs year − 1: the compare()
--- table plus procedure, subject, grade, year, prev, cur.
+-- table plus procedure, subject, grade, school_id, year, prev, cur (the counts records).
 function M.result_dynamics(ds, school_id, year, procedure, subject, grade)
   local R = results.index(ds)
   local prev = R:get(procedure, subject, grade, school_id, year - 1)
   local cur = R:get(procedure, subject, grade, school_id, year)
   local d = M.compare(prev, cur, ds.settings)
-  d.procedure, d.subject, d.grade, d.year, d.prev, d.cur = procedure, subject, grade, year, prev, cur
-  return d
+  d.procedure, d.subject, d.grade, d.school_id, d.year, d.ds = procedure, subject, grade, school_id, year, ds
+  return setmetatable(d, Lazy)
 end
 
 -- Tallies a list of compare() tables: positive, negative, stable, comparable counts and
@@ -86,14 +96,26 @@ local function tally(items)
   return t
 end
 
--- A school's dynamics over the counted procedures (low_procedures), year vs year − 1:
--- { positive, negative, stable, comparable, is_positive, items = {result_dynamics…} }.
-function M.school_dynamics(ds, school_id, year)
+local function school_items(ds, school_id, year)
   local items = {}
   for _, p in ipairs(results.counted(ds)) do
     items[#items + 1] = M.result_dynamics(ds, school_id, year, p.procedure, p.subject, p.grade)
   end
-  return tally(items)
+  return items
+end
+
+-- The items of a school_dynamics table are made again when read, not held: clusters keep the
+-- dynamics of every school (40,000 × 8 items would take ~180 MB of the Lua heap).
+local LazyItems = { __index = function(t, k)
+  if k == "items" then return school_items(t.ds, t.school_id, t.year) end
+end }
+
+-- A school's dynamics over the counted procedures (low_procedures), year vs year − 1:
+-- { positive, negative, stable, comparable, is_positive, items = {result_dynamics…} }.
+function M.school_dynamics(ds, school_id, year)
+  local t = tally(school_items(ds, school_id, year))
+  t.items, t.ds, t.school_id, t.year = nil, ds, school_id, year
+  return setmetatable(t, LazyItems)
 end
 
 -- A school's dynamics on one procedure and subject: on the given grade, or over every grade

@@ -99,6 +99,15 @@ function identify(ds, year)
   return out
 end
 
+-- ru.subject_dative memoised: declining is slow, and the reasons of every school name the same
+-- few subjects.
+local dative_of = {}
+local function dative(subject)
+  local d = dative_of[subject]
+  if not d then d = ru.subject_dative(subject); dative_of[subject] = d end
+  return d
+end
+
 -- "ВПР по математике, 5 класс, 2023 г.: «2» у 6 из 17 участников (35,3 %)"; results without
 -- marks say "ниже минимального порога у 2 из 5 участников (40,0 %)".
 function M.result_text(r)
@@ -106,7 +115,7 @@ function M.result_text(r)
   local n = r.participants
   local noun = (n % 10 == 1 and n % 100 ~= 11) and "участника" or "участников"   -- «из 21 участника»
   return string.format("%s по %s, %d%sкласс, %d%sг.: %s у %d из %d %s (%s)", r.procedure,
-    ru.subject_dative(r.subject), r.grade, ru.NBSP, r.year, ru.NBSP, what, r.count, n, noun, ru.pct(r.share))
+    dative(r.subject), r.grade, ru.NBSP, r.year, ru.NBSP, what, r.count, n, noun, ru.pct(r.share))
 end
 
 local RULE_TEXT = {
@@ -126,16 +135,33 @@ end
 
 -- ---- clusters ----
 
--- Risk-zone factors of a school at level высокий in a year (names as written in risks.csv).
+-- The risks.csv rows (table:row records) of a school in a year, in file order; nil without
+-- risks.csv. Found through a group index by school and year (one scan of the file per
+-- process, not one per school).
+function M.risk_rows(ds, school_id, year)
+  local f = ds.files.risks
+  if not f then return nil end
+  local g = memo.get(ds, "risk_groups", function() return f.table:groups({ "school_id", "year" }) end)
+  local k = g:find(school_id, year)
+  local out = {}
+  if k then
+    for i, row in ipairs(g:rows(k)) do out[i] = f.table:row(row) end
+  end
+  return out
+end
+
+-- Risk-zone factors of a school at level высокий in a year (names as written in risks.csv),
+-- each distinct factor-and-level once, in order of first appearance.
 function M.risk_zone(ds, school_id, year)
-  local f, out = ds.files.risks, {}
-  if not f then return out end
-  local zone = {}
+  local out, seen, zone = {}, {}, {}
   for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[engine.namekey(name)] = true end
-  local t = f.table
-  for _, g in ipairs(t:group_sum({ by = { "factor", "level" }, where = { school_id = school_id, year = year } })) do
-    if zone[engine.namekey(g.factor)] and engine.namekey(g.level) == engine.namekey("высокий") then
-      out[#out + 1] = g.factor
+  for _, r in ipairs(M.risk_rows(ds, school_id, year) or {}) do
+    local k = tostring(r.factor) .. "\1" .. tostring(r.level)
+    if not seen[k] then
+      seen[k] = true
+      if r.factor and r.level and zone[engine.namekey(r.factor)] and engine.namekey(r.level) == engine.namekey("высокий") then
+        out[#out + 1] = r.factor
+      end
     end
   end
   return out

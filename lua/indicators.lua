@@ -17,17 +17,22 @@ M.COUNT_FIELDS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_sc
 --   checked  participants of rows with lowered/confirmed/raised (ВПР objectivity)
 --   mean_n   participants of rows with mean_score (mean_score is then participant-weighted)
 function M.counts(row)
+  local c = { mean_score = row.mean_score }
+  for _, f in ipairs(M.COUNT_FIELDS) do c[f] = row[f] end
+  return M.complete(c)
+end
+
+-- Makes a row a counts record in place (adds rows, marked, scored, high_n, checked, mean_n as
+-- counts() describes them) and returns it: a row read from results.csv needs no copy.
+function M.complete(row)
   local n = row.participants or 0
-  local c = { participants = n, rows = 1 }
-  for _, f in ipairs(M.COUNT_FIELDS) do
-    if f ~= "participants" then c[f] = row[f] end
-  end
-  c.marked = row.m2 ~= nil and n or nil
-  c.scored = row.below_min ~= nil and n or nil
-  c.high_n = row.high_score ~= nil and n or nil
-  c.checked = (row.lowered or row.confirmed or row.raised) and n or nil
-  if row.mean_score ~= nil then c.mean_score, c.mean_n = row.mean_score, n end
-  return c
+  row.participants, row.rows = n, 1
+  row.marked = row.m2 ~= nil and n or nil
+  row.scored = row.below_min ~= nil and n or nil
+  row.high_n = row.high_score ~= nil and n or nil
+  row.checked = (row.lowered or row.confirmed or row.raised) and n or nil
+  if row.mean_score ~= nil then row.mean_n = n end
+  return row
 end
 
 local SUMMED = { "participants", "rows", "m2", "m3", "m4", "m5", "below_min", "high_score",
@@ -37,12 +42,47 @@ local SUMMED = { "participants", "rows", "m2", "m3", "m4", "m5", "below_min", "h
 -- stay nil. Returns acc.
 function M.add(acc, c)
   acc = acc or { participants = 0, rows = 0 }
-  for _, f in ipairs(SUMMED) do
-    if c[f] ~= nil then acc[f] = (acc[f] or 0) + c[f] end
+  for i = 1, #SUMMED do   -- a numeric loop: sums of district totals add up every results row
+    local f = SUMMED[i]
+    local v = c[f]
+    if v ~= nil then acc[f] = (acc[f] or 0) + v end
   end
   if c.mean_score ~= nil and (c.mean_n or 0) > 0 then
     acc.mean_sum = (acc.mean_sum or 0) + c.mean_score * c.mean_n
     acc.mean_score = acc.mean_sum / acc.mean_n
+  end
+  return acc
+end
+
+-- Count columns summed as they are, and the participants that the presence of a column adds to
+-- a coverage field (see counts()); the fields of add_columns.
+local PLAIN = { "m2", "m3", "m4", "m5", "below_min", "high_score", "lowered", "confirmed", "raised" }
+M.COLUMNS = { "participants", "m2", "m3", "m4", "m5", "mean_score", "below_min", "high_score",
+  "lowered", "confirmed", "raised" }
+
+-- Adds row k of results columns into acc (a fresh table when nil) exactly as add(acc,
+-- counts(row)) would, without a table per row: cols[name] is an array of the column's cells
+-- (nil = empty) for every name of M.COLUMNS. Returns acc.
+function M.add_columns(acc, cols, k)
+  acc = acc or { participants = 0, rows = 0 }
+  local n = cols.participants[k] or 0
+  acc.participants, acc.rows = acc.participants + n, acc.rows + 1
+  for i = 1, #PLAIN do
+    local f = PLAIN[i]
+    local v = cols[f][k]
+    if v ~= nil then acc[f] = (acc[f] or 0) + v end
+  end
+  if cols.m2[k] ~= nil then acc.marked = (acc.marked or 0) + n end
+  if cols.below_min[k] ~= nil then acc.scored = (acc.scored or 0) + n end
+  if cols.high_score[k] ~= nil then acc.high_n = (acc.high_n or 0) + n end
+  if cols.lowered[k] or cols.confirmed[k] or cols.raised[k] then acc.checked = (acc.checked or 0) + n end
+  local mean = cols.mean_score[k]
+  if mean ~= nil then
+    acc.mean_n = (acc.mean_n or 0) + n
+    if n > 0 then
+      acc.mean_sum = (acc.mean_sum or 0) + mean * n
+      acc.mean_score = acc.mean_sum / acc.mean_n
+    end
   end
   return acc
 end

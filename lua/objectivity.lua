@@ -22,11 +22,9 @@ end
 function M.table_(ds, year, f)
   local R = results.index(ds)
   local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
-  local out = { schools = {} }
+  local out, by_school = { schools = {} }, R:sums_by(base, "school_id")   -- one pass over the rows
   for _, s in ipairs(identify.schools(ds)) do
-    local ff = { school_id = s.school_id }
-    for k, v in pairs(base) do ff[k] = v end
-    local c = R:sum(ff)
+    local c = by_school[s.school_id] or { participants = 0, rows = 0 }
     if (c.checked or 0) > 0 then
       local sh = ind.objectivity(c)
       out.schools[#out.schools + 1] = { school_id = s.school_id, counts = c,

@@ -1,7 +1,8 @@
 -- participants — per-participant indicators of seed 002 from participants.csv: ОГЭ sum of marks
 -- over four subjects ≥ 12; ЕГЭ at or above the minimum in every subject taken; ЕГЭ three best
--- test scores ≥ 220. The rows are grouped in C (table:group_sum, filtered by year and
--- procedure) so Lua only walks one year's exams of one procedure, never the whole file.
+-- test scores ≥ 220. The rows are grouped by participant in C (table:groups) and each
+-- participant is judged from their rows and forgotten: no Lua table per participant or exam is
+-- kept (4.7 M rows at 40,000 schools).
 -- ЕГЭ minimums: schema.default_thresholds, overridden subject by subject by thresholds.csv.
 local engine = require("engine")
 local schema = require("schema")
@@ -26,42 +27,51 @@ function M.thresholds(ds)
   return out
 end
 
--- group_sum over one year and one procedure, matched by name key (ЕГЭ = егэ) through the derived
--- procedure_key column; nil without participants.csv.
-local function grouped(ds, year, procedure, by, sum)
+-- Calls fn(t, school_id, rows) for every participant of `year` and `procedure` (by name key):
+-- a participant is a code within a school, rows are their row numbers in t (participants.csv)
+-- in file order. The group index is built once per dataset. Returns t, or nil without
+-- participants.csv.
+local function each_participant(ds, year, procedure, fn)
   local f = ds.files.participants
   if not f then return nil end
   local t = f.table
-  local function present(cols)   -- score and mark are optional columns; without them, no values
-    local out = {}
-    for _, c in ipairs(cols) do if t:has(c) then out[#out + 1] = c end end
-    return out
+  local pk = t:add_namekey("procedure")
+  local g = memo.get(ds, "participants.groups", function() return t:groups({ "year", pk, "school_id", "participant" }) end)
+  local want = engine.namekey(procedure)
+  for k = 1, g:count() do
+    local first = g:first(k)
+    if t:get("year", first) == year and t:get(pk, first) == want then fn(t, t:get("school_id", first), g:rows(k)) end
   end
-  local keycol = t:add_namekey("procedure")
-  return t:group_sum({ by = present(by), sum = present(sum), where = { year = year, [keycol] = engine.namekey(procedure) } })
+  return t
 end
 
--- Counts passed/total per school and for the district: the indicator's result table
--- { num, den, share, by_school = { [id] = { num, den, share } } }.
-local function tally(people, passed)
-  local out = { num = 0, den = 0, by_school = {} }
-  for _, p in pairs(people) do
-    local s = out.by_school[p.school_id]
-    if not s then s = { num = 0, den = 0 }; out.by_school[p.school_id] = s end
-    local ok = passed(p)
-    s.den, out.den = s.den + 1, out.den + 1
-    if ok then s.num, out.num = s.num + 1, out.num + 1 end
-  end
+-- A tally of passed/total per school and for the district, filled by count(); finish() makes
+-- it the indicator's result table { num, den, share, by_school = { [id] = { num, den, share } } }.
+local function new_tally() return { num = 0, den = 0, by_school = {} } end
+
+local function count(out, school_id, ok)
+  local s = out.by_school[school_id]
+  if not s then s = { num = 0, den = 0 }; out.by_school[school_id] = s end
+  s.den, out.den = s.den + 1, out.den + 1
+  if ok then s.num, out.num = s.num + 1, out.num + 1 end
+end
+
+local function finish(out)
   out.share = out.den > 0 and out.num / out.den or nil
   for _, s in pairs(out.by_school) do s.share = s.num / s.den end
   return out
 end
 
-local function person(people, g)
-  local k = g.school_id .. "\1" .. g.participant
-  local p = people[k]
-  if not p then p = { school_id = g.school_id, exams = {} }; people[k] = p end
-  return p
+-- The cell of an optional column (score, mark), nil when the file lacks the column.
+local function cell(t, col, row) return t:has(col) and t:get(col, row) or nil end
+
+-- Did the four best marks reach min_sum? Fewer than four marks have not.
+local function four_marks_reach(t, rows, min_sum)
+  local marks = {}
+  for _, row in ipairs(rows) do marks[#marks + 1] = cell(t, "mark", row) end
+  if #marks < 4 then return false end
+  table.sort(marks, function(a, b) return a > b end)
+  return marks[1] + marks[2] + marks[3] + marks[4] >= min_sum
 end
 
 -- Share of ОГЭ participants of `year` whose four best marks sum to ≥ min_sum (seed 002: 12).
@@ -72,49 +82,31 @@ function M.oge_marks_sum(ds, year, min_sum)
 end
 
 function M.oge_marks_sum_(ds, year, min_sum)
-  local groups = grouped(ds, year, "ОГЭ", { "school_id", "participant", "mark" }, {})
-  if not groups then return nil end
-  local people = {}
-  for _, g in ipairs(groups) do
-    local p = person(people, g)
-    if g.mark then p.exams[#p.exams + 1] = { mark = g.mark, n = g._rows } end
-  end
-  return tally(people, function(p)
-    table.sort(p.exams, function(a, b) return a.mark > b.mark end)
-    local sum, left = 0, 4
-    for _, e in ipairs(p.exams) do
-      local take = math.min(e.n, left)
-      sum, left = sum + take * e.mark, left - take
-    end
-    return left == 0 and sum >= min_sum
-  end)
+  local out = new_tally()
+  local t = each_participant(ds, year, "ОГЭ", function(t, id, rows) count(out, id, four_marks_reach(t, rows, min_sum)) end)
+  return t and finish(out)
 end
 
--- One year's ЕГЭ exams per participant: people[key] = { school_id, exams = {{sk, subject,
--- score, mark}} }; nil without participants.csv. Cached per loaded table and year: the two
--- ЕГЭ indicators share one grouping.
-local ege_cache = setmetatable({}, { __mode = "k" })
-
-local function ege_people(ds, year)
-  local f = ds.files.participants
-  if not f then return nil end
-  local by_year = ege_cache[f.table] or {}
-  ege_cache[f.table] = by_year
-  if by_year[year] then return by_year[year] end
-  local people = {}
-  for _, g in ipairs(grouped(ds, year, "ЕГЭ", { "school_id", "participant", "subject" }, { "score", "mark" })) do
-    local p = person(people, g)
-    p.exams[#p.exams + 1] = { subject = g.subject, sk = engine.namekey(g.subject), score = g.score, mark = g.mark }
+-- The ЕГЭ exams of one participant: list of { subject, sk (its name key), score, mark }.
+local function ege_exams(t, rows)
+  local sk, exams = t:add_namekey("subject"), {}
+  for i, row in ipairs(rows) do
+    exams[i] = { subject = t:get("subject", row), sk = t:get(sk, row), score = cell(t, "score", row),
+      mark = cell(t, "mark", row) }
   end
-  by_year[year] = people
-  return people
+  return exams
+end
+
+-- Calls fn(school_id, exams) for every ЕГЭ participant of `year`; nil without participants.csv.
+local function each_ege(ds, year, fn)
+  return each_participant(ds, year, "ЕГЭ", function(t, id, rows) fn(id, ege_exams(t, rows)) end)
 end
 
 -- Did the participant reach the minimum in every subject? A test score is compared with the
 -- subject's minimum; a subject graded by mark (базовая математика) passes with mark ≥ 3. A
 -- subject with neither a known minimum nor a mark cannot fail; its name goes to `unknown`.
-local function all_above_min(p, thr, unknown)
-  for _, e in ipairs(p.exams) do
+local function all_above_min(exams, thr, unknown)
+  for _, e in ipairs(exams) do
     local min = thr[engine.namekey("ЕГЭ") .. "\1" .. e.sk]
     if e.score ~= nil and min ~= nil then
       if e.score < min then return false end
@@ -141,12 +133,12 @@ function M.ege_all_above_min(ds, year)
 end
 
 function M.ege_all_above_min_(ds, year)
-  local people = ege_people(ds, year)
-  if not people then return nil end
-  local thr, unknown = M.thresholds(ds), {}
-  local out = tally(people, function(p) return all_above_min(p, thr, unknown) end)
+  local thr, unknown, out = M.thresholds(ds), {}, new_tally()
+  if not each_ege(ds, year, function(id, exams) count(out, id, all_above_min(exams, thr, unknown)) end) then
+    return nil
+  end
   out.unknown = unknown_list(unknown)
-  return out
+  return finish(out)
 end
 
 -- Share of ЕГЭ participants of `year` whose three best test scores sum to ≥ min_sum and who
@@ -157,19 +149,22 @@ function M.ege_top3_sum(ds, year, min_sum)
   return memo.get(ds, "participants.ege_top3_sum", function() return M.ege_top3_sum_(ds, year, min_sum) end, year, min_sum)
 end
 
+-- Do the three best test scores reach min_sum (and every minimum)?
+local function top3_reach(exams, min_sum, thr, unknown)
+  local scores = {}
+  for _, e in ipairs(exams) do if e.score ~= nil then scores[#scores + 1] = e.score end end
+  if #scores < 3 then return false end
+  table.sort(scores, function(a, b) return a > b end)
+  return scores[1] + scores[2] + scores[3] >= min_sum and all_above_min(exams, thr, unknown)
+end
+
 function M.ege_top3_sum_(ds, year, min_sum)
-  local people = ege_people(ds, year)
-  if not people then return nil end
-  local thr, unknown = M.thresholds(ds), {}
-  local out = tally(people, function(p)
-    local scores = {}
-    for _, e in ipairs(p.exams) do if e.score ~= nil then scores[#scores + 1] = e.score end end
-    if #scores < 3 then return false end
-    table.sort(scores, function(a, b) return a > b end)
-    return scores[1] + scores[2] + scores[3] >= min_sum and all_above_min(p, thr, unknown)
-  end)
+  local thr, unknown, out = M.thresholds(ds), {}, new_tally()
+  if not each_ege(ds, year, function(id, exams) count(out, id, top3_reach(exams, min_sum, thr, unknown)) end) then
+    return nil
+  end
   out.unknown = unknown_list(unknown)
-  return out
+  return finish(out)
 end
 
 return M

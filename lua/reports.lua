@@ -9,6 +9,11 @@
 --     build = function(ds, ctx, school_id) → outputs,  -- one school's document
 --     combine = function(ds, ctx, school_ids) → outputs }  -- optional: one file for printing
 -- outputs: list of { file = path under --out, data = bytes, pages = n }.
+-- ctx = { out, shard, combined_later }: combined_later is true for a school's item when the
+-- combined file of the same report is built later in the same process, so the item may keep
+-- (in a table of its script) what combine can reuse instead of computing it again.
+-- A per-school report may add combine_weight = w: what one school costs inside the combined
+-- file, as a fraction of its own file (default 1); the runner balances --jobs workers with it.
 -- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
 -- any item is built (and before --jobs forks its workers), to compute what every item shares
 -- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
@@ -82,7 +87,7 @@ local function report_items(ds, name, desc, opts, items)
   local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
   for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id } end
   if desc.combine and not opts.school and #ids > 0 then
-    items[#items + 1] = { report = name, combined = ids }
+    items[#items + 1] = { report = name, combined = ids, combine_weight = desc.combine_weight }
   end
 end
 
@@ -110,7 +115,8 @@ end
 -- Builds one item and writes its outputs. Returns records (strings) for the parent.
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
-  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil }
+  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil,
+    combined_later = item.combined_later }
   local ok, outputs
   if item.combined then
     ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined)
@@ -136,14 +142,55 @@ local function run_item(ds, descs, item, opts)
   return records
 end
 
--- Runs items[i] for i ≡ k (mod n); returns the records joined by newlines.
-local function run_share(ds, descs, items, opts, k, n, tick)
+-- Runs the items of one worker (indexes into items, in order); returns the records joined by
+-- newlines.
+local function run_share(ds, descs, items, opts, share, tick)
   local lines = {}
-  for i = k, #items, n do
+  for _, i in ipairs(share) do
     for _, r in ipairs(run_item(ds, descs, items[i], opts)) do lines[#lines + 1] = r end
     tick()
   end
   return table.concat(lines, "\n")
+end
+
+-- Rough cost of an item, in school sheets: a combined file lays out every school it holds (at
+-- its report's combine_weight each), and a whole-dataset document is taken to cost as much as
+-- the schools it covers.
+local function weight(item, whole)
+  if item.school then return 1 end
+  if item.combined then return #item.combined * (item.combine_weight or 1) end
+  return whole
+end
+
+-- Splits the items over n workers: heaviest first, each to the least loaded worker (the
+-- combined file, the heaviest, starts one worker and the sheets fill up the rest); each worker then runs its items in their original order, the combined file after the
+-- sheets. Marks the sheets whose combined file comes later in the same worker. `whole` is the
+-- weight of a whole-dataset document (the number of schools). Returns per worker a list of
+-- indexes into items.
+function M.assign(items, n, whole)
+  local order, load, shares = {}, {}, {}
+  for i = 1, #items do order[i] = i end
+  table.sort(order, function(a, b)
+    local wa, wb = weight(items[a], whole), weight(items[b], whole)
+    if wa ~= wb then return wa > wb end
+    return a < b
+  end)
+  for k = 1, n do load[k], shares[k] = 0, {} end
+  for _, i in ipairs(order) do
+    local best = 1
+    for k = 2, n do if load[k] < load[best] then best = k end end
+    load[best] = load[best] + weight(items[i], whole)
+    shares[best][#shares[best] + 1] = i
+  end
+  for _, share in ipairs(shares) do
+    table.sort(share)
+    local combined = {}
+    for _, i in ipairs(share) do if items[i].combined then combined[items[i].report] = true end end
+    for _, i in ipairs(share) do
+      if items[i].school and combined[items[i].report] then items[i].combined_later = true end
+    end
+  end
+  return shares
 end
 
 -- Runs the prepare step of every report that has items (see the header).
@@ -162,12 +209,13 @@ end
 local function run_items(ds, descs, items, opts, bar)
   prepare(ds, descs, items, opts)
   local jobs = math.min(opts.jobs, #items)
+  local shares = M.assign(items, math.max(jobs, 1), math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   if jobs <= 1 then
     local done = 0
-    return { run_share(ds, descs, items, opts, 1, 1, function() done = done + 1; bar:update(done) end) }
+    return { run_share(ds, descs, items, opts, shares[1], function() done = done + 1; bar:update(done) end) }
   end
   local results, err = engine.parallel(jobs, function(k)
-    return run_share(ds, descs, items, opts, k, jobs, engine.tick)
+    return run_share(ds, descs, items, opts, shares[k], engine.tick)
   end, function(total) bar:update(total) end)
   if not results then error(err) end
   local outs = {}

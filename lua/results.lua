@@ -2,7 +2,9 @@
 -- plus its keys), found by procedure × subject × grade × school × year with procedure and
 -- subject names matched by engine.namekey ("Математика (базовая)" = "математика базовая"), sums
 -- over any filter, and the lists of procedures, subjects, grades and years present. Also parses
--- "ПРОЦЕДУРА/Предмет/класс" lists (the low_procedures setting).
+-- "ПРОЦЕДУРА/Предмет/класс" lists (the low_procedures setting). The rows stay in the C table
+-- (2 million at 40,000 schools): lookups go through its group indexes and a record is made
+-- only when a row is asked for.
 local engine = require("engine")
 local ind = require("indicators")
 local memo = require("memo")
@@ -13,9 +15,6 @@ local Index = {}
 Index.__index = Index
 
 local cache = setmetatable({}, { __mode = "k" })   -- ds → index, built once per dataset
-
-local COLUMNS = { "year", "procedure", "subject", "grade", "school_id", "participants", "m2", "m3",
-  "m4", "m5", "mean_score", "below_min", "high_score", "lowered", "confirmed", "raised" }
 
 local function key(...) return table.concat({ ... }, "\1") end
 
@@ -39,92 +38,101 @@ local function by_rank(rank)
   end
 end
 
-local function push(t, k, v)
-  local list = t[k]
-  if not list then list = {}; t[k] = list end
-  list[#list + 1] = v
-end
+-- The fields a filter may set, in the order their group indexes list them (names are matched
+-- on the name-key columns, R.col).
+local FILTER_FIELDS = { "year", "procedure", "subject", "grade", "school_id" }
 
--- One record per results row: the counts plus year, procedure, subject, grade, school_id (as
--- written), pk/sk (their name keys, derived in C) and line.
-local function read_rows(file)
-  local t, cols, rows = file.table, {}, {}
-  for _, c in ipairs(COLUMNS) do cols[c] = t:has(c) and t:column(c) or {} end   -- optional columns may be absent
-  local pk, sk = t:column(t:add_namekey("procedure")), t:column(t:add_namekey("subject"))
-  for i = 1, t:nrows() do
-    local raw = {}
-    for _, c in ipairs(COLUMNS) do raw[c] = cols[c][i] end
-    local r = ind.counts(raw)
-    r.year, r.procedure, r.subject, r.grade, r.school_id = raw.year, raw.procedure, raw.subject, raw.grade, raw.school_id
-    r.pk, r.sk, r.line = pk[i], sk[i], t:line(i)
-    rows[i] = r
+-- Loads the table of results.csv into the index: the name-key columns and, per procedure and
+-- subject name key, the name as first written. Rows stay in C; records are made on demand.
+local function attach(R, t)
+  R.t, R.n = t, t:nrows()
+  R.col = { year = "year", procedure = t:add_namekey("procedure"), subject = t:add_namekey("subject"),
+    grade = "grade", school_id = "school_id" }
+  for _, field in ipairs({ "procedure", "subject" }) do
+    local g = t:groups({ R.col[field] })
+    for k = 1, g:count() do
+      local first = g:first(k)
+      R.names[t:get(R.col[field], first)] = t:get(field, first)
+    end
   end
-  return rows
 end
 
--- Builds (or returns the cached) index of ds.files.results. Besides the exact key, the rows
--- are listed (in file order) under every filter shape the reports use, so a query walks only
--- the rows it can match; query answers are memoised per index (`memo`).
+-- The record of row i: the row as table:row gives it (every column, _line) made a counts record
+-- in place (indicators.complete), plus pk/sk (the name keys) and line. Records are made when
+-- asked for and kept only while someone holds them (a table per row of a big file does not fit
+-- in memory).
+local function record(R, i)
+  local r = R.records[i]
+  if r then return r end
+  r = ind.complete(R.t:row(i))
+  r.pk, r.sk, r.line = r[R.col.procedure], r[R.col.subject], r._line
+  R.records[i] = r
+  return r
+end
+
+-- Builds (or returns the cached) index of ds.files.results. Rows are found through C group
+-- indexes (table:groups), one per shape of filter, built when a query of that shape first comes;
+-- query answers are memoised per index (`memo`).
 function M.index(ds)
   if cache[ds] then return cache[ds] end
-  local R = setmetatable({ all = {}, exact = {}, combo = {}, school_year = {}, psg = {}, school = {},
-    ypk = {}, year = {}, names = {}, memo = {} }, Index)
-  if ds.files and ds.files.results then R.all = read_rows(ds.files.results) end
-  for _, r in ipairs(R.all) do
-    local y, pk, sk, g, id = r.year, r.pk, r.sk, r.grade, r.school_id
-    R.exact[key(y, pk, sk, g, id)] = r
-    push(R.combo, key(y, pk, sk, g), r)
-    push(R.school_year, key(id, y), r)
-    push(R.psg, key(pk, sk, g), r)
-    push(R.school, id, r)
-    push(R.ypk, key(y, pk), r)
-    push(R.year, y, r)
-    R.names[pk] = R.names[pk] or r.procedure
-    R.names[sk] = R.names[sk] or r.subject
-  end
+  local R = setmetatable({ n = 0, groups = {}, names = {}, memo = {},
+    records = setmetatable({}, { __mode = "v" }) }, Index)
+  if ds.files and ds.files.results then attach(R, ds.files.results.table) end
   cache[ds] = R
   return R
 end
 
--- The record of one procedure × subject × grade × school × year, or nil.
+local NONE = {}
+
+-- The group index of one filter shape (a list of FILTER_FIELDS, named by `shape`), built on
+-- first use.
+local function groups_of(self, shape, fields)
+  local g = self.groups[shape]
+  if not g then
+    local cols = {}
+    for i, field in ipairs(fields) do cols[i] = self.col[field] end
+    g = self.t:groups(cols)
+    self.groups[shape] = g
+  end
+  return g
+end
+
+-- Row numbers (ascending = file order) of the rows matching filter f exactly.
+local function row_ids(self, f, pk, sk)
+  if not self.t then return NONE end
+  local v = { year = f.year, procedure = pk, subject = sk, grade = f.grade, school_id = f.school_id }
+  local fields, values = {}, {}
+  for _, field in ipairs(FILTER_FIELDS) do
+    if v[field] ~= nil then fields[#fields + 1] = field; values[#values + 1] = v[field] end
+  end
+  if #fields == 0 then
+    local all = {}
+    for i = 1, self.n do all[i] = i end
+    return all
+  end
+  local g = groups_of(self, table.concat(fields, ","), fields)
+  local k = g:find(table.unpack(values))
+  return k and g:rows(k) or NONE
+end
+
+-- The record of one procedure × subject × grade × school × year, or nil. The hot lookup of
+-- identification, dynamics and trends: straight to the exact index, no filter table.
 function Index:get(procedure, subject, grade, school_id, year)
-  return self.exact[key(year, engine.namekey(procedure), engine.namekey(subject), grade, school_id)]
-end
-
-local function matches(r, f, pk, sk)
-  return (f.year == nil or r.year == f.year) and (pk == nil or r.pk == pk) and (sk == nil or r.sk == sk)
-    and (f.grade == nil or r.grade == f.grade) and (f.school_id == nil or r.school_id == f.school_id)
-end
-
--- The narrowest list of rows that holds every row matching the filter (file order).
-local function candidates(self, f, pk, sk)
-  local y, g, id = f.year, f.grade, f.school_id
-  local list
-  if y and pk and sk and g then
-    if id then
-      local r = self.exact[key(y, pk, sk, g, id)]
-      return { r }
-    end
-    list = self.combo[key(y, pk, sk, g)]
-  elseif id and y then list = self.school_year[key(id, y)]
-  elseif pk and sk and g then list = self.psg[key(pk, sk, g)]
-  elseif id then list = self.school[id]
-  elseif y and pk then list = self.ypk[key(y, pk)]
-  elseif y then list = self.year[y]
-  else return self.all end
-  return list or {}
+  if not self.t or year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
+  local g = self.exact or groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS)
+  self.exact = g
+  local k = g:find(year, engine.namekey(procedure), engine.namekey(subject), grade, school_id)
+  return k and record(self, g:first(k))
 end
 
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
--- names by namekey), in file order. Uses the narrowest index the filter allows.
+-- names by namekey), in file order.
 function Index:rows(f)
   f = f or {}
   local pk = f.procedure and engine.namekey(f.procedure)
   local sk = f.subject and engine.namekey(f.subject)
   local out = {}
-  for _, r in ipairs(candidates(self, f, pk, sk)) do
-    if matches(r, f, pk, sk) then out[#out + 1] = r end
-  end
+  for i, id in ipairs(row_ids(self, f, pk, sk)) do out[i] = record(self, id) end
   return out
 end
 
@@ -151,14 +159,48 @@ end
 -- Sum of the counts of the matching rows (the district total when no school_id is given):
 -- a counts record whose `rows` is the number of rows (schools) summed.
 function Index:sum(f)
-  return memoised(self, memo_key("sum", f), function() return ind.sum(self:rows(f)) end)
+  return memoised(self, memo_key("sum", f), function() return self:sums_by(f)[true] or ind.sum({}) end)
 end
 
--- Distinct values of field `field` over the matching rows, display names for names.
+local SLICE = 65536
+
+-- Calls fn(cols, k) for each matching row, in file order: cols holds the columns of
+-- indicators.COLUMNS (and `extra`) over a slice of the rows, the row being at position k. Sums
+-- read columns, not a record per row (a district total adds up 40,000 rows).
+local function each_in_columns(self, f, extra, fn)
+  local pk = f.procedure and engine.namekey(f.procedure)
+  local sk = f.subject and engine.namekey(f.subject)
+  local ids, t = row_ids(self, f, pk, sk), self.t
+  for first = 1, #ids, SLICE do
+    local slice = table.move(ids, first, math.min(#ids, first + SLICE - 1), 1, {})
+    local cols = {}
+    for _, name in ipairs(ind.COLUMNS) do cols[name] = t:has(name) and t:cells(name, slice) or {} end
+    if extra then cols[extra] = t:cells(extra, slice) end
+    for k = 1, #slice do fn(cols, k) end
+  end
+end
+
+-- Sums of the counts of the matching rows per value of `field` (procedure and subject by name
+-- key), or all under the key true when field is nil: { [value] = counts record as sum() }.
+function Index:sums_by(f, field)
+  f = f or {}
+  local out, col = {}, field and self.col[field]
+  each_in_columns(self, f, col, function(cols, k)
+    local v = true
+    if col then v = cols[col][k] end
+    if v ~= nil then out[v] = ind.add_columns(out[v], cols, k) end
+  end)
+  return out
+end
+
+-- Distinct values of field `field` over the matching rows (name keys for names), read from
+-- the column alone: no records are made.
 local function distinct(self, f, field)
-  local seen, out = {}, {}
-  for _, r in ipairs(self:rows(f)) do
-    local k = (field == "procedure" and r.pk) or (field == "subject" and r.sk) or r[field]
+  local pk = f and f.procedure and engine.namekey(f.procedure)
+  local sk = f and f.subject and engine.namekey(f.subject)
+  local seen, out, t, col = {}, {}, self.t, self.col[field]
+  for _, id in ipairs(row_ids(self, f or {}, pk, sk)) do
+    local k = t:get(col, id)
     if not seen[k] then seen[k] = true; out[#out + 1] = k end
   end
   return out

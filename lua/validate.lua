@@ -20,9 +20,14 @@ local function cell_error_lines(file, problems)
 end
 
 -- Columns by name; an optional column the file does not have reads as all empty.
-local function cols(t, names)
+-- The named columns of t (rows first..last, all by default) as arrays; an absent column is
+-- all empty.
+local function cols(t, names, first, last)
   local out = {}
-  for _, n in ipairs(names) do out[n] = t:has(n) and t:column(n) or { n = t:nrows() } end
+  first, last = first or 1, last or t:nrows()
+  for _, n in ipairs(names) do
+    out[n] = t:has(n) and t:column(n, first, last) or { n = math.max(0, last - first + 1) }
+  end
   return out
 end
 
@@ -94,25 +99,23 @@ local function check_school_refs(file, ids, problems, allow_empty)
 end
 
 -- Per row: the marks 2–5 all or none, their sum, below_min/high_score within the participants,
--- lowered + confirmed + raised. Columns are read once into locals (no table per row: at 40,000
--- schools this loop runs over 4 M rows).
-local function check_results(ds, problems)
-  local f = ds.files.results
-  if not f then return end
-  check_duplicates(f, { "year", "procedure", "subject", "grade", "school_id" },
-    "строка с тем же годом, процедурой, предметом, классом и ОО", problems, { "procedure", "subject" })
-  local t = f.table
-  local c = cols(t, { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
-    "lowered", "confirmed", "raised" })
-  local bad = cell_error_lines(f, problems)
-  local any_bad = next(bad) ~= nil
+-- lowered + confirmed + raised. Columns are read into locals a slice of rows at a time (no
+-- table per row, no whole columns: at 40,000 schools this loop runs over 2 M rows, and ten
+-- whole columns alone would take 300 MB of the Lua heap).
+local SLICE = 65536
+local COUNT_COLUMNS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
+  "lowered", "confirmed", "raised" }
+
+local function check_result_rows(f, problems, bad, first, last)
+  local t, any_bad = f.table, next(bad) ~= nil
+  local c = cols(t, COUNT_COLUMNS, first, last)
   local part, m2c, m3c, m4c, m5c = c.participants, c.m2, c.m3, c.m4, c.m5
   local below, high, low, conf, rais = c.below_min, c.high_score, c.lowered, c.confirmed, c.raised
-  for i = 1, part.n do
-    local n = part[i]
+  for k = 1, part.n do
+    local i, n = first + k - 1, part[k]
     if n and any_bad and bad[t:line(i)] then n = nil end
     if n then
-      local m2, m3, m4, m5 = m2c[i], m3c[i], m4c[i], m5c[i]
+      local m2, m3, m4, m5 = m2c[k], m3c[k], m4c[k], m5c[k]
       local given = (m2 and 1 or 0) + (m3 and 1 or 0) + (m4 and 1 or 0) + (m5 and 1 or 0)
       if given > 0 and given < 4 then
         problems:error(at(f, i), "отметки «2»–«5» заполнены не полностью: укажите все четыре или ни одной")
@@ -120,17 +123,17 @@ local function check_results(ds, problems)
         problems:error(at(f, i), string.format("сумма отметок «2»–«5» (%d) не равна числу участников (%d)",
           m2 + m3 + m4 + m5, n))
       end
-      local v = below[i]
+      local v = below[k]
       if v and v > n then
         problems:error({ file = f.path, line = t:line(i), column = "below_min" },
           string.format("значение %d больше числа участников (%d)", v, n))
       end
-      v = high[i]
+      v = high[k]
       if v and v > n then
         problems:error({ file = f.path, line = t:line(i), column = "high_score" },
           string.format("значение %d больше числа участников (%d)", v, n))
       end
-      local l, cf, r = low[i], conf[i], rais[i]
+      local l, cf, r = low[k], conf[k], rais[k]
       if (l or cf or r) and (l or 0) + (cf or 0) + (r or 0) ~= n then
         problems:warning(at(f, i), string.format(
           "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", (l or 0) + (cf or 0) + (r or 0), n))
@@ -139,15 +142,38 @@ local function check_results(ds, problems)
   end
 end
 
--- The group_sum spec of one exam and school with procedure and subject by their name-key
+local function check_results(ds, problems)
+  local f = ds.files.results
+  if not f then return end
+  check_duplicates(f, { "year", "procedure", "subject", "grade", "school_id" },
+    "строка с тем же годом, процедурой, предметом, классом и ОО", problems, { "procedure", "subject" })
+  local bad, n = cell_error_lines(f, problems), f.table:nrows()
+  for first = 1, n, SLICE do
+    check_result_rows(f, problems, bad, first, math.min(n, first + SLICE - 1))
+  end
+end
+
+-- The group index of t by exam and school — year, procedure and subject by their name-key
 -- columns (derived in C once per distinct name), so raw spellings ("Русский язык", "русский
--- язык") of one exam fall into one group; nil when the file lacks a key column.
-local function exam_groups(t, sum)
+-- язык") of one exam fall into one group — and the two key columns; nil when the file lacks a
+-- key column. An index, not group_sum: at 40,000 schools there are ~1.5 M groups, too many
+-- for a Lua table each.
+local function exam_groups(t)
   for _, n in ipairs({ "year", "procedure", "subject", "school_id" }) do
     if not t:has(n) then return nil end
   end
   local pk, sk = t:add_namekey("procedure"), t:add_namekey("subject")
-  return t:group_sum({ by = { "year", pk, sk, "school_id" }, sum = sum }), pk, sk
+  return t:groups({ "year", pk, sk, "school_id" }), pk, sk
+end
+
+-- Participants of results.csv of one exam and school: the sum over its rows (grades), or nil
+-- when results.csv has no such rows.
+local function results_participants(rt, rgroups, y, pr, su, s)
+  local k = rgroups:find(y, pr, su, s)
+  if not k then return nil end
+  local sum = 0
+  for _, row in ipairs(rgroups:rows(k)) do sum = sum + (rt:get("participants", row) or 0) end
+  return sum
 end
 
 -- participants.csv against results.csv: the number of participants per exam and school.
@@ -158,29 +184,21 @@ local function check_participant_counts(ds, problems)
     "участник с тем же кодом на том же экзамене", problems, { "procedure", "subject" })
   -- a participant row with a bad cell would make every count of its exam look wrong
   if next(cell_error_lines(p, problems)) then return end
-  -- groups with an empty or invalid (already reported) key cell are not compared
-  local rgroups, rpk, rsk = exam_groups(r.table, { "participants" })
-  if not rgroups then return end
-  local expected = {}
-  for _, g in ipairs(rgroups) do
-    local y, pr, su, s = g.year, g[rpk], g[rsk], g.school_id
-    if y and pr and su and s then
-      local k = y .. "\1" .. pr .. "\1" .. su .. "\1" .. s
-      expected[k] = (expected[k] or 0) + (g.participants or 0)
-    end
-  end
-  local pt = p.table
+  local rt, pt = r.table, p.table
+  local rgroups = exam_groups(rt)
   local pgroups, ppk, psk = exam_groups(pt)
-  if not pgroups then return end
-  -- groups come in order of first row; a message names the spelling of that row
-  for _, g in ipairs(pgroups) do
-    local y, pr, su, s = g.year, g[ppk], g[psk], g.school_id
+  if not rgroups or not pgroups or not rt:has("participants") then return end
+  -- groups come in order of first row; a message names the spelling of that row; groups with
+  -- an empty or invalid (already reported) key cell are not compared
+  for k = 1, pgroups:count() do
+    local first = pgroups:first(k)
+    local y, pr, su, s = pt:get("year", first), pt:get(ppk, first), pt:get(psk, first), pt:get("school_id", first)
     if y and pr and su and s then
-      local want = expected[y .. "\1" .. pr .. "\1" .. su .. "\1" .. s]
-      if want and want ~= g._rows then
-        problems:warning(at(p, g._first), string.format(
+      local want, got = results_participants(rt, rgroups, y, pr, su, s), pgroups:size(k)
+      if want and want ~= got then
+        problems:warning(at(p, first), string.format(
           "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
-          pt:get("procedure", g._first), pt:get("subject", g._first), y, s, g._rows, want))
+          pt:get("procedure", first), pt:get("subject", first), y, s, got, want))
       end
     end
   end

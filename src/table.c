@@ -326,7 +326,7 @@ int tbl_derive_str(tbl *t, int src, const char *name, tbl_str_fn fn)
 
 /* ---- keys of rows, for grouping and duplicates ---- */
 
-#define KEY_EMPTY INT64_MIN
+#define KEY_EMPTY TBL_KEY_EMPTY
 
 /* The cell as a 64-bit key: code, integer, date or the bits of a double; KEY_EMPTY if empty. */
 static int64_t cell_key(const tbl *t, size_t row, int col)
@@ -583,4 +583,121 @@ done:
         *dup = NULL, *orig = NULL;
     }
     return rc;
+}
+
+/* ---- groups: rows listed by key, for many lookups ---- */
+
+struct tbl_groups {
+    int keys[TBL_GROUP_MAXKEYS];
+    int nkeys;
+    key_index ix;         /* key → group, representative row = group's first row */
+    uint32_t *start;      /* ngroups + 1 offsets into rows */
+    uint32_t *rows;       /* the rows of group g: rows[start[g] .. start[g+1]), ascending */
+};
+
+void tbl_groups_free(tbl_groups *g)
+{
+    if (!g)
+        return;
+    index_free(&g->ix);
+    free(g->start);
+    free(g->rows);
+    free(g);
+}
+
+/* Counting sort of the rows by group: two passes over a group-per-row array. */
+static int groups_fill(tbl_groups *g, const tbl *t, const uint32_t *group_of)
+{
+    size_t ng = g->ix.ngroups;
+    g->start = calloc(ng + 1, sizeof *g->start);
+    g->rows = malloc((t->nrows ? t->nrows : 1) * sizeof *g->rows);
+    if (!g->start || !g->rows)
+        return -1;
+    for (size_t r = 0; r < t->nrows; r++)
+        g->start[group_of[r] + 1]++;
+    for (size_t k = 0; k < ng; k++)
+        g->start[k + 1] += g->start[k];
+    for (size_t r = 0; r < t->nrows; r++)      /* start[k] walks to the end of group k... */
+        g->rows[g->start[group_of[r]]++] = (uint32_t)r;
+    for (size_t k = ng; k > 0; k--)           /* ...so shift the offsets back by one group */
+        g->start[k] = g->start[k - 1];
+    g->start[0] = 0;
+    return 0;
+}
+
+tbl_groups *tbl_groups_new(const tbl *t, const int *keys, int nkeys)
+{
+    if (nkeys < 1 || nkeys > TBL_GROUP_MAXKEYS || t->nrows >= 0xffffffffu)
+        return NULL;
+    tbl_groups *g = calloc(1, sizeof *g);
+    uint32_t *group_of = malloc((t->nrows ? t->nrows : 1) * sizeof *group_of);
+    if (!g || !group_of)
+        goto fail;
+    memcpy(g->keys, keys, (size_t)nkeys * sizeof *keys);
+    g->nkeys = nkeys;
+    for (size_t r = 0; r < t->nrows; r++) {
+        int is_new;
+        size_t k = index_lookup(&g->ix, t, r, keys, nkeys, &is_new);
+        if (k == (size_t)-1)
+            goto fail;
+        group_of[r] = (uint32_t)k;
+    }
+    if (groups_fill(g, t, group_of) != 0)
+        goto fail;
+    free(group_of);
+    return g;
+fail:
+    free(group_of);
+    tbl_groups_free(g);
+    return NULL;
+}
+
+size_t tbl_groups_count(const tbl_groups *g) { return g->ix.ngroups; }
+
+const int *tbl_groups_keys(const tbl_groups *g, int *n)
+{
+    *n = g->nkeys;
+    return g->keys;
+}
+
+long tbl_groups_find(const tbl_groups *g, const tbl *t, const int64_t *key)
+{
+    const key_index *ix = &g->ix;
+    if (ix->nslots == 0)
+        return -1;
+    uint64_t h = 0x9e3779b97f4a7c15ull;       /* as row_hash, over the given cells */
+    for (int k = 0; k < g->nkeys; k++)
+        h = mix64(h ^ (uint64_t)key[k]) + (uint64_t)k;
+    for (size_t i = h & (ix->nslots - 1); ix->slots[i]; i = (i + 1) & (ix->nslots - 1)) {
+        if (ix->slots[i] >> 32 != h >> 32)
+            continue;
+        size_t grp = (size_t)(ix->slots[i] & 0xffffffffu) - 1;
+        int same = ix->group_hash[grp] == h;
+        for (int k = 0; same && k < g->nkeys; k++)
+            same = cell_key(t, ix->group_row[grp], g->keys[k]) == key[k];
+        if (same)
+            return (long)grp;
+    }
+    return -1;
+}
+
+const uint32_t *tbl_groups_rows(const tbl_groups *g, size_t group, size_t *n)
+{
+    *n = g->start[group + 1] - g->start[group];
+    return g->rows + g->start[group];
+}
+
+int64_t tbl_key_str(const tbl *t, int col, const char *s, size_t len)
+{
+    int32_t code = tbl_find_code(t, col, s, len);
+    return code < 0 ? TBL_KEY_NONE : code;
+}
+
+int64_t tbl_key_num(double d)
+{
+    int64_t k;
+    if (d == 0)
+        d = 0; /* -0 and +0 are one key, as in cell_key */
+    memcpy(&k, &d, sizeof k);
+    return k;
 }

@@ -91,4 +91,30 @@ int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int
  * dup[k] = the row and orig[k] = the earlier row. Arrays malloc'd; returns count or -1. */
 long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size_t **orig);
 
+/* ---- groups: the rows of every key, for many lookups (an index) ---- */
+
+#define TBL_GROUP_MAXKEYS 8
+/* Cell keys for tbl_groups_find: an empty cell, and a string no cell of the column holds. */
+#define TBL_KEY_EMPTY INT64_MIN
+#define TBL_KEY_NONE ((int64_t)-2)
+
+typedef struct tbl_groups tbl_groups;
+
+/* Groups the rows of t by the key columns (1 to TBL_GROUP_MAXKEYS; empty cells are a value
+ * too). Memory: ~16 bytes per row. NULL when out of memory or the key count is out of range.
+ * The caller frees with tbl_groups_free and keeps t alive (and unchanged) meanwhile. */
+tbl_groups *tbl_groups_new(const tbl *t, const int *keys, int nkeys);
+void tbl_groups_free(tbl_groups *g);
+size_t tbl_groups_count(const tbl_groups *g);
+/* The key columns, *n of them. */
+const int *tbl_groups_keys(const tbl_groups *g, int *n);
+/* Group whose key cells equal key[0..nkeys) (as tbl_key_* give them), or -1. */
+long tbl_groups_find(const tbl_groups *g, const tbl *t, const int64_t *key);
+/* The rows of group `group` (0-based), ascending; *n of them; points into g. */
+const uint32_t *tbl_groups_rows(const tbl_groups *g, size_t group, size_t *n);
+/* Cell keys of values: a string of STR column col (TBL_KEY_NONE when no cell holds it), a
+ * number of a NUM column. INT and DATE cells are their value, an empty cell TBL_KEY_EMPTY. */
+int64_t tbl_key_str(const tbl *t, int col, const char *s, size_t len);
+int64_t tbl_key_num(double d);
+
 #endif

@@ -115,17 +115,47 @@ static int tbl_row(lua_State *L)
     return 1;
 }
 
-/* Whole column as a Lua array (nil holes for empty cells); length in field n. */
+/* t:column(name[, first, last]) → the column, or rows first..last of it, as a Lua array (nil
+ * holes for empty cells; element k is row first + k - 1); length in field n. A slice lets a
+ * script walk millions of rows without holding whole columns. */
 static int tbl_column(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);
     int c = check_col(L, t, 2);
-    lua_createtable(L, (int)t->nrows, 1);
-    for (size_t r = 0; r < t->nrows; r++) {
-        push_value(L, t, r, c);
-        lua_rawseti(L, -2, (lua_Integer)r + 1);
+    lua_Integer first = luaL_optinteger(L, 3, 1);
+    lua_Integer last = luaL_optinteger(L, 4, (lua_Integer)t->nrows);
+    luaL_argcheck(L, first >= 1, 3, "номер строки вне таблицы");
+    luaL_argcheck(L, last <= (lua_Integer)t->nrows, 4, "номер строки вне таблицы");
+    lua_Integer n = last >= first ? last - first + 1 : 0;
+    lua_createtable(L, (int)n, 1);
+    for (lua_Integer k = 0; k < n; k++) {
+        push_value(L, t, (size_t)(first - 1 + k), c);
+        lua_rawseti(L, -2, k + 1);
     }
-    lua_pushinteger(L, (lua_Integer)t->nrows);
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    return 1;
+}
+
+/* t:cells(name, rows) → the cells of column `name` at the listed rows (1-based), as an array
+ * (nil holes for empty cells); length in field n. Sums over scattered rows (a group's) read a
+ * few columns this way instead of a table per row. */
+static int tbl_cells(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 3);
+    lua_createtable(L, (int)n, 1);                    /* ... out */
+    for (lua_Integer k = 1; k <= n; k++) {
+        lua_rawgeti(L, 3, k);                         /* ... out row */
+        lua_Integer r = lua_tointeger(L, -1);
+        luaL_argcheck(L, r >= 1 && (size_t)r <= t->nrows, 3, "номер строки вне таблицы");
+        lua_pop(L, 1);                                /* ... out */
+        push_value(L, t, (size_t)(r - 1), c);
+        lua_rawseti(L, -2, k);
+    }
+    lua_pushinteger(L, n);
     lua_setfield(L, -2, "n");
     return 1;
 }
@@ -303,6 +333,159 @@ static int tbl_add_namekey(lua_State *L)
     return 1;
 }
 
+/* ---- groups (t:groups) ---- */
+
+#define GROUPS_MT "otchet.groups"
+
+typedef struct groups_box {
+    tbl_groups *g;    /* owned */
+    tbl *t;           /* the grouped table, kept alive by the box's user value */
+} groups_box;
+
+static groups_box *check_groups(lua_State *L, int idx)
+{
+    groups_box *b = luaL_checkudata(L, idx, GROUPS_MT);
+    luaL_argcheck(L, b->g != NULL, idx, "группы уже освобождены");
+    return b;
+}
+
+/* The cell key of the Lua value at idx for column col in *key; 0 when no cell can equal it (a
+ * string the column does not hold, a fraction for an integer column). */
+static int lua_key(lua_State *L, const tbl *t, int col, int idx, int64_t *key)
+{
+    if (lua_isnil(L, idx)) {
+        *key = TBL_KEY_EMPTY;
+        return 1;
+    }
+    switch (t->cols[col].type) {
+    case TBL_STR: {
+        size_t len;
+        const char *s = luaL_checklstring(L, idx, &len);
+        *key = tbl_key_str(t, col, s, len);
+        return *key != TBL_KEY_NONE;
+    }
+    case TBL_NUM: *key = tbl_key_num(luaL_checknumber(L, idx)); return 1;
+    default: {
+        int isint;
+        lua_Integer v = lua_tointegerx(L, idx, &isint);
+        luaL_argcheck(L, isint || lua_type(L, idx) == LUA_TNUMBER, idx, "ожидается число");
+        *key = (int64_t)v;
+        return isint;
+    }
+    }
+}
+
+/* g:find(v1, …, vn) → number of the group with these key values (1-based), or nil. */
+static int groups_find(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    int64_t key[TBL_GROUP_MAXKEYS];
+    int nkeys = 0;
+    const int *cols = tbl_groups_keys(b->g, &nkeys);
+    for (int k = 0; k < nkeys; k++) {
+        if (!lua_key(L, b->t, cols[k], k + 2, &key[k])) {
+            lua_pushnil(L);                           /* no row can hold this value */
+            return 1;
+        }
+    }
+    long g = tbl_groups_find(b->g, b->t, key);
+    if (g < 0)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)g + 1);
+    return 1;
+}
+
+static size_t check_group(lua_State *L, groups_box *b, int idx)
+{
+    lua_Integer g = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, g >= 1 && (size_t)g <= tbl_groups_count(b->g), idx, "номер группы вне списка");
+    return (size_t)(g - 1);
+}
+
+/* g:rows(k) → list of the rows of group k (1-based row numbers, ascending). */
+static int groups_rows(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    size_t n;
+    const uint32_t *rows = tbl_groups_rows(b->g, check_group(L, b, 2), &n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)rows[i] + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* g:first(k) → the first row of group k (1-based); an index of unique keys needs no list. */
+static int groups_first(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    size_t n;
+    const uint32_t *rows = tbl_groups_rows(b->g, check_group(L, b, 2), &n);
+    lua_pushinteger(L, (lua_Integer)rows[0] + 1);
+    return 1;
+}
+
+/* g:size(k) → the number of rows of group k. */
+static int groups_size(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    size_t n;
+    tbl_groups_rows(b->g, check_group(L, b, 2), &n);
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
+static int groups_count(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)tbl_groups_count(check_groups(L, 1)->g));
+    return 1;
+}
+
+static int groups_gc(lua_State *L)
+{
+    groups_box *b = luaL_checkudata(L, 1, GROUPS_MT);
+    tbl_groups_free(b->g);
+    b->g = NULL;
+    return 0;
+}
+
+static const luaL_Reg groups_methods[] = {
+    {"count", groups_count},
+    {"find", groups_find},
+    {"first", groups_first},
+    {"rows", groups_rows},
+    {"size", groups_size},
+    {NULL, NULL}
+};
+
+/* t:groups{cols} → an index of the rows by the key columns: g:find(values…) → group (groups
+ * are numbered in order of their first row), g:rows(group) → row numbers, g:first(group),
+ * g:size(group), g:count(). Lookups cost a hash probe, not a scan. */
+static int tbl_groups_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int keys[TBL_GROUP_MAXKEYS];
+    int nk = read_cols(L, t, 2, keys, TBL_GROUP_MAXKEYS);
+    luaL_argcheck(L, nk >= 1, 2, "нужен хотя бы один столбец");
+    groups_box *b = lua_newuserdatauv(L, sizeof *b, 1);   /* ud */
+    b->g = NULL, b->t = t;
+    if (luaL_newmetatable(L, GROUPS_MT)) {                 /* ud mt */
+        luaL_newlib(L, groups_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, groups_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);                               /* ud */
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);                           /* ud (the table lives as long) */
+    b->g = tbl_groups_new(t, keys, nk);
+    if (!b->g)
+        return luaL_error(L, "недостаточно памяти");
+    return 1;
+}
+
 static int tbl_gc(lua_State *L)
 {
     tbl_box *b = luaL_checkudata(L, 1, TABLE_MT);
@@ -313,12 +496,14 @@ static int tbl_gc(lua_State *L)
 
 static const luaL_Reg tbl_methods[] = {
     {"add_namekey", tbl_add_namekey},
+    {"cells", tbl_cells},
     {"column", tbl_column},
     {"columns", tbl_columns},
     {"distinct", tbl_distinct},
     {"duplicates", tbl_duplicates_},
     {"get", tbl_get_},
     {"group_sum", tbl_group_sum_},
+    {"groups", tbl_groups_},
     {"has", tbl_has},
     {"line", tbl_line},
     {"nrows", tbl_nrows},

@@ -189,4 +189,21 @@ return {
     T.eq({ a.risk_high, a.risk_zone, a.small, a.no_positive_dynamics, a.ege_below_min },
       { nil, nil, nil, nil, nil }, "the data cannot tell")
   end,
+  result_dynamics_looks_prev_and_cur_up_when_read = function()
+    -- 01 ВПР Математика 5: 2023 3 of 10, 2024 2 of 10 → the failing share fell by 10 п.п.
+    local d = dynamics.result_dynamics(load(), "01", 2024, "ВПР", "Математика", 5)
+    T.eq(d.status, "positive")
+    T.eq({ rawget(d, "prev"), rawget(d, "cur") }, {}, "not held by the table")
+    T.eq({ d.prev.m2, d.prev.year, d.cur.m2, d.cur.year }, { 3, 2023, 2, 2024 })
+    T.eq(dynamics.result_dynamics(load(), "04", 2024, "ВПР", "Математика", 5).cur, nil, "no row")
+  end,
+  school_dynamics_makes_its_items_when_read = function()
+    -- 01, 2024 vs 2023, three counted procedures: ВПР 3 → 2 of 10 positive, ОГЭ 6 → 6 of 20
+    -- (quality 8 → 10 of 20: positive), ЕГЭ none
+    local d = dynamics.school_dynamics(load(), "01", 2024)
+    T.eq(rawget(d, "items"), nil, "not held")
+    T.eq(#d.items, 3)
+    T.eq({ d.items[1].status, d.items[2].status, d.items[3].status }, { "positive", "positive", nil })
+    T.eq({ d.positive, d.comparable, d.is_positive }, { 2, 2, true })
+  end,
 }

@@ -160,4 +160,30 @@ return {
     -- quality 2023: (6+2)+(7+3)+0+(3+1) = 22 of 56; 2024: (8+2)+(8+3)+(4+2) = 27 of 52
     T.near(ch.quality, 27 / 52 - 22 / 56)
   end,
+  complete_makes_a_row_its_own_counts_record = function()
+    local row = { participants = 12, m2 = 3, m3 = 4, m4 = 4, m5 = 1, lowered = 2, procedure = "ВПР" }
+    local c = ind.complete(row)
+    T.eq(c == row, true, "the same table")
+    T.eq({ c.rows, c.marked, c.checked, c.scored, c.high_n, c.mean_n, c.procedure }, { 1, 12, 12, nil, nil, nil, "ВПР" })
+    local e = ind.complete({ participants = 5, below_min = 2, mean_score = 44.5 })
+    T.eq({ e.scored, e.mean_n, e.marked }, { 5, 5, nil })
+    T.eq(ind.complete({}).participants, 0, "no participants count as 0")
+    -- counts() copies, then completes the copy: same fields, a fresh table
+    local copy = ind.counts(row)
+    T.eq({ copy.marked, copy.m2, copy.procedure }, { 12, 3, nil })
+  end,
+  add_columns_sums_like_add_of_counts = function()
+    -- two rows: ВПР 10 (m2..m5 = 1,5,3,1; lowered 2) and ЕГЭ 4 (below_min 1, mean 50.5)
+    local cols = { participants = { 10, 4 }, m2 = { 1 }, m3 = { 5 }, m4 = { 3 }, m5 = { 1 },
+      mean_score = { nil, 50.5 }, below_min = { nil, 1 }, high_score = {}, lowered = { 2 },
+      confirmed = {}, raised = {} }
+    local acc = ind.add_columns(ind.add_columns(nil, cols, 1), cols, 2)
+    T.eq({ acc.participants, acc.rows, acc.m2, acc.marked, acc.checked, acc.below_min, acc.scored, acc.mean_n },
+      { 14, 2, 1, 10, 10, 1, 4, 4 })
+    T.eq({ acc.high_n, acc.high_score, acc.confirmed }, {}, "absent everywhere: nil")
+    T.near(acc.mean_score, 50.5, "weighted by the 4 participants of the only row with a mean")
+    local rows = { { participants = 10, m2 = 1, m3 = 5, m4 = 3, m5 = 1, lowered = 2 },
+      { participants = 4, below_min = 1, mean_score = 50.5 } }
+    T.eq(acc, ind.sum({ ind.counts(rows[1]), ind.counts(rows[2]) }), "the same record as add of counts")
+  end,
 }

@@ -1,0 +1,137 @@
+/* Tests of table.c's group index (tbl_groups): rows listed by key in file order, lookups by
+ * string code, integer and empty cell, and keys no row holds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "table.h"
+
+/* school (STR), year (INT) and n (NUM) of 7 rows; row 5 has no year. */
+static tbl *sample(void)
+{
+    static const char *school[] = {"01", "02", "01", "03", "01", "02", "01"};
+    static const int year[] = {2023, 2023, 2024, 2023, 0, 2023, 2023};
+    tbl *t = tbl_new();
+    assert_non_null(t);
+    assert_int_equal(tbl_add_col(t, "school", TBL_STR), 0);
+    assert_int_equal(tbl_add_col(t, "year", TBL_INT), 1);
+    assert_int_equal(tbl_add_col(t, "n", TBL_NUM), 2);
+    for (int r = 0; r < 7; r++) {
+        assert_int_equal(tbl_add_row(t, r + 2), r);
+        tbl_set_str(t, (size_t)r, 0, school[r], strlen(school[r]));
+        if (year[r])
+            tbl_set_int(t, (size_t)r, 1, year[r]);
+        tbl_set_num(t, (size_t)r, 2, r * 0.5);
+    }
+    return t;
+}
+
+/* The rows of the group with this school and year, as a count and the first three. */
+static size_t rows_of(const tbl_groups *g, const tbl *t, const char *school, int64_t year,
+                      uint32_t first3[3])
+{
+    int64_t key[2] = {tbl_key_str(t, 0, school, strlen(school)), year};
+    long k = tbl_groups_find(g, t, key);
+    if (k < 0)
+        return 0;
+    size_t n;
+    const uint32_t *rows = tbl_groups_rows(g, (size_t)k, &n);
+    for (size_t i = 0; i < 3; i++)
+        first3[i] = i < n ? rows[i] : UINT32_MAX;
+    return n;
+}
+
+static void test_groups_list_rows_in_file_order(void **state)
+{
+    (void)state;
+    tbl *t = sample();
+    int keys[] = {0, 1};
+    tbl_groups *g = tbl_groups_new(t, keys, 2);
+    assert_non_null(g);
+    /* 01/2023, 02/2023, 01/2024, 03/2023, 01/empty */
+    assert_int_equal(tbl_groups_count(g), 5);
+    uint32_t r[3];
+    assert_int_equal(rows_of(g, t, "01", 2023, r), 2);
+    assert_int_equal(r[0], 0);
+    assert_int_equal(r[1], 6);
+    assert_int_equal(rows_of(g, t, "02", 2023, r), 2);
+    assert_int_equal(r[0], 1);
+    assert_int_equal(r[1], 5);
+    assert_int_equal(rows_of(g, t, "01", TBL_KEY_EMPTY, r), 1);
+    assert_int_equal(r[0], 4);
+    assert_int_equal(rows_of(g, t, "03", 2024, r), 0);
+    tbl_groups_free(g);
+    tbl_free(t);
+}
+
+static void test_groups_keys_no_row_holds(void **state)
+{
+    (void)state;
+    tbl *t = sample();
+    int keys[] = {0};
+    tbl_groups *g = tbl_groups_new(t, keys, 1);
+    assert_non_null(g);
+    assert_int_equal(tbl_groups_count(g), 3);
+    assert_int_equal(tbl_key_str(t, 0, "04", 2), TBL_KEY_NONE);
+    int64_t none[1] = {TBL_KEY_NONE}, empty[1] = {TBL_KEY_EMPTY};
+    assert_int_equal(tbl_groups_find(g, t, none), -1);
+    assert_int_equal(tbl_groups_find(g, t, empty), -1);
+    int nk;
+    assert_int_equal(tbl_groups_keys(g, &nk)[0], 0);
+    assert_int_equal(nk, 1);
+    tbl_groups_free(g);
+    tbl_free(t);
+}
+
+static void test_groups_by_number_and_limits(void **state)
+{
+    (void)state;
+    tbl *t = sample();
+    int keys[] = {2};
+    tbl_groups *g = tbl_groups_new(t, keys, 1);
+    assert_non_null(g);
+    assert_int_equal(tbl_groups_count(g), 7);
+    int64_t k[1] = {tbl_key_num(1.5)};
+    long grp = tbl_groups_find(g, t, k);
+    assert_true(grp >= 0);
+    size_t n;
+    assert_int_equal(tbl_groups_rows(g, (size_t)grp, &n)[0], 3);
+    assert_int_equal(n, 1);
+    k[0] = tbl_key_num(-0.0);              /* -0 and +0 are one key */
+    assert_true(tbl_groups_find(g, t, k) >= 0);
+    tbl_groups_free(g);
+    assert_null(tbl_groups_new(t, keys, 0));
+    assert_null(tbl_groups_new(t, keys, TBL_GROUP_MAXKEYS + 1));
+    tbl_groups_free(NULL);
+    tbl_free(t);
+}
+
+static void test_groups_of_an_empty_table(void **state)
+{
+    (void)state;
+    tbl *t = tbl_new();
+    assert_int_equal(tbl_add_col(t, "a", TBL_INT), 0);
+    int keys[] = {0};
+    tbl_groups *g = tbl_groups_new(t, keys, 1);
+    assert_non_null(g);
+    assert_int_equal(tbl_groups_count(g), 0);
+    int64_t k[1] = {1};
+    assert_int_equal(tbl_groups_find(g, t, k), -1);
+    tbl_groups_free(g);
+    tbl_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_groups_list_rows_in_file_order),
+        cmocka_unit_test(test_groups_keys_no_row_holds),
+        cmocka_unit_test(test_groups_by_number_and_limits),
+        cmocka_unit_test(test_groups_of_an_empty_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
