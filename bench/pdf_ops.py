@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """pdf_ops — extracts the display lists of otchet's per-school PDFs for bench/floor.c: per page
-the glyph runs (font face, size, Td moves, the text as Unicode through the ToUnicode map) and
-the rectangles and paths, exactly as the content streams hold them; the bookmarks and metadata
-of the first sheet. Uses qpdf (merge, then one JSON dump with decoded streams).
+every piece of text at its absolute position (font face, size, x, y, the text as Unicode
+through the ToUnicode map; TJ arrays split at their kerning, positions from the fonts' /W) and
+the graphics operators exactly as the content streams hold them; the bookmarks and metadata of
+the first sheet. Uses qpdf (merge, then one JSON dump with decoded streams).
 
 Usage: pdf_ops.py OUT_DIR REPORT OPS_FILE
   OUT_DIR   an `otchet run REPORT` output directory (manifest.csv lists the files)
-  OPS_FILE  written: "D id", "M key value", "P w h", one operator a line, "O level page y title".
+  OPS_FILE  written: "D id", "M key value", "P w h", "T face size x y text" (text; "U" turned
+            a quarter left), one graphics operator a line, "O level page y title".
 Exit 0, or 1 with a message on stderr (e.g. an operator floor.c does not replay)."""
 import base64
 import csv
@@ -19,8 +21,8 @@ import tempfile
 
 TOKEN = re.compile(rb"<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\)|/[^\s/\[\]<>()]+|\[|\]|"
                    rb"[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+")
-SIMPLE = {b"BT", b"ET", b"h", b"f", b"S", b"B", b"n", b"W", b"q", b"Q"}
-NUMERIC = {b"g": 1, b"G": 1, b"w": 1, b"Td": 2, b"re": 4, b"m": 2, b"l": 2, b"c": 6}
+SIMPLE = {b"h", b"f", b"S", b"B", b"n", b"W", b"q", b"Q"}
+NUMERIC = {b"g": 1, b"G": 1, b"w": 1, b"re": 4, b"m": 2, b"l": 2, b"c": 6}
 
 
 def qpdf_json(pdf, keys=()):
@@ -72,17 +74,69 @@ class Doc:
         return base64.b64decode(self.obj(ref)["stream"]["data"])
 
     def font(self, ref):
-        """(face label, code → text map, code width in bytes) of a font object."""
+        """(face label, code → text map, code → width in 1/1000 em) of a Type0 font object."""
         if ref not in self.fonts:
             d = self.value(ref)
             label = d["/BaseFont"][1:].split("+")[-1].split(",")[0]
             cmap = parse_cmap(self.stream(d["/ToUnicode"])) if "/ToUnicode" in d else {}
-            self.fonts[ref] = (label, cmap)
+            cid = self.value(d["/DescendantFonts"][0])
+            widths, w = {}, cid.get("/W", [])
+            for i in range(0, len(w), 2):
+                for k, v in enumerate(w[i + 1]):
+                    widths[w[i] + k] = v
+            self.fonts[ref] = (label, cmap, widths, cid.get("/DW", 1000))
         return self.fonts[ref]
 
 
 def fmt(x):
     return ("%.4f" % float(x)).rstrip("0").rstrip(".")
+
+
+ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+
+
+def string_bytes(tok):
+    """The bytes of a hex <…> or literal (…) string token (escapes as otchet writes them)."""
+    if tok.startswith(b"<"):
+        return bytes.fromhex(re.sub(rb"\s", b"", tok[1:-1]).decode())
+    out, i, body = bytearray(), 0, tok[1:-1]
+    while i < len(body):
+        c = body[i]
+        if c == 0x5C:
+            i += 1
+            c = ESCAPES.get(body[i], body[i])
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def codes_of(tok):
+    b = string_bytes(tok)
+    return [b[i] << 8 | b[i + 1] for i in range(0, len(b) - 1, 2)]
+
+
+class Text:
+    """Text state of a content stream: the line start Td moves, the pen, the font."""
+
+    def __init__(self, out):
+        self.out, self.font, self.size = out, None, 0
+        self.x = self.y = self.pen = 0.0
+        self.up = False
+
+    def show(self, tok):
+        label, cmap, widths, dw = self.font
+        codes = codes_of(tok)
+        self.out.append("%s %s %s %s %s %s" % ("U" if self.up else "T", label, fmt(self.size),
+                                               fmt(self.pen if not self.up else self.x), fmt(self.y),
+                                               "".join(cmap.get(c, "?") for c in codes)))
+        self.pen += sum(widths.get(c, dw) for c in codes) * self.size / 1000
+
+    def show_array(self, items):
+        for it in items:
+            if it[:1] in b"<(":
+                self.show(it)
+            else:
+                self.pen -= float(it) * self.size / 1000
 
 
 def page_ops(doc, page, out):
@@ -92,7 +146,7 @@ def page_ops(doc, page, out):
     fonts = d.get("/Resources", {}).get("/Font", {})
     contents = d["/Contents"]
     data = b"\n".join(doc.stream(r) for r in (contents if isinstance(contents, list) else [contents]))
-    stack, array, cmap = [], None, {}
+    stack, array, text = [], None, Text(out)
     for tok in TOKEN.findall(data):
         if tok == b"[":
             array = []
@@ -105,21 +159,31 @@ def page_ops(doc, page, out):
             stack.append(tok)
         else:
             op = tok
-            if op in SIMPLE:
+            if op == b"BT":
+                text.x = text.y = text.pen = 0.0
+                text.up = False
+            elif op == b"ET":
+                pass
+            elif op in SIMPLE:
                 out.append(op.decode())
             elif op in NUMERIC:
                 n = NUMERIC[op]
                 out.append(op.decode() + " " + " ".join(fmt(v) for v in stack[-n:]))
             elif op == b"Tf":
-                label, cmap = doc.font(fonts[stack[-2].decode()])
-                out.append("Tf %s %s" % (label, fmt(stack[-1])))
+                text.font, text.size = doc.font(fonts[stack[-2].decode()]), float(stack[-1])
+            elif op == b"Td":
+                text.x += float(stack[-2])
+                text.y += float(stack[-1])
+                text.pen = text.x
+            elif op == b"Tm":
+                m = [float(v) for v in stack[-6:]]
+                text.up = m[1] > 0
+                text.x, text.y = m[4], m[5]
+                text.pen = text.x
             elif op == b"Tj":
-                s = stack[-1]
-                if not s.startswith(b"<"):
-                    raise SystemExit("pdf_ops: literal string in Tj: floor.c replays only hex CID text")
-                h = re.sub(rb"\s", b"", s[1:-1])
-                codes = [int(h[i:i + 4], 16) for i in range(0, len(h), 4)]
-                out.append("Tj " + "".join(cmap.get(c, "?") for c in codes))
+                text.show(stack[-1])
+            elif op == b"TJ":
+                text.show_array(stack[-1])
             elif op == b"d":
                 arr = stack[-2] or []
                 out.append("d %s %d %s" % (fmt(stack[-1]), len(arr), " ".join(fmt(v) for v in arr)))

@@ -2,12 +2,14 @@
 -- "Decided conventions"): UTF-8 with a BOM, ";" between cells, CRLF line ends, numbers with a
 -- decimal comma rounded half away from zero (lua/ru.lua), cells quoted where needed, and text
 -- cells beginning with "=", "+", "-", "@" (or a tab / carriage return) neutralised with a
--- leading apostrophe so Excel never runs them as formulas. Pure Lua; uses ru.
+-- leading apostrophe so Excel never runs them as formulas. Uses ru, and engine.csv_encode for
+-- the bytes of the rows.
 --
 --   local csvout = require("csvout")
 --   local out = csvout.file("analytical_reference/summary.csv",
 --     { "Процедура", "Участников", "Доля «2», %" },
 --     { { "ВПР", 296, csvout.pct(44 / 296) } })      -- → { file =, data = }
+local engine = require("engine")
 local ru = require("ru")
 
 local M = {}
@@ -18,17 +20,6 @@ M.EOL = "\r\n"
 
 local NUMBER = {}   -- metatable marking a number cell with a fixed number of decimals
 
--- A number cell printed with k decimals (default 0): csvout.num(3.368, 2) → "3,37".
--- nil (or NaN / inf) gives an empty cell.
-function M.num(x, k) return setmetatable({ value = x, decimals = k or 0 }, NUMBER) end
-
--- A share (fraction 0…1) as a percent number with k decimals (default 1), without the "%"
--- sign so Excel keeps it a number: csvout.pct(0.125) → "12,5"; nil → empty.
-function M.pct(share, k)
-  if type(share) ~= "number" then return M.num(nil) end
-  return M.num(share * 100, k or 1)
-end
-
 -- Text of a number in CSV: decimal comma, ASCII minus, no thousands separators.
 local function number_text(x, k)
   local s = ru.round(x, k)
@@ -36,13 +27,22 @@ local function number_text(x, k)
   return (s:gsub("%.", ","))
 end
 
--- A plain Lua number without stated decimals: integers as they are, others with up to 15
--- significant digits.
-local function plain_number(x)
-  if x ~= x or x == math.huge or x == -math.huge then return "" end
-  if math.type(x) == "integer" then return tostring(x) end
-  if x == math.floor(x) and math.abs(x) < 2 ^ 53 then return string.format("%d", x) end
-  return (string.format("%.15g", x):gsub("%.", ","))
+-- Number cells are shared: a large table has thousands of cells with the same share, and one
+-- marker per value and number of decimals spares as many tables and roundings. A marker
+-- carries its text (engine.csv_encode prints it as it is) and is never changed once made.
+local marker = ru.memoised(function(x, k)
+  return setmetatable({ value = x, decimals = k, text = number_text(x, k) }, NUMBER)
+end)
+
+-- A number cell printed with k decimals (default 0): csvout.num(3.368, 2) → "3,37".
+-- nil (or NaN / inf) gives an empty cell.
+function M.num(x, k) return marker(x, k) end
+
+-- A share (fraction 0…1) as a percent number with k decimals (default 1), without the "%"
+-- sign so Excel keeps it a number: csvout.pct(0.125) → "12,5"; nil → empty.
+function M.pct(share, k)
+  if type(share) ~= "number" then return marker(nil, 0) end
+  return marker(share * 100, k or 1)
 end
 
 -- Text cells that Excel would take for a formula get a leading apostrophe.
@@ -53,43 +53,23 @@ function M.neutralise(s)
   return s
 end
 
-local function quote(s)
-  if s:find('[;"\r\n]') or s:find("^%s") or s:find("%s$") then
-    return '"' .. s:gsub('"', '""') .. '"'
-  end
-  return s
-end
+-- The rows as CSV text, each ended by EOL. The rules are applied in C (engine.csv_encode;
+-- a large district writes megabytes of cells): nil/false → empty; a plain number → integers
+-- as they are, others with up to 15 significant digits, decimal comma; a csvout.num/pct
+-- marker → its number text; anything else → text neutralised like M.neutralise, then quoted
+-- (quotes doubled) when it holds ";", a quote or a line break, or begins or ends with a space.
+-- Every row gets as many cells as the widest one, so columns stay aligned.
+local function rows_text(rows) return engine.csv_encode(rows, M.SEP, M.EOL, NUMBER) end
 
--- The CSV text of one cell: nil/false → empty; number → number text; csvout.num/pct marker →
--- number with its decimals; anything else → neutralised, quoted text.
+-- The CSV text of one cell (see rows_text).
 function M.cell(v)
-  if v == nil or v == false then return "" end
-  if getmetatable(v) == NUMBER then return number_text(v.value, v.decimals) end
-  if type(v) == "number" then return plain_number(v) end
-  return quote(M.neutralise(tostring(v)))
-end
-
--- The highest positive integer key of a row: cells may be nil anywhere (empty cells).
-local function row_width(r)
-  local n = 0
-  for k in pairs(r) do
-    if math.type(k) == "integer" and k > n then n = k end
-  end
-  return n
+  return engine.csv_encode({ { v } }, M.SEP, "", NUMBER)
 end
 
 -- The whole file: BOM, then each row (a list of cells, nil = empty) as cells joined by ";" and
--- ended by CRLF. Every row has as many cells as the widest one, so columns stay aligned.
+-- ended by CRLF.
 function M.encode(rows)
-  local width = 0
-  for _, r in ipairs(rows) do width = math.max(width, row_width(r)) end
-  local lines = {}
-  for i, r in ipairs(rows) do
-    local cells = {}
-    for c = 1, width do cells[c] = M.cell(r[c]) end
-    lines[i] = table.concat(cells, M.SEP)
-  end
-  return M.BOM .. table.concat(lines, M.EOL) .. (#lines > 0 and M.EOL or "")
+  return M.BOM .. rows_text(rows)
 end
 
 -- An output record for the report runner: the header row, then the rows.

@@ -108,6 +108,25 @@ function Doc:render()
   return bytes, pages
 end
 
+-- Renders the document and keeps its pages as a part (a string): M.combine makes the printer's
+-- file of such parts without laying the documents out again. Returns bytes, pages, part.
+function Doc:render_part()
+  local opts = { part = true }
+  for k, v in pairs(self.opts) do opts[k] = v end
+  local bytes, pages, part = layout.render(self.blocks, opts)
+  if not bytes then error("документ не свёрстан: " .. tostring(pages), 2) end
+  return bytes, pages, part
+end
+
+-- One PDF of parts (from Doc:render_part, in this or another otchet process), in order, each
+-- starting on an odd page; opts as for M.new (title, author, subject, keywords, date).
+-- Returns bytes, pages; raises naming a damaged part.
+function M.combine(parts, opts)
+  local bytes, pages = layout.combine(parts, opts or {})
+  if not bytes then error("файл не собран: " .. tostring(pages), 2) end
+  return bytes, pages
+end
+
 -- An output record for the report runner: { file =, data =, pages = }.
 function Doc:output(file)
   local bytes, pages = self:render()

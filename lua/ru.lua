@@ -63,12 +63,37 @@ local function round_parts(x, k)
   return round_slow(x, k)
 end
 
-function M.round(x, k)
-  k = k or 0
+-- Printed numbers repeat a great deal (shares of small counts, the same totals in several
+-- tables and in the CSV copies), and rounding one costs many times a table lookup:
+-- ru.memoised(f) is f(x, k) (k defaults to 0) remembering the text of each number x per k. A cache that reaches CACHE_MAX
+-- texts starts over, so a long batch does not grow it without end. Only numbers are kept (nil
+-- and NaN cannot be keys); a float and an integer of equal value share a key and a text.
+local CACHE_MAX = 1 << 16
+
+function M.memoised(f)
+  local by_k, n = {}, 0
+  return function(x, k)
+    k = k or 0
+    local texts = by_k[k]
+    if not texts then texts = {}; by_k[k] = texts end
+    local s = texts[x]
+    if s then return s end
+    s = f(x, k)
+    if type(x) == "number" and x == x then
+      if n >= CACHE_MAX then by_k, n = {}, 0; texts = {}; by_k[k] = texts end
+      texts[x], n = s, n + 1
+    end
+    return s
+  end
+end
+
+local function round_text(x, k)
   local sign, int, frac = round_parts(x, k)
   if not sign then return nil end
   return sign .. int .. (k > 0 and ("." .. frac) or "")
 end
+
+M.round = M.memoised(round_text)
 
 -- Groups the digits of a non-negative integer part by three with no-break spaces, from five
 -- digits on (Russian typography leaves four-digit numbers whole: 2024, 5068, 12 345).
@@ -77,13 +102,14 @@ local function group(int)
   return (int:reverse():gsub("(%d%d%d)", "%1" .. M.NBSP:reverse()):reverse():gsub("^" .. M.NBSP, ""))
 end
 
--- Number with k decimals (default 0) and a decimal comma: 3.368 → "3,37"; nil → "—".
-function M.num(x, k)
-  k = k or 0
+local function num_text(x, k)
   local sign, int, frac = round_parts(x, k)
   if not sign then return M.DASH end
   return (sign == "-" and M.MINUS or "") .. group(int) .. (k > 0 and ("," .. frac) or "")
 end
+
+-- Number with k decimals (default 0) and a decimal comma: 3.368 → "3,37"; nil → "—".
+M.num = M.memoised(num_text)
 
 -- A share given as a fraction 0…1, printed in percent with k decimals (default 1):
 -- 0.125 → "12,5 %" (no-break space before %); nil → "—".
@@ -299,10 +325,20 @@ local function decline_subject(name, case)
   return table.concat(out, " ")
 end
 
+-- Declined names by case: a report declines the same few subjects for every result it
+-- mentions (thousands of times for a large district), each time walking their letters.
+local declined = { dat = {}, gen = {} }
+
+local function declined_subject(name, case)
+  local s = declined[case][name]
+  if not s then s = decline_subject(name, case); declined[case][name] = s end
+  return s
+end
+
 -- "Математика" → "математике", "Русский язык" → "русскому языку" (for «по …»).
-function M.subject_dative(name) return decline_subject(name, "dat") end
+function M.subject_dative(name) return declined_subject(name, "dat") end
 -- "Математика" → "математики", "Русский язык" → "русского языка" (учителей …).
-function M.subject_genitive(name) return decline_subject(name, "gen") end
+function M.subject_genitive(name) return declined_subject(name, "gen") end
 
 -- Procedures whose grade goes without saying (ОГЭ is 9th grade, ЕГЭ 11th).
 local EXAM = { ["ОГЭ"] = true, ["ЕГЭ"] = true, ["ГВЭ"] = true }

@@ -100,9 +100,9 @@ local function context(ds)
   local ok, list = pcall(results.counted, ds)
   A.counted_list = ok and list or {}
   for _, p in ipairs(A.counted_list) do
-    for _, r in ipairs(R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })) do
-      A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true
-    end
+    -- every row of one procedure × subject × grade has the same key: the first one says it
+    local r = R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })[1]
+    if r then A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true end
   end
   return A
 end
@@ -128,6 +128,28 @@ local function district(A, c, year)
   local sum = A.R:sum({ year = year, procedure = c.procedure, subject = c.subject, grade = c.grade })
   if sum.rows == 0 then return nil end
   return sum
+end
+
+-- What the overview and the conclusions print about procedure p in year y: participants,
+-- results rows, combos (procedure × subject × grade) and schools, counted in one pass over its
+-- rows (R:sum, R:combos and R:schools would each walk them again, R:combos once per subject).
+-- Memoised in A.
+local function procedure_facts(A, y, p)
+  A.facts = A.facts or {}
+  local key = y .. "|" .. p
+  if A.facts[key] then return A.facts[key] end
+  local rows = A.R:rows({ year = y, procedure = p })
+  local participants, combos, schools, ncombos, nschools = 0, {}, {}, 0, 0
+  for _, r in ipairs(rows) do
+    participants = participants + r.participants
+    local grades = combos[r.sk]
+    if not grades then grades = {}; combos[r.sk] = grades end
+    if not grades[r.grade] then grades[r.grade] = true; ncombos = ncombos + 1 end
+    if not schools[r.school_id] then schools[r.school_id] = true; nschools = nschools + 1 end
+  end
+  local facts = { participants = participants, rows = #rows, combos = ncombos, schools = nschools }
+  A.facts[key] = facts
+  return facts
 end
 
 -- The previous year with data for a combo (Y−1, else the latest earlier one), or nil.
@@ -263,13 +285,13 @@ local function participation_table(A, d)
   for _ = 1, #A.years do columns[#columns + 1] = { mm = 20, numeric = true } end
   local rows, csv = {}, {}
   for _, p in ipairs(A.R:procedures()) do
-    local combos = A.R:combos({ year = A.Y, procedure = p })
-    local row = { p, tostring(#combos), tostring(#A.R:schools({ year = A.Y, procedure = p })) }
-    local crow = { p, #combos, #A.R:schools({ year = A.Y, procedure = p }) }
+    local now = procedure_facts(A, A.Y, p)
+    local row = { p, tostring(now.combos), tostring(now.schools) }
+    local crow = { p, now.combos, now.schools }
     for _, y in ipairs(A.years) do
-      local c = A.R:sum({ year = y, procedure = p })
-      row[#row + 1] = c.rows > 0 and int(c.participants) or DASH
-      crow[#crow + 1] = c.rows > 0 and c.participants or nil
+      local t = procedure_facts(A, y, p)
+      row[#row + 1] = t.rows > 0 and int(t.participants) or DASH
+      crow[#crow + 1] = t.rows > 0 and t.participants or nil
     end
     rows[#rows + 1], csv[#csv + 1] = row, crow
   end
@@ -428,26 +450,23 @@ local function result_layout(info)
   return L
 end
 
--- The printed indicator cells of a counts record (after № and name).
-local function value_cells(info, c)
-  local sh = ind.shares(c)
+-- Appends the printed indicator cells of a counts record c (shares sh = ind.shares(c)) to row,
+-- after its № and name; returns row. (Assigned in place, not through a helper: this runs for
+-- every result of the district.)
+local function value_cells(info, c, sh, row)
+  local n = #row
   if info.marks then
-    local out = { int(c.participants), pct(sh.m2), pct(sh.m3), pct(sh.m4), pct(sh.m5), pct(sh.success), pct(sh.quality) }
-    if not info.levels then out[#out + 1] = sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH end
-    if info.score then out[#out + 1] = c.mean_score and ru.num(c.mean_score, 1) or DASH end
-    return out
+    row[n + 1], row[n + 2], row[n + 3], row[n + 4], row[n + 5], row[n + 6], row[n + 7] = int(c.participants),
+      pct(sh.m2), pct(sh.m3), pct(sh.m4), pct(sh.m5), pct(sh.success), pct(sh.quality)
+    n = n + 7
+    if not info.levels then n = n + 1; row[n] = sh.mean_mark and ru.num(sh.mean_mark, 2) or DASH end
+    if info.score then row[n + 1] = c.mean_score and ru.num(c.mean_score, 1) or DASH end
+    return row
   end
-  return { int(c.participants), c.mean_score and ru.num(c.mean_score, 1) or DASH, int(c.below_min), pct(sh.below_min),
-    int(c.high_score), pct(sh.high_score) }
-end
-
--- The CSV cells of a counts record: the counts, then the shares rounded as printed (no средняя
--- отметка for levels).
-local function value_csv(info, c)
-  local sh = ind.shares(c)
-  return { c.participants, c.m2, c.m3, c.m4, c.m5, csvout.pct(sh.m2), csvout.pct(sh.m3), csvout.pct(sh.m4),
-    csvout.pct(sh.m5), csvout.pct(sh.success), csvout.pct(sh.quality), csvout.num(not info.levels and sh.mean_mark or nil, 2),
-    csvout.num(c.mean_score, 1), c.below_min, csvout.pct(sh.below_min), c.high_score, csvout.pct(sh.high_score) }
+  row[n + 1], row[n + 2], row[n + 3], row[n + 4], row[n + 5], row[n + 6] = int(c.participants),
+    c.mean_score and ru.num(c.mean_score, 1) or DASH, int(c.below_min), pct(sh.below_min), int(c.high_score),
+    pct(sh.high_score)
+  return row
 end
 
 local RESULTS_CSV_HEADER = { "Год", "Процедура", "Предмет", "Класс", "Код ОО", "Образовательная организация",
@@ -455,27 +474,42 @@ local RESULTS_CSV_HEADER = { "Год", "Процедура", "Предмет", "
   "Доля «4», %", "Доля «5», %", "Успеваемость, %", "Качество знаний, %", "Средняя отметка", "Средний балл",
   "Не преодолели минимальный порог", "Не преодолели минимальный порог, %", "81–100 баллов", "81–100 баллов, %" }
 
-local function csv_row(A, info, year, id, name, counted, c)
-  local row = { year, info.procedure, info.subject, info.grade, id, name, counted }
-  for i, v in pairs(value_csv(info, c)) do row[7 + i] = v end
-  A.results_csv[#A.results_csv + 1] = row
+-- A row of results.csv: the keys, then the counts of c and its shares sh rounded as printed
+-- (no средняя отметка for levels).
+local function csv_row(A, info, year, id, name, counted, c, sh)
+  A.results_csv[#A.results_csv + 1] = { year, info.procedure, info.subject, info.grade, id, name, counted,
+    c.participants, c.m2, c.m3, c.m4, c.m5, csvout.pct(sh.m2), csvout.pct(sh.m3), csvout.pct(sh.m4),
+    csvout.pct(sh.m5), csvout.pct(sh.success), csvout.pct(sh.quality),
+    csvout.num(not info.levels and sh.mean_mark or nil, 2), csvout.num(c.mean_score, 1), c.below_min,
+    csvout.pct(sh.below_min), c.high_score, csvout.pct(sh.high_score) }
+end
+
+-- The report year's records of a combo by school_id, fetched from the index once per combo:
+-- its table, its low results and its chart each look up every school of the district.
+local function school_records(A, info)
+  if not info.records then
+    info.records = {}
+    for _, r in ipairs(A.R:rows({ year = A.Y, procedure = info.procedure, subject = info.subject, grade = info.grade })) do
+      info.records[r.school_id] = r
+    end
+  end
+  return info.records
 end
 
 -- School rows of a combo in the report year, in schools.csv order; notes collect footnotes.
 local function school_rows(A, info, flags)
-  local rows = {}
+  local rows, records = {}, school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     if c then
       local name = school_name(s)
       local small = c.participants > 0 and c.participants < A.min_n
       if c.participants == 0 then flags.zero = true end
       if small then flags.small = true; name = name .. "*" end
-      local row = { tostring(#rows + 1), name }
-      for _, v in ipairs(value_cells(info, c)) do row[#row + 1] = v end
-      rows[#rows + 1] = row
+      local sh = ind.shares(c)
+      rows[#rows + 1] = value_cells(info, c, sh, { tostring(#rows + 1), name })
       csv_row(A, info, A.Y, s.school_id, school_name(s),
-        (info.counted and c.participants >= A.min_n) and "да" or "нет", c)
+        (info.counted and c.participants >= A.min_n) and "да" or "нет", c, sh)
     end
   end
   return rows
@@ -491,8 +525,9 @@ local function district_rows(A, info, flags, width)
       local label = y == A.Y and ("Итого по округу, " .. y .. NB .. "г.") or ("По округу, " .. y .. NB .. "г.")
       local row = { { text = label, colspan = 2, bold = y == A.Y, italic = y ~= A.Y } }
       if c then
-        for _, v in ipairs(value_cells(info, c)) do row[#row + 1] = v end
-        csv_row(A, info, y, nil, "Итого по округу", nil, c)
+        local sh = ind.shares(c)
+        value_cells(info, c, sh, row)
+        csv_row(A, info, y, nil, "Итого по округу", nil, c, sh)
       else
         flags.missing = true
         row[#row + 1] = { text = "нет данных", colspan = width - 2, italic = true, align = "center" }
@@ -557,9 +592,9 @@ end
 
 -- Schools whose failing share in the report year is at or above the threshold (unrounded).
 local function low_schools(A, info)
-  local out = {}
+  local out, records = {}, school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     local share, count, total = nil, nil, nil
     if c then share, count, total = ind.failing(c) end
     if share and count * 100 >= A.threshold * total then
@@ -622,8 +657,9 @@ local function distribution_chart(A, d, info)
     cats[#cats + 1] = label
     for j, n in ipairs(counts) do vals[j][#cats] = n + 0.0 end
   end
+  local records = school_records(A, info)
   for _, s in ipairs(A.schools) do
-    local c = A.R:get(info.procedure, info.subject, info.grade, s.school_id, A.Y)
+    local c = records[s.school_id]
     add(chart_label(s) .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
   end
   add("По округу", district(A, info, A.Y))
@@ -753,9 +789,12 @@ local function objectivity_section(A, d, n)
   A.T:caption("Соответствие отметок за ВПР отметкам в журнале по предметам и классам, " .. A.Y .. NB .. "г.")
   local srows = {}
   for _, c in ipairs(A.R:combos({ year = A.Y, procedure = "ВПР" })) do
-    local st = objectivity.table(A.ds, A.Y, { subject = c.subject, grade = c.grade }).district
-    if (st.counts.checked or 0) > 0 then
-      srows[#srows + 1] = { tostring(#srows + 1), c.subject .. ", " .. c.grade .. NB .. "класс", int(st.counts.checked),
+    -- the district part of objectivity.table for this subject and grade: the table's school
+    -- rows (a thousand sums per subject in a large district) are not printed here
+    local counts = A.R:sum({ year = A.Y, procedure = "ВПР", subject = c.subject, grade = c.grade })
+    if (counts.checked or 0) > 0 then
+      local st = ind.objectivity(counts)
+      srows[#srows + 1] = { tostring(#srows + 1), c.subject .. ", " .. c.grade .. NB .. "класс", int(counts.checked),
         pct(st.lowered), pct(st.confirmed), pct(st.raised) }
     end
   end
@@ -1176,8 +1215,8 @@ local function conclusions_section(A, d, n, combos)
   local function item(text) k = k + 1; d:item(text, { k }) end
   local procs = {}
   for _, p in ipairs(A.R:procedures({ year = A.Y })) do
-    local c = A.R:sum({ year = A.Y, procedure = p })
-    procs[#procs + 1] = p .. " — " .. ru.num(c.participants) .. " (" .. ru.count(#A.R:schools({ year = A.Y, procedure = p }), "организация") .. ")"
+    local t = procedure_facts(A, A.Y, p)
+    procs[#procs + 1] = p .. " — " .. ru.num(t.participants) .. " (" .. ru.count(t.schools, "организация") .. ")"
   end
   if #procs > 0 then
     item("В " .. A.Y .. NB .. "г. проведены оценочные процедуры (число участников по всем предметам и классам): "

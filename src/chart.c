@@ -432,15 +432,16 @@ static void occupy(cdraw *d, lrect r)
 }
 
 /* A value label across, centred at (cx, baseline y) on a white patch so that it reads over any
- * fill; left out when it would cover a label already drawn or a bar, or leave the plot's sides.
- * Returns whether drawn. */
+ * fill; left out when it would cover a label already drawn or a bar, leave the plot's sides or
+ * go below its axis (onto the category labels). Returns whether drawn. */
 static int label(cdraw *d, float cx, float y, double v)
 {
     char lab[48];
     value_text(d, v, lab, sizeof lab);
     float sz = d->val_size, w = tw(d, d->reg, sz, lab);
     lrect r = {cx - w / 2 - 1, y - sz * 0.8f, cx + w / 2 + 1, y + sz * 0.25f};
-    if (sz <= 0 || r.x0 < d->px - 4 || r.x1 > d->px + d->pw + 4 || overlaps(d, &r, -1))
+    if (sz <= 0 || r.x0 < d->px - 4 || r.x1 > d->px + d->pw + 4 || r.y1 > d->py + d->ph ||
+        overlaps(d, &r, -1))
         return 0;
     occupy(d, r);
     pdf_fill_rect(d->pdf, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0, 1.0f);
@@ -570,14 +571,19 @@ static void lines(cdraw *d)
         d->val_up = 0;
         d->val_size = FS_MIN;
     }
-    for (int j = 0; j < s->nseries; j++)      /* above the point, else below it, else none */
+    /* above the point, else below it, else to its right, else to its left, else none */
+    for (int j = 0; j < s->nseries; j++)
         for (int k = 0; k < s->ncats; k++) {
             double v = value(d, j, k);
             if (isnan(v))
                 continue;
-            float x = d->px + slot * ((float)k + 0.5f), y = ypos(d, v);
-            if (!label(d, x, y - 5, v))
-                label(d, x, y + 5 + d->val_size * 0.8f, v);
+            float x = d->px + slot * ((float)k + 0.5f), y = ypos(d, v), sz = d->val_size;
+            char lab[48];
+            value_text(d, v, lab, sizeof lab);
+            float side = 5 + tw(d, d->reg, sz, lab) / 2;
+            if (!label(d, x, y - 5, v) && !label(d, x, y + 5 + sz * 0.8f, v) &&
+                !label(d, x + side, y + sz * 0.3f, v))
+                label(d, x - side, y + sz * 0.3f, v);
         }
 }
 

@@ -189,6 +189,15 @@ static void count_delims(const char *s, size_t n, int header_only, size_t cnt[3]
     }
 }
 
+/* Excel's delimiter hint: a first line "sep=;" (any one character) names the delimiter and is
+ * not a record. Returns the delimiter, or 0 when the file has no such line. */
+static char sep_line(const char *s, size_t n)
+{
+    if (n < 5 || memcmp(s, "sep=", 4) != 0 || s[4] == '\n' || s[4] == '\r' || s[4] == '"')
+        return 0;
+    return n == 5 || s[5] == '\n' || s[5] == '\r' ? s[4] : 0;
+}
+
 /* Picks the delimiter that occurs most often in the header record, outside quotes.
  * Ties go to ';' (Russian Excel's own), then tab, then ','. A header with none of them is a
  * one-column file: then the delimiter is one that does not split its rows (Excel's ';'-CSV
@@ -240,7 +249,10 @@ int cf_open(cf_file *f, const char *path, size_t max_bytes)
         free(raw);
     if (r < 0 || check_nul(f) != 0)
         return -1;
-    f->delim = sniff_delim(f->text, f->len);
+    f->delim = sep_line(f->text, f->len);
+    f->skip_lines = f->delim != 0;
+    if (!f->delim)
+        f->delim = sniff_delim(f->text, f->len);
     return 0;
 }
 
@@ -411,6 +423,10 @@ int cf_parse(cf_file *f, cf_record_fn fn, void *ud)
         const char *ln = f->text + pos;
         size_t n = line_len(f->text, f->len, pos, &lf);
         line++;
+        if (line <= f->skip_lines) {      /* counted, not parsed: the "sep=" line */
+            pos += n;
+            continue;
+        }
         if (p.pstate == 0 && st->nfields == 0) {
             st->line = line; /* between records: the next record starts here */
             if (fast_record(st, ln, n) == 0) {

@@ -15,7 +15,8 @@ typedef struct cf_file {
     char *text;            /* owned: the whole file decoded to UTF-8, BOM removed */
     size_t len;
     const char *encoding;  /* static string: "UTF-8", "UTF-8 BOM", "Windows-1251", "UTF-16LE" … */
-    char delim;            /* ';', '\t' or ',' */
+    char delim;            /* ';', '\t' or ',' (or what an Excel "sep=" first line names) */
+    int skip_lines;        /* 1 when that "sep=" line is there: counted, not a record */
     int err_line;          /* position of the error in err, 0 when it concerns the whole file */
     int err_col;
     char err[CF_ERRLEN];   /* Russian message without the file:line: prefix */

@@ -2,8 +2,10 @@
  * read) return nil + message; misuse raises. */
 #include "engine_lua.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,9 +559,12 @@ static int engine_tick(lua_State *L)
     return 0;
 }
 
+static int engine_csv_encode(lua_State *L);         /* below: CSV text */
+
 static const luaL_Reg engine_funcs[] = {
     {"call_limited", engine_call_limited},
     {"compile", engine_compile},
+    {"csv_encode", engine_csv_encode},
     {"csv_open", engine_csv_open},
     {"fold", engine_fold},
     {"is_dir", engine_is_dir},
@@ -597,5 +602,143 @@ int engine_lua_open(lua_State *L)
     luaL_newlib(L, engine_funcs);
     lua_pushstring(L, OTCHET_VERSION);
     lua_setfield(L, -2, "version");
+    return 1;
+}
+
+/* ---- CSV text (lua/csvout.lua) ---- */
+
+/* Widest row of `rows` (index 1): the highest positive integer key of any row. */
+static lua_Integer csv_width(lua_State *L)
+{
+    lua_Integer width = 0;
+    for (lua_Integer i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {
+        luaL_checktype(L, -1, LUA_TTABLE);
+        for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))   /* row, key, value */
+            if (lua_isinteger(L, -2) && lua_tointeger(L, -2) > width)
+                width = lua_tointeger(L, -2);
+        lua_pop(L, 1);                                /* the row */
+    }
+    lua_pop(L, 1);                                    /* the nil */
+    return width;
+}
+
+/* Replaces the text cell on the top of the stack by its CSV form: a leading apostrophe when it
+ * begins with = + - @ tab or CR (Excel would run it as a formula), then quoted, with quotes
+ * doubled, when it holds ; " CR or LF or begins or ends with a space. */
+static void csv_text(lua_State *L)
+{
+    size_t n;
+    const char *s = lua_tolstring(L, -1, &n);
+    if (n > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0])) {
+        lua_pushliteral(L, "'");
+        lua_insert(L, -2);
+        lua_concat(L, 2);                             /* "'" .. s */
+        s = lua_tolstring(L, -1, &n);
+    }
+    int quote = n > 0 && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]));
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ';' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote)
+        return;
+    luaL_Buffer q;
+    luaL_buffinit(L, &q);                             /* s, buffer */
+    luaL_addchar(&q, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            luaL_addchar(&q, '"');
+        luaL_addchar(&q, s[i]);
+    }
+    luaL_addchar(&q, '"');
+    luaL_pushresult(&q);                              /* s, quoted */
+    lua_remove(L, -2);
+}
+
+/* Replaces the plain number on the top of the stack by its CSV text: integers as they are,
+ * whole floats below 2^53 without a fraction, others with 15 significant digits and a decimal
+ * comma; NaN and infinities give an empty cell. */
+static void csv_number(lua_State *L)
+{
+    char t[64];
+    if (lua_isinteger(L, -1)) {
+        snprintf(t, sizeof t, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, -1));
+    } else {
+        double x = lua_tonumber(L, -1);
+        if (x != x || isinf(x))
+            t[0] = '\0';
+        else if (x == floor(x) && fabs(x) < 9007199254740992.0)
+            snprintf(t, sizeof t, "%lld", (long long)x);
+        else
+            snprintf(t, sizeof t, "%.15g", x);
+        for (char *p = strchr(t, '.'); p; p = strchr(p, '.'))
+            *p = ',';
+    }
+    lua_pop(L, 1);
+    lua_pushstring(L, t);
+}
+
+/* Is the value on the top of the stack a table whose metatable is at index mt? */
+static int has_mt(lua_State *L, int mt)
+{
+    if (!lua_istable(L, -1) || !lua_getmetatable(L, -1))
+        return 0;
+    int same = lua_rawequal(L, -1, mt);
+    lua_pop(L, 1);                                    /* the metatable */
+    return same;
+}
+
+/* Replaces the cell on the top of the stack by its CSV text (see engine.csv_encode). */
+static void csv_cell(lua_State *L, int number_mt)
+{
+    int t = lua_type(L, -1);
+    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "");
+    } else if (t == LUA_TNUMBER) {
+        csv_number(L);
+    } else if (has_mt(L, number_mt)) {
+        lua_getfield(L, -1, "text");                  /* a number cell's own text, as it is */
+        lua_remove(L, -2);
+        if (!lua_isstring(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "");
+        }
+    } else {
+        if (t != LUA_TSTRING) {
+            luaL_tolstring(L, -1, NULL);
+            lua_remove(L, -2);
+        }
+        csv_text(L);
+    }
+}
+
+/* engine.csv_encode(rows, sep, eol, number_mt) → the text of a list of rows: cells joined by
+ * sep, every row ended by eol and as wide as the widest (nil cells empty). A cell is nil or
+ * false (empty), a number, a table whose metatable is number_mt (its field `text`, as it is),
+ * or anything else as text (see csv_text). lua/csvout.lua says why each rule is there. */
+static int engine_csv_encode(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t nsep, neol;
+    const char *sep = luaL_checklstring(L, 2, &nsep), *eol = luaL_checklstring(L, 3, &neol);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_settop(L, 4);
+    lua_Integer width = csv_width(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);                             /* the buffer stays on the top */
+    for (lua_Integer i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {
+        lua_pop(L, 1);                                /* the row: fetched again per cell */
+        for (lua_Integer c = 1; c <= width; c++) {
+            if (c > 1)
+                luaL_addlstring(&b, sep, nsep);
+            lua_geti(L, 1, i);                        /* row */
+            lua_geti(L, -1, c);                       /* row, cell */
+            lua_remove(L, -2);                        /* cell */
+            csv_cell(L, 4);                           /* its text */
+            luaL_addvalue(&b);
+        }
+        luaL_addlstring(&b, eol, neol);
+    }
+    lua_pop(L, 1);                                    /* the nil */
+    luaL_pushresult(&b);
     return 1;
 }

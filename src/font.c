@@ -1,34 +1,44 @@
-/* font — fonts loaded once per process, coverage, widths, the OTCHET-H encoding; see font.h.
+/* font — fonts loaded once per process, coverage, widths, codes, embedded subsets; see font.h.
  *
- * Why our own encoding: with libharu's UTF-8 encoder every HPDF_GetFont walks all 65,536 BMP
- * code points and writes a 128 KiB CIDToGIDMap per font per document (~3.4 ms per face). A
- * two-byte CMap encoding holding only the ~800 code points the fonts cover costs ~0.2 ms, keeps
- * full Unicode (every covered code point has a code) and lets us write a correct ToUnicode map.
- * Codes: lead byte 0x81 + k/128, trail byte 0x80 + k%128 for code index k >= 1 (never NUL). */
+ * Codes: every code point some face covers gets a code index k >= 1 (see build_codes),
+ * written as two bytes big-endian; the same k is the CID and, in the subset we embed, the glyph
+ * id (Identity-H, CIDToGIDMap /Identity). So a document needs no encoding CMap, no 128 KiB
+ * CIDToGIDMap, widths only for the glyphs drawn, and one ToUnicode map for all its faces.
+ * libharu is used here only to read the faces' cmap and metrics once, at load. */
 #include "font.h"
 
 #include <hpdf_conf.h>
 #include <hpdf_doc.h>
-#include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "text.h"
+#include "ttf.h"
+
+#define FONT_CACHE 4         /* compressed subsets remembered per face */
+
+typedef struct subset_entry {
+    uint8_t bits[FONT_MAXCODES / 8];     /* the glyph set it was made for */
+    font_blob blob;                      /* data owned */
+    unsigned long age;                   /* last use, for replacement */
+} subset_entry;
 
 struct font_set {
     HPDF_Doc h;                          /* owned */
     font_errfn on_error;
     void *user;
-    const char *names[FONT_NFACES];      /* owned by h */
-    HPDF_FontDef defs[FONT_NFACES];      /* owned by h */
-    uint32_t subset_fixed[FONT_NFACES];  /* subset bytes besides glyf, see subset_fixed_size */
-    int subset_tail_empty[FONT_NFACES];  /* the subset ends with an empty table */
+    ttf_font *ttf[FONT_NFACES];          /* owned */
+    font_metrics metrics[FONT_NFACES];
     uint16_t code_of_cp[65536];          /* code index of a BMP code point, 0 = none */
     uint16_t cp_of_code[FONT_MAXCODES];
     int ncodes;                          /* indices 1..ncodes are used */
     int16_t width[FONT_NFACES][FONT_MAXCODES];   /* -1: the face has no glyph */
+    uint16_t gid[FONT_NFACES][FONT_MAXCODES];    /* glyph id of code k in the face's file */
+    subset_entry cache[FONT_NFACES][FONT_CACHE];
+    unsigned long clock;
 };
 
 static const char *const face_file[FONT_NFACES] = {
@@ -41,11 +51,6 @@ const char *font_face_label(font_face f)
     return (unsigned)f < FONT_NFACES ? face_file[f] : "?";
 }
 
-static uint16_t code_of_index(int k)
-{
-    return (uint16_t)(((0x81 + (k >> 7)) << 8) | (0x80 | (k & 0x7F)));
-}
-
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 {
     font_set *fs = user;
@@ -53,181 +58,179 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
         fs->on_error(fs->user, (unsigned long)code, (unsigned long)detail);
 }
 
-static HPDF_BOOL is_lead(HPDF_Encoder e, HPDF_BYTE b)
-{
-    (void)e;
-    return b >= 0x81 && b <= 0xFE;
-}
+/* Code points our documents print most, which get the smallest codes: a subset's loca and
+ * hmtx run up to its highest code, so a Russian text then needs ~200 entries, not ~800. */
+static const uint32_t common_ranges[][2] = {
+    {0x20, 0x7E}, {0xA0, 0xBB}, {0x401, 0x401}, {0x410, 0x44F}, {0x451, 0x451},
+    {0x2013, 0x2014}, {0x2018, 0x201E}, {0x2022, 0x2026}, {0x2116, 0x2116}, {0x2212, 0x2212},
+};
 
-static HPDF_BOOL is_trail(HPDF_Encoder e, HPDF_BYTE b)
+/* Gives code point cp the next code if some face covers it and it has none yet. Returns 0, or
+ * -1 when the codes are exhausted. */
+static int assign_code(font_set *fs, HPDF_FontDef defs[FONT_NFACES], uint32_t cp,
+                       char err[FONT_ERRLEN])
 {
-    (void)e;
-    return b >= 0x80;
-}
-
-/* libharu calls this for every document that uses the encoding (it re-creates the encoder's
- * tables after HPDF_NewDoc). The font set comes back through the handle's error user data. */
-static HPDF_STATUS encoder_init(HPDF_Encoder enc)
-{
-    font_set *fs = enc->error->user_data;
-    HPDF_STATUS rc = HPDF_CMapEncoder_InitAttr(enc);
-    if (rc != HPDF_OK)
-        return rc;
-    HPDF_CMapEncoderAttr a = enc->attr;
-    HPDF_UnicodeMap_Rec map[FONT_MAXCODES + 1];
-    HPDF_CidRange_Rec ranges[FONT_MAXCODES / 128 + 2];
-    int nr = 0;
-    for (int k = 1; k <= fs->ncodes; k++) {
-        map[k - 1].code = code_of_index(k);
-        map[k - 1].unicode = fs->cp_of_code[k];
+    int any = 0;
+    for (int f = 0; f < FONT_NFACES && !any; f++)
+        any = HPDF_TTFontDef_GetGlyphid(defs[f], (HPDF_UINT16)cp) != 0;
+    if (!any || fs->code_of_cp[cp] != 0)
+        return 0;
+    if (fs->ncodes + 1 >= FONT_MAXCODES) {
+        snprintf(err, FONT_ERRLEN, "в шрифтах больше %d символов", FONT_MAXCODES - 1);
+        return -1;
     }
-    map[fs->ncodes].code = 0xFFFF;
-    map[fs->ncodes].unicode = 0xFFFF;
-    HPDF_CMapEncoder_SetUnicodeArray(enc, map);
-    for (int k = 1; k <= fs->ncodes; nr++) {
-        int last = (k | 127) < fs->ncodes ? (k | 127) : fs->ncodes;   /* same lead byte */
-        ranges[nr] = (HPDF_CidRange_Rec){code_of_index(k), code_of_index(last), (HPDF_UINT16)k};
-        k = last + 1;
-    }
-    ranges[nr] = (HPDF_CidRange_Rec){0xFFFF, 0xFFFF, 0};
-    if (HPDF_CMapEncoder_AddCMap(enc, ranges) != HPDF_OK ||
-        HPDF_CMapEncoder_AddCodeSpaceRange(enc, (HPDF_CidRange_Rec){0x8180, 0xFEFF, 0}) != HPDF_OK ||
-        HPDF_CMapEncoder_AddNotDefRange(enc, (HPDF_CidRange_Rec){0x8180, 0x8180, 0}) != HPDF_OK)
-        return enc->error->error_no;
-    a->is_lead_byte_fn = is_lead;
-    a->is_trial_byte_fn = is_trail;
-    strcpy(a->registry, "Adobe");
-    strcpy(a->ordering, "Identity");
-    a->suppliment = 0;
-    a->uid_offset = -1;
-    a->writing_mode = HPDF_WMODE_HORIZONTAL;
-    enc->type = HPDF_ENCODER_TYPE_DOUBLE_BYTE;
-    return HPDF_OK;
-}
-
-/* Scans the BMP of every face once: assigns code indices to the union of covered code points
- * (in code point order) and fills the width table. Returns 0 or -1 (too many code points). */
-static int build_codes(font_set *fs, HPDF_FontDef defs[FONT_NFACES], char err[FONT_ERRLEN])
-{
-    for (uint32_t cp = 0x20; cp < 0xFFFF; cp++) {
-        int any = 0;
-        for (int f = 0; f < FONT_NFACES && !any; f++)
-            any = HPDF_TTFontDef_GetGlyphid(defs[f], (HPDF_UINT16)cp) != 0;
-        if (!any)
-            continue;
-        if (fs->ncodes + 1 >= FONT_MAXCODES) {
-            snprintf(err, FONT_ERRLEN, "в шрифтах больше %d символов", FONT_MAXCODES - 1);
-            return -1;
-        }
-        int k = ++fs->ncodes;
-        fs->code_of_cp[cp] = (uint16_t)k;
-        fs->cp_of_code[k] = (uint16_t)cp;
-        for (int f = 0; f < FONT_NFACES; f++) {
-            HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(defs[f], (HPDF_UINT16)cp);
-            fs->width[f][k] = gid ? HPDF_TTFontDef_GetGidWidth(defs[f], gid) : -1;
-        }
+    int k = ++fs->ncodes;
+    fs->code_of_cp[cp] = (uint16_t)k;
+    fs->cp_of_code[k] = (uint16_t)cp;
+    for (int f = 0; f < FONT_NFACES; f++) {
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(defs[f], (HPDF_UINT16)cp);
+        fs->width[f][k] = gid ? HPDF_TTFontDef_GetGidWidth(defs[f], gid) : -1;
+        fs->gid[f][k] = gid;
     }
     return 0;
 }
 
-/* ---- embedded subsets ----------------------------------------------------------------------
- * libharu 2.3.0 embeds a face as a TrueType subset (HPDF_TTFontDef_SaveFontData): it writes the
- * 13 tables below, in this order, to a temporary memory stream made of 4096-byte blocks (a table
- * the font lacks as an empty one: ours lack cvt, fpgm and prep, their hinting is stripped), then
- * seeks to each table to checksum it. The seek to an empty last table lands on the very end of
- * the stream, and when the stream is an exact multiple of 4096 bytes HPDF_MemStream_SeekFunc
- * looks up a block that does not exist and fails with HPDF_INVALID_OBJECT (libharu issue #305,
- * fixed after 2.4.4). The size depends on which glyphs a document drew (each an even number
- * of bytes), so in the three faces whose other tables add up to an even size about one document
- * in 2048 could not be saved at all. We compute the size beforehand and, in that case only, add
- * one small glyph the document did not use. */
-
-#define SUBSET_NTABLES 13
-#define SUBSET_DIR (12 + 16 * SUBSET_NTABLES)    /* sfnt header and table directory */
-
-static const char subset_tags[SUBSET_NTABLES][5] = {
-    "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name",
-    "post", "prep",
-};
-
-static const HPDF_TTFTable *find_table(HPDF_TTFontDefAttr a, const char *tag)
+/* Scans the BMP of every face once: codes for the common code points first, then for every
+ * other one any face covers, in code point order; fills the width and glyph tables. Returns 0
+ * or -1 (too many code points). */
+static int build_codes(font_set *fs, HPDF_FontDef defs[FONT_NFACES], char err[FONT_ERRLEN])
 {
-    for (unsigned i = 0; i < a->offset_tbl.num_tables; i++)
-        if (memcmp(a->offset_tbl.table[i].tag, tag, 4) == 0)
-            return &a->offset_tbl.table[i];
-    return NULL;
+    for (size_t r = 0; r < sizeof common_ranges / sizeof *common_ranges; r++)
+        for (uint32_t cp = common_ranges[r][0]; cp <= common_ranges[r][1]; cp++)
+            if (assign_code(fs, defs, cp, err) != 0)
+                return -1;
+    for (uint32_t cp = 0x20; cp < 0xFFFF; cp++)
+        if (assign_code(fs, defs, cp, err) != 0)
+            return -1;
+    return 0;
 }
 
-/* Bytes of the subset's tables other than glyf, as libharu writes them: head rewritten (54
- * bytes), loca rebuilt for every glyph, name rebuilt with the subset tag ("HPDFAA+") put
- * before names 1 and 4, the others copied whole. */
-static uint32_t subset_fixed_size(HPDF_FontDef def)
+/* ---- embedded subsets ------------------------------------------------------------------ */
+
+/* Six capital letters naming a subset, from its face and glyph set: the same subset always has
+ * the same tag (reproducible files), different subsets of a face almost never do. */
+static void subset_tag(font_face f, const uint8_t *bits, char tag[7])
 {
-    HPDF_TTFontDefAttr a = def->attr;
-    uint32_t n = 54 + (a->num_glyphs + 1u) * (a->header.index_to_loc_format ? 4u : 2u);
-    n += 6 + 12u * a->name_tbl.count;
-    for (unsigned i = 0; i < a->name_tbl.count; i++) {
-        const HPDF_TTF_NameRecord *r = &a->name_tbl.name_records[i];
-        n += r->length;
-        if (r->name_id == 1 || r->name_id == 4)
-            n += (r->platform_id == 0 || r->platform_id == 3) ? sizeof a->tag_name2
-                                                                : sizeof a->tag_name;
+    uint64_t h = 1469598103934665603u ^ (uint64_t)f;
+    for (size_t i = 0; i < FONT_MAXCODES / 8; i++)
+        h = (h ^ bits[i]) * 1099511628211u;
+    for (int i = 0; i < 6; i++, h /= 26)
+        tag[i] = (char)('A' + h % 26);
+    tag[6] = '\0';
+}
+
+/* Deflates the TrueType subset of face f whose glyph k is code k's glyph, for the codes in
+ * `bits`, into *b. Returns 0 or -1 with err. */
+static int make_subset(const font_set *fs, font_face f, const uint8_t *bits, font_blob *b,
+                       char err[FONT_ERRLEN])
+{
+    unsigned n = 1;
+    for (int k = 1; k <= fs->ncodes; k++)
+        if (bits[k >> 3] >> (k & 7) & 1)
+            n = (unsigned)k + 1;
+    uint16_t map[FONT_MAXCODES];
+    map[0] = TTF_NONE;
+    for (unsigned k = 1; k < n; k++)
+        map[k] = bits[k >> 3] >> (k & 7) & 1 ? fs->gid[f][k] : TTF_NONE;
+    buf raw = BUF_INIT;
+    int rc = ttf_subset(fs->ttf[f], map, n, &raw);
+    uLongf len = compressBound(raw.len);
+    unsigned char *z = rc == 0 ? malloc(len) : NULL;
+    if (!z || compress2(z, &len, (const Bytef *)raw.data, raw.len, Z_BEST_COMPRESSION) != Z_OK) {
+        snprintf(err, FONT_ERRLEN, "не удалось записать подмножество шрифта %s", face_file[f]);
+        free(z);
+        buf_free(&raw);
+        return -1;
     }
-    for (int t = 0; t < SUBSET_NTABLES; t++) {
-        const char *tag = subset_tags[t];
-        const HPDF_TTFTable *tb = find_table(a, tag);
-        if (tb && strcmp(tag, "head") != 0 && strcmp(tag, "glyf") != 0 &&
-            strcmp(tag, "loca") != 0 && strcmp(tag, "name") != 0)
-            n += tb->length;
+    b->data = z;
+    b->len = len;
+    b->raw_len = raw.len;
+    subset_tag(f, bits, b->tag);
+    buf_free(&raw);
+    return 0;
+}
+
+const font_blob *font_embed(font_set *fs, font_face f, const font_usage *u,
+                            char err[FONT_ERRLEN])
+{
+    const uint8_t *bits = u->bits[f];
+    subset_entry *slot = &fs->cache[f][0];
+    for (int i = 0; i < FONT_CACHE; i++) {
+        subset_entry *e = &fs->cache[f][i];
+        if (e->blob.data && memcmp(e->bits, bits, sizeof e->bits) == 0) {
+            e->age = ++fs->clock;
+            return &e->blob;
+        }
+        if (e->age < slot->age)
+            slot = e;
     }
-    return n;
+    free(slot->blob.data);
+    slot->blob.data = NULL;
+    if (make_subset(fs, f, bits, &slot->blob, err) != 0)
+        return NULL;
+    memcpy(slot->bits, bits, sizeof slot->bits);
+    slot->age = ++fs->clock;
+    return &slot->blob;
 }
 
-static uint32_t glyph_bytes(HPDF_TTFontDefAttr a, unsigned g)
+const font_metrics *font_face_metrics(const font_set *fs, font_face f)
 {
-    uint32_t len = a->glyph_tbl.offsets[g + 1] - a->glyph_tbl.offsets[g];
-    return a->header.index_to_loc_format ? len : 2 * len;
+    return &fs->metrics[f];
 }
 
-/* Records what libharu's subset of face f will look like (called once, at load). */
-static void subset_init(font_set *fs, font_face f, HPDF_FontDef def)
+uint32_t font_fingerprint(const font_set *fs)
 {
-    const HPDF_TTFTable *last = find_table(def->attr, subset_tags[SUBSET_NTABLES - 1]);
-    fs->defs[f] = def;
-    fs->subset_fixed[f] = subset_fixed_size(def);
-    fs->subset_tail_empty[f] = !last || last->length == 0;
+    uint32_t h = 2166136261u;
+    for (int k = 1; k <= fs->ncodes; k++)
+        for (int f = 0; f < FONT_NFACES; f++)
+            h = (h ^ (uint32_t)(fs->cp_of_code[k] * 31u + (uint16_t)fs->width[f][k])) * 16777619u;
+    return h;
 }
 
-unsigned long font_subset_size(const font_set *fs, font_face f)
+int font_ncodes(const font_set *fs)
 {
-    HPDF_TTFontDefAttr a = fs->defs[f]->attr;
-    unsigned long n = SUBSET_DIR + fs->subset_fixed[f];
-    for (unsigned g = 0; g < a->num_glyphs; g++)
-        if (a->glyph_tbl.flgs[g] == 1)   /* drawn in this document (libharu marks them) */
-            n += glyph_bytes(a, g);
-    return n;
+    return fs->ncodes;
 }
 
-void font_subset_prepare(const font_set *fs, font_face f)
+int font_code_width(const font_set *fs, font_face f, int k)
 {
-    if (!fs->subset_tail_empty[f] ||
-        (font_subset_size(fs, f) - SUBSET_DIR) % HPDF_STREAM_BUF_SIZ != 0)
-        return;
-    HPDF_TTFontDefAttr a = fs->defs[f]->attr;
-    unsigned pad = 0;
-    for (unsigned g = 1; g < a->num_glyphs; g++) {
-        uint32_t len = glyph_bytes(a, g);
-        if (a->glyph_tbl.flgs[g] != 1 && len % HPDF_STREAM_BUF_SIZ != 0 &&
-            (pad == 0 || len < glyph_bytes(a, pad)))
-            pad = g;
+    return k >= 1 && k <= fs->ncodes ? fs->width[f][k] : -1;
+}
+
+/* Reads the file of face f: its tables for subsets and, through libharu, cmap and metrics. */
+static int load_face(font_set *fs, font_face f, const char *dir, HPDF_FontDef *def,
+                     char err[FONT_ERRLEN])
+{
+    char path[4096], terr[TTF_ERRLEN];
+    snprintf(path, sizeof path, "%s/%s.ttf", dir, face_file[f]);
+    buf data = BUF_INIT;
+    FILE *in = fopen(path, "rb");     /* libharu's own message would not name the file */
+    if (!in) {
+        snprintf(err, FONT_ERRLEN, "нет файла шрифта %.160s (соберите: make fonts)", path);
+        return -1;
     }
-    if (pad)
-        a->glyph_tbl.flgs[pad] = 1;   /* never drawn; libharu clears the marks per document */
-}
-
-HPDF_FontDef font_def(const font_set *fs, font_face f)
-{
-    return fs->defs[f];
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+        buf_append(&data, chunk, got);
+    fclose(in);
+    fs->ttf[f] = data.oom ? NULL : ttf_open((unsigned char *)data.data, data.len, terr);
+    buf_free(&data);
+    if (!fs->ttf[f]) {
+        snprintf(err, FONT_ERRLEN, "шрифт %.120s: %.100s", path, data.oom ? "нет памяти" : terr);
+        return -1;
+    }
+    const char *name = HPDF_LoadTTFontFromFile(fs->h, path, HPDF_FALSE);
+    *def = name ? HPDF_GetFontDef(fs->h, name) : NULL;
+    if (!*def) {
+        snprintf(err, FONT_ERRLEN, "libharu не загрузил шрифт %.160s", path);
+        return -1;
+    }
+    HPDF_FontDef d = *def;
+    fs->metrics[f] = (font_metrics){d->ascent, d->descent, d->flags,
+        {(int)d->font_bbox.left, (int)d->font_bbox.bottom, (int)d->font_bbox.right,
+         (int)d->font_bbox.top}, d->italic_angle, d->stemv, d->x_height, d->cap_height};
+    return 0;
 }
 
 font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[FONT_ERRLEN])
@@ -243,30 +246,11 @@ font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[F
         snprintf(err, FONT_ERRLEN, "libharu: не удалось создать документ");
         goto fail;
     }
-    for (int f = 0; f < FONT_NFACES; f++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.ttf", dir, face_file[f]);
-        FILE *probe = fopen(path, "rb");     /* libharu's own message would not name the file */
-        if (!probe) {
-            snprintf(err, FONT_ERRLEN, "нет файла шрифта %.160s (соберите: make fonts)", path);
+    for (int f = 0; f < FONT_NFACES; f++)
+        if (load_face(fs, (font_face)f, dir, &defs[f], err) != 0)
             goto fail;
-        }
-        fclose(probe);
-        fs->names[f] = HPDF_LoadTTFontFromFile(fs->h, path, HPDF_TRUE);
-        defs[f] = fs->names[f] ? HPDF_GetFontDef(fs->h, fs->names[f]) : NULL;
-        if (!defs[f]) {
-            snprintf(err, FONT_ERRLEN, "libharu не загрузил шрифт %.160s", path);
-            goto fail;
-        }
-        subset_init(fs, (font_face)f, defs[f]);
-    }
     if (build_codes(fs, defs, err) != 0)
         goto fail;
-    HPDF_Encoder enc = HPDF_CMapEncoder_New(fs->h->mmgr, (char *)FONT_ENCODING, encoder_init);
-    if (!enc || HPDF_Doc_RegisterEncoder(fs->h, enc) != HPDF_OK) {
-        snprintf(err, FONT_ERRLEN, "libharu: не удалось зарегистрировать кодировку");
-        goto fail;
-    }
     fs->on_error = on_error;   /* only now: errors while loading are reported through err */
     fs->user = user;
     return fs;
@@ -281,17 +265,17 @@ void font_close(font_set *fs)
         return;
     if (fs->h)
         HPDF_Free(fs->h);
+    for (int f = 0; f < FONT_NFACES; f++) {
+        ttf_close(fs->ttf[f]);
+        for (int i = 0; i < FONT_CACHE; i++)
+            free(fs->cache[f][i].blob.data);
+    }
     free(fs);
 }
 
 HPDF_Doc font_handle(const font_set *fs)
 {
     return fs->h;
-}
-
-const char *font_name(const font_set *fs, font_face f)
-{
-    return fs->names[f];
 }
 
 int font_width(const font_set *fs, font_face f, uint32_t cp)
@@ -360,10 +344,12 @@ int font_check(const font_set *fs, font_face f, const char *s, size_t n, char er
 }
 
 int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *out,
-                font_usage *used, char err[FONT_ERRLEN])
+                font_usage *used, long *units, char err[FONT_ERRLEN])
 {
     size_t i = 0, start = out->len;
+    long sum = 0;
     int k;
+    uint8_t *bits = used->bits[f];
     while (i < n) {
         if (next_code(fs, f, (const unsigned char *)s, n, &i, &k, err) != 0) {
             out->len = start;
@@ -371,60 +357,40 @@ int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *o
                 out->data[start] = '\0';
             return -1;
         }
-        uint16_t c = code_of_index(k);
-        char two[2] = {(char)(c >> 8), (char)(c & 0xFF)};
+        char two[2] = {(char)(k >> 8), (char)(k & 0xFF)};
         buf_append(out, two, 2);
-        used->bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+        bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+        sum += fs->width[f][k];
     }
+    if (units)
+        *units = sum;
     return 0;
 }
 
+/* Code k was drawn in some face (the ToUnicode map is shared by all faces). */
 static int is_used(const font_usage *u, int k)
 {
-    return (u->bits[k >> 3] >> (k & 7)) & 1;
+    for (int f = 0; f < FONT_NFACES; f++)
+        if ((u->bits[f][k >> 3] >> (k & 7)) & 1)
+            return 1;
+    return 0;
 }
 
-/* Length of the bfrange run starting at code index k: consecutive used codes with the same
- * lead byte whose code points are consecutive and stay within one low byte. */
-static int run_length(const font_set *fs, const font_usage *u, int k)
+/* Writes the used codes as bfchar entries, in blocks of at most 100. Not bfrange: Ghostscript
+ * 10.0 keeps only the low byte of a bfrange's destination (its text of «р» came out "@"). */
+static void write_blocks(const font_set *fs, const font_usage *u, buf *out)
 {
-    int n = 1;
-    while (k + n <= fs->ncodes && is_used(u, k + n) && ((k + n) >> 7) == (k >> 7) &&
-           fs->cp_of_code[k + n] == fs->cp_of_code[k] + n &&
-           (fs->cp_of_code[k + n] >> 8) == (fs->cp_of_code[k] >> 8))
-        n++;
-    return n;
-}
-
-/* Writes one kind of block ("bfrange" when ranges, else "bfchar") in groups of <= 100. */
-static void write_blocks(const font_set *fs, const font_usage *u, int ranges, buf *out)
-{
-    int group[100][2], ng = 0;
+    int group[100], ng = 0;
     for (int k = 1; k <= fs->ncodes + 1; k++) {
-        int len = 0;
-        if (k <= fs->ncodes && is_used(u, k)) {
-            len = run_length(fs, u, k);
-            if ((len > 1) == (ranges != 0)) {
-                group[ng][0] = k;
-                group[ng][1] = len;
-                ng++;
-            }
-        }
+        if (k <= fs->ncodes && is_used(u, k))
+            group[ng++] = k;
         if (ng == 100 || (k > fs->ncodes && ng > 0)) {
-            buf_printf(out, "%d begin%s\n", ng, ranges ? "bfrange" : "bfchar");
-            for (int g = 0; g < ng; g++) {
-                int a = group[g][0], b = a + group[g][1] - 1;
-                if (ranges)
-                    buf_printf(out, "<%04X> <%04X> <%04X>\n", code_of_index(a), code_of_index(b),
-                               fs->cp_of_code[a]);
-                else
-                    buf_printf(out, "<%04X> <%04X>\n", code_of_index(a), fs->cp_of_code[a]);
-            }
-            buf_printf(out, "end%s\n", ranges ? "bfrange" : "bfchar");
+            buf_printf(out, "%d beginbfchar\n", ng);
+            for (int g = 0; g < ng; g++)
+                buf_printf(out, "<%04X> <%04X>\n", group[g], fs->cp_of_code[group[g]]);
+            buf_puts(out, "endbfchar\n");
             ng = 0;
         }
-        if (len > 1)
-            k += len - 1;
     }
 }
 
@@ -433,8 +399,7 @@ void font_tounicode(const font_set *fs, const font_usage *used, buf *out)
     buf_puts(out, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                  "1 begincodespacerange\n<8180> <FEFF>\nendcodespacerange\n");
-    write_blocks(fs, used, 0, out);
-    write_blocks(fs, used, 1, out);
+                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    write_blocks(fs, used, out);
     buf_puts(out, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }

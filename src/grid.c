@@ -46,6 +46,15 @@ struct grid {
     int cur_col, row_c0, open;
     int keep_pending;         /* grid_row_keep_next was called for the row being built */
     float *colx, *colw, *frac_w;
+    /* what prepare measured: cells are broken again only for another width or position
+     * (a table is prepared for its lead height and its placement, in both layout passes) */
+    int prepared;
+    float prep_x, prep_w;
+    /* body row spans (header spans never continue over pages): `spans` in cell order, as
+     * pages close and reopen them; `by_end` grouped by last row, those ending at row r being
+     * by_end[end_at[r] .. end_at[r + 1]), each group in cell order. Rows then look only at
+     * their own spans, not at every cell of the table. */
+    int *spans, *by_end, *end_at, nspans;
     char err[256];
 };
 
@@ -88,6 +97,9 @@ void grid_free(grid *g)
     free(g->colx);
     free(g->colw);
     free(g->frac_w);
+    free(g->spans);
+    free(g->by_end);
+    free(g->end_at);
     free(g);
 }
 
@@ -140,6 +152,7 @@ void grid_cell_begin(grid *g, const grid_cellopt *opt)
         return;
     }
     gcell *c = &g->cells[g->ncells++];
+    g->prepared = 0;
     memset(c, 0, sizeof *c);
     int head = row < g->header_rows;
     *c = (gcell){.row = row, .col = g->cur_col, .colspan = cs, .rowspan = rs};
@@ -184,6 +197,7 @@ void grid_row_end(grid *g, grid_rowkind kind)
     grow *r = &g->rows[g->nrows];
     *r = (grow){g->row_c0, g->ncells - g->row_c0, kind, g->keep_pending, 0};
     g->keep_pending = 0;
+    g->prepared = 0;
     for (int i = r->c0; i < r->c0 + r->nc && kind == GRID_ROW_TOTAL; i++) {
         gcell *c = &g->cells[i];
         if (c->shade == 0)
@@ -209,7 +223,8 @@ static float span_width(const grid *g, const gcell *c)
     return g->colx[c->col + c->colspan] - g->colx[c->col];
 }
 
-/* Content-fitted limits of each column from its single-column cells. */
+/* Content-fitted limits of each column from its single-column cells. Columns of a width in
+ * millimetres need none: their cells are not measured. */
 static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
 {
     for (int i = 0; i < g->ncols; i++)
@@ -217,7 +232,7 @@ static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
     for (int i = 0; i < g->ncells; i++) {
         gcell *c = &g->cells[i];
         float a, b;
-        if (c->colspan != 1)
+        if (c->colspan != 1 || g->cols[c->col].kind == GRID_MM)
             continue;
         para_measure(&c->p, fs, &a, &b);
         if (c->row < g->header_rows)       /* headers wrap: they never widen a column */
@@ -320,9 +335,50 @@ static void make_cont(gcell *c)
     para_add(&c->pcont, FONT_SERIF_ITALIC, size * 0.9f, CONT_MARK, strlen(CONT_MARK));
 }
 
-/* Breaks every cell and sets row heights; a span's extra height goes to its last row. */
+/* Lists the body row spans (see struct grid): in cell order, and grouped by last row. */
+static int index_spans(grid *g)
+{
+    free(g->spans);
+    free(g->by_end);
+    free(g->end_at);
+    g->nspans = 0;
+    g->spans = malloc(((size_t)g->ncells + 1) * sizeof *g->spans);
+    g->by_end = malloc(((size_t)g->ncells + 1) * sizeof *g->by_end);
+    g->end_at = calloc((size_t)g->nrows + 1, sizeof *g->end_at);
+    if (!g->spans || !g->by_end || !g->end_at)
+        return -1;
+    for (int i = 0; i < g->ncells; i++) {
+        const gcell *c = &g->cells[i];
+        if (c->rowspan > 1 && c->row >= g->header_rows) {
+            g->spans[g->nspans++] = i;
+            g->end_at[c->row + c->rowspan]++;    /* counted at end row + 1: prefix sums */
+        }
+    }
+    for (int r = 0; r < g->nrows; r++)
+        g->end_at[r + 1] += g->end_at[r];
+    int *next = calloc((size_t)g->nrows + 1, sizeof *next);
+    if (!next)
+        return -1;
+    memcpy(next, g->end_at, ((size_t)g->nrows + 1) * sizeof *next);
+    for (int k = 0; k < g->nspans; k++) {
+        const gcell *c = &g->cells[g->spans[k]];
+        g->by_end[next[c->row + c->rowspan - 1]++] = g->spans[k];
+    }
+    free(next);
+    return 0;
+}
+
+/* Breaks every cell at the column widths of the flow's width and sets row heights; a span's
+ * extra height goes to its last row. Done once per width and position: later calls only reset
+ * what placing a table changes (how far each span has been drawn). */
 static int prepare(grid *g, lay_flow *f)
 {
+    if (g->prepared && g->prep_w == f->width && g->prep_x == f->x) {
+        for (int i = 0; i < g->ncells; i++)
+            g->cells[i].next_line = g->cells[i].cont = 0;
+        return 0;
+    }
+    g->prepared = 0;
     column_widths(g, f);
     memset(g->frac_w, 0, (size_t)g->ncols * sizeof *g->frac_w);
     for (int i = 0; i < g->ncells; i++) {
@@ -353,6 +409,13 @@ static int prepare(grid *g, lay_flow *f)
         if (c->rowspan > 1 && sum < c->h)
             g->rows[c->row + c->rowspan - 1].h += c->h - sum;
     }
+    if (index_spans(g) != 0) {
+        snprintf(f->err, sizeof f->err, "таблица: нет памяти");
+        return -1;
+    }
+    g->prepared = 1;
+    g->prep_w = f->width;
+    g->prep_x = f->x;
     return 0;
 }
 
@@ -446,10 +509,8 @@ static void close_segment(grid *g, lay_flow *f, gcell *c, float y)
 static float span_need(const grid *g, int r, float y)
 {
     float need = 0;
-    for (int i = 0; i < g->ncells; i++) {
-        const gcell *c = &g->cells[i];
-        if (c->rowspan < 2 || c->row > r || c->row + c->rowspan - 1 != r || c->row < g->header_rows)
-            continue;
+    for (int k = g->end_at[r]; k < g->end_at[r + 1]; k++) {
+        const gcell *c = &g->cells[g->by_end[k]];
         float rest = c->next_line < c->L.nlines
                          ? lines_height(&c->L, c->next_line, c->L.nlines) + 2 * PADY : 0;
         if (rest - (y - c->seg_top) > need)
@@ -468,14 +529,14 @@ static int span_open(const grid *g, const gcell *c, int r, int started)
  * starts a new page with the header. */
 static void break_page(grid *g, lay_flow *f, int r, int inside)
 {
-    for (int i = 0; i < g->ncells; i++)
-        if (span_open(g, &g->cells[i], r, inside))
-            close_segment(g, f, &g->cells[i], f->y);
+    for (int k = 0; k < g->nspans; k++)
+        if (span_open(g, &g->cells[g->spans[k]], r, inside))
+            close_segment(g, f, &g->cells[g->spans[k]], f->y);
     f->new_page(f);
     draw_header(g, f);
-    for (int i = 0; i < g->ncells; i++)
-        if (span_open(g, &g->cells[i], r, inside))
-            g->cells[i].seg_top = f->y;
+    for (int k = 0; k < g->nspans; k++)
+        if (span_open(g, &g->cells[g->spans[k]], r, inside))
+            g->cells[g->spans[k]].seg_top = f->y;
 }
 
 /* Draws row r's own cells at f->y, h high; opens the spans that start here; closes those
@@ -491,11 +552,8 @@ static void draw_row(grid *g, lay_flow *f, int r, float h)
             c->seg_top = f->y;
     }
     f->y += h;
-    for (int i = 0; i < g->ncells; i++) {
-        gcell *c = &g->cells[i];
-        if (c->rowspan > 1 && c->row >= g->header_rows && c->row + c->rowspan - 1 == r)
-            close_segment(g, f, c, f->y);
-    }
+    for (int k = g->end_at[r]; k < g->end_at[r + 1]; k++)
+        close_segment(g, f, &g->cells[g->by_end[k]], f->y);
 }
 
 /* A row taller than a page: each of its cells continues by lines over as many pages as needed. */

@@ -1,8 +1,10 @@
 /* layout_lua — the "layout" C module for trusted library code (lua/doc.lua builds on it):
  * layout.render(blocks, options) turns a document described as a Lua list of blocks into PDF
- * bytes. The PDF writer (fonts loaded once) and the hyphenation dictionary are opened on first
+ * bytes (and, asked, into a part), layout.combine(parts) makes one PDF of such parts without
+ * laying them out again. The PDF writer (fonts loaded once) and the hyphenation dictionary are opened on first
  * use and kept for the life of the process, so a batch pays for them once.
- * Block kinds and fields are documented in docs/doc-api.md. Uses layout, grid, chart, pdf, hyph. */
+ * Block kinds and fields are documented in docs/doc-api.md. Uses layout, grid, chart, pdf,
+ * pdfpart, hyph. */
 #include "layout_lua.h"
 
 #include <lauxlib.h>
@@ -14,6 +16,7 @@
 #include "hyph.h"
 #include "layout.h"
 #include "lrt.h"
+#include "pdfpart.h"
 
 #define WRITER_MT "otchet.writer"
 #define WRITER_KEY "otchet.writer.instance"
@@ -192,6 +195,10 @@ static void grid_run(void *ud, int bold, int italic, float size, const char *tex
 static void read_cell(lua_State *L, grid *g, int cell)
 {
     int base = lua_gettop(L);
+    if (lua_type(L, cell) == LUA_TSTRING) {          /* most cells: no metamethods to ask */
+        grid_cell(g, lua_tostring(L, cell), NULL);
+        return;
+    }
     if (lua_type(L, cell) != LUA_TTABLE) {
         grid_cell(g, luaL_tolstring(L, cell, NULL), NULL);
         lua_settop(L, base);
@@ -439,8 +446,49 @@ static void read_meta(lua_State *L, int t, pdf_meta *m)
     }
 }
 
-/* layout.render(blocks, options) → pdf bytes, pages | nil, message.
- * options: { size = 12|14, leading =, title =, author =, subject =, keywords =, date = } */
+/* Pushes nil and the message. Returns 2. */
+static int push_failure(lua_State *L, const char *msg)
+{
+    lua_pushnil(L);
+    lua_pushstring(L, msg);
+    return 2;
+}
+
+/* Pushes the PDF in the box as a string (then frees it) and the page count. */
+static void push_pdf(lua_State *L, out_box *ob, size_t len, int pages)
+{
+    lua_pushlstring(L, (const char *)ob->p, len);
+    free(ob->p);
+    ob->p = NULL;
+    lua_pushinteger(L, pages);
+}
+
+/* ---- parts ---- */
+
+#define PART_MT "otchet.part"
+
+static int buf_box_gc(lua_State *L)
+{
+    buf_free(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* Pushes the kept document's part as a string. Returns 1. */
+static int push_part(lua_State *L, const pdf_ctx *pdf)
+{
+    buf *b = push_box(L, sizeof *b, PART_MT, buf_box_gc);
+    *b = (buf)BUF_INIT;
+    if (pdfpart_take(pdf, b) != 0)
+        return luaL_error(L, "нет памяти");
+    lua_pushlstring(L, b->data, b->len);
+    buf_free(b);
+    lua_remove(L, -2);
+    return 1;
+}
+
+/* layout.render(blocks, options) → pdf bytes, pages[, part] | nil, message.
+ * options: { size = 12|14, leading =, title =, author =, subject =, keywords =, date =,
+ *            part = true: also the document's pages as a part for layout.combine } */
 static int layout_render(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -462,20 +510,47 @@ static int layout_render(lua_State *L)
     int pages = 0;
     /* the bytes go into a box whose __gc frees them, in case copying them into Lua raises */
     out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
-    if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, lay_error(box->d));
-        return 2;
+    int part = lua_istable(L, 2) && opt_bool(L, 2, "part");
+    if (part)
+        pdf_keep(w->pdf);
+    if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0)
+        return push_failure(L, lay_error(box->d));
+    push_pdf(L, ob, len, pages);
+    return part ? 2 + push_part(L, w->pdf) : 2;
+}
+
+/* layout.combine(parts, options) → pdf bytes, pages | nil, message. The parts (strings from
+ * layout.render with part = true, made by this or another otchet process with the same fonts)
+ * in order, each on an odd page; options: title =, author =, subject =, keywords =, date =. */
+static int layout_combine(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    writer *w = get_writer(L);
+    lua_Integer n = luaL_len(L, 1);
+    if (n < 1 || n > 1000000)
+        return luaL_error(L, "layout.combine: нет частей");
+    pdfpart_in *in = lua_newuserdatauv(L, (size_t)n * sizeof *in, 0);   /* collected with L */
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);       /* the strings stay referenced by the table */
+        size_t len;
+        in[i - 1].data = (const unsigned char *)luaL_checklstring(L, -1, &len);
+        in[i - 1].len = len;
+        lua_pop(L, 1);
     }
-    lua_pushlstring(L, (const char *)ob->p, len);
-    free(ob->p);
-    ob->p = NULL;
-    lua_pushinteger(L, pages);
+    pdf_meta meta;
+    read_meta(L, 2, &meta);
+    out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
+    size_t len = 0;
+    int pages = 0;
+    if (pdfpart_combine(w->pdf, &meta, in, (int)n, 1, &ob->p, &len, &pages) != 0)
+        return push_failure(L, pdf_error(w->pdf));
+    push_pdf(L, ob, len, pages);
     return 2;
 }
 
 static const luaL_Reg layout_funcs[] = {
     {"render", layout_render},
+    {"combine", layout_combine},
     {NULL, NULL}
 };
 

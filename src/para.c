@@ -63,7 +63,7 @@ void para_add(para *p, font_face f, float size, const char *s, size_t n)
     if (p->oom)
         return;
     if (p->nruns == p->caprun) {
-        int cap = p->caprun ? p->caprun * 2 : 4;
+        int cap = p->caprun ? p->caprun * 2 : 1;   /* most paragraphs (table cells) have one */
         para_run *r = realloc(p->runs, (size_t)cap * sizeof *r);
         if (!r) {
             p->oom = 1;
@@ -288,11 +288,14 @@ static float hyphen_width(const brk_state *st, int i)
     return (float)font_width(st->fs, r->face, '-') * r->size / 1000.0f;
 }
 
-static int grow(void **arr, int *cap, int need, size_t size)
+/* Makes room for `need` elements of `size` bytes in *arr, doubling from `first`. A layout's
+ * arrays start at one element: a table holds a layout per cell (hundreds of thousands in a
+ * large report), nearly all of one line of one fragment. */
+static int grow(void **arr, int *cap, int need, size_t size, int first)
 {
     if (need <= *cap)
         return 0;
-    int cap2 = *cap ? *cap * 2 : 16;
+    int cap2 = *cap ? *cap * 2 : first;
     while (cap2 < need)
         cap2 *= 2;
     void *n = realloc(*arr, (size_t)cap2 * size);
@@ -305,7 +308,7 @@ static int grow(void **arr, int *cap, int need, size_t size)
 
 static void add_piece(brk_state *st, int a, int b, float gap, int hyphen)
 {
-    if (grow((void **)&st->pc, &st->cappc, st->npc + 1, sizeof *st->pc) != 0) {
+    if (grow((void **)&st->pc, &st->cappc, st->npc + 1, sizeof *st->pc, 16) != 0) {
         st->oom = 1;
         return;
     }
@@ -329,7 +332,7 @@ static void emit_frags(brk_state *st, const piece *pc, float *maxsize)
         while (j < pc->b && st->ch[j].run == st->ch[i].run && st->ch[j].cls != C_SOFT &&
                st->ch[j].cls != C_ZWSP)
             j++;
-        if (grow((void **)&o->frags, &o->capfrags, o->nfrags + 1, sizeof *o->frags) != 0) {
+        if (grow((void **)&o->frags, &o->capfrags, o->nfrags + 1, sizeof *o->frags, 1) != 0) {
             st->oom = 1;
             return;
         }
@@ -361,7 +364,7 @@ static float default_size(const para *p)
 static void finish_line(brk_state *st, int justify)
 {
     para_layout *o = st->out;
-    if (grow((void **)&o->lines, &o->caplines, o->nlines + 1, sizeof *o->lines) != 0) {
+    if (grow((void **)&o->lines, &o->caplines, o->nlines + 1, sizeof *o->lines, 1) != 0) {
         st->oom = 1;
         return;
     }

@@ -1,36 +1,52 @@
-/* pdf — PDF writer on libharu; see pdf.h. Page drawing converts our top-left coordinates to
- * PDF's bottom-left ones here and nowhere else. */
+/* pdf — PDF writer on libharu; see pdf.h. libharu keeps the document: catalog, pages,
+ * outlines, metadata, objects and saving. The page contents (pdfops) and the font objects are
+ * ours: libharu's Type0 fonts cost milliseconds per face per document and its subsets are
+ * three times larger than they need be (see font.c). Page drawing converts our top-left
+ * coordinates to PDF's bottom-left ones here and nowhere else. */
 #include "pdf.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
+
+#include "pdfops.h"
 
 #define PDF_MAXPAGES 4096
 #define PDF_MAXLEVEL 4
+/* zlib level of page contents: 4 deflates a school sheet's pages 2.5x faster than libharu's 6
+ * for 2 % more bytes (measured on the benchmark's sheets). Fonts use 9: they are cached. */
+#define PDF_CONTENT_LEVEL 4
 
 struct pdf_ctx {
     font_set *fonts;                 /* owned; owns the libharu handle */
     HPDF_Doc h;
-    HPDF_Font font[FONT_NFACES];     /* of the current document, fetched on first use */
-    font_face font_order[FONT_NFACES];   /* the faces fetched, in that order */
-    int nfonts;
+    HPDF_Dict font[FONT_NFACES];     /* Type0 fonts of the current document, made on first use */
+    HPDF_Dict cidfont[FONT_NFACES];  /* their descendants */
+    HPDF_Dict sysinfo;               /* their CIDSystemInfo, one object for all */
     font_usage used;                 /* codes the current document drew */
+    int space_code;                  /* code of U+0020 */
     HPDF_Page *pages;                /* owned array; the pages belong to h */
+    unsigned char *page_fonts;       /* owned: faces in each page's resources, a bit per face */
+    buf *content;                    /* owned: each page's operators, deflated at the end */
+    unsigned char *packed;           /* owned: per page, content[] is already deflated */
+    int keep;                        /* keep deflated pages and bookmarks after finishing */
+    int keep_next;                   /* pdf_keep was called: keep the next document begun */
+    pdf_mark *marks;                 /* owned (titles too): bookmarks, when keeping */
+    int nmarks, capmarks;
     int npages, cappages;
-    HPDF_Page page;                  /* current page */
+    int cur;                         /* current page, -1 none */
     float pw, ph;                    /* its size */
+    pdfops ops;                      /* its operators not yet handed to libharu */
     HPDF_Outline parent[PDF_MAXLEVEL + 1];
     int has_outlines;
     buf enc;                         /* scratch: encoded text */
-    int in_text;                     /* inside BT … ET on the current page */
-    int text_face;                   /* font and size set in that text object, -1 = none */
-    float text_size;
     int failed;
     char err[PDF_ERRLEN];
 };
@@ -56,6 +72,13 @@ const char *pdf_error(const pdf_ctx *p)
     return p->failed ? p->err : "";
 }
 
+static void forget_marks(pdf_ctx *p)
+{
+    for (int i = 0; i < p->nmarks; i++)
+        free(p->marks[i].title);
+    p->nmarks = 0;
+}
+
 /* libharu's error callback: record, never jump. */
 static void on_error(void *user, unsigned long code, unsigned long detail)
 {
@@ -78,6 +101,17 @@ pdf_ctx *pdf_open(const char *fontdir, char err[PDF_ERRLEN])
     }
     p->h = font_handle(p->fonts);
     HPDF_UseUTFEncodings(p->h);      /* once per handle: metadata and outlines are UTF-8 */
+    pdfops_init(&p->ops);
+    p->cur = -1;
+    char space_err[FONT_ERRLEN];
+    long units;
+    font_usage scratch;
+    if (font_encode(p->fonts, FONT_SERIF, " ", 1, &p->enc, &scratch, &units, space_err) != 0) {
+        snprintf(err, PDF_ERRLEN, "шрифты: нет пробела");
+        pdf_close(p);
+        return NULL;
+    }
+    p->space_code = (unsigned char)p->enc.data[0] << 8 | (unsigned char)p->enc.data[1];
     return p;
 }
 
@@ -87,7 +121,15 @@ void pdf_close(pdf_ctx *p)
         return;
     font_close(p->fonts);
     free(p->pages);
+    free(p->page_fonts);
+    for (int i = 0; i < p->cappages; i++)
+        buf_free(&p->content[i]);
+    free(p->content);
+    free(p->packed);
+    forget_marks(p);
+    free(p->marks);
     buf_free(&p->enc);
+    pdfops_free(&p->ops);
     free(p);
 }
 
@@ -129,49 +171,85 @@ int pdf_begin(pdf_ctx *p, const pdf_meta *meta)
         return -1;
     }
     memset(p->font, 0, sizeof p->font);
-    p->nfonts = 0;
+    memset(p->cidfont, 0, sizeof p->cidfont);
+    p->sysinfo = NULL;
     memset(&p->used, 0, sizeof p->used);
     memset(p->parent, 0, sizeof p->parent);
     p->npages = 0;
-    p->page = NULL;
-    p->in_text = 0;
+    p->cur = -1;
+    pdfops_reset(&p->ops);
     p->has_outlines = 0;
-    HPDF_SetCompressionMode(p->h, HPDF_COMP_ALL);
+    p->keep = p->keep_next;
+    p->keep_next = 0;
+    forget_marks(p);
     write_meta(p, meta);
     return p->failed ? -1 : 0;
 }
 
-/* Closes the open text object: graphics operators are not allowed inside BT … ET. */
-static void end_text(pdf_ctx *p)
+/* Moves the current page's operators to the page's content (written when finishing). */
+static void flush_page(pdf_ctx *p)
 {
-    if (p->in_text && p->page)
-        HPDF_Page_EndText(p->page);
-    p->in_text = 0;
+    if (p->cur < 0)
+        return;
+    const buf *ops = pdfops_finish(&p->ops);
+    buf *content = &p->content[p->cur];
+    if (p->packed[p->cur] && ops->len > 0)
+        pdf_seterr(p, "на готовую страницу %d ничего не добавить", p->cur + 1);
+    else
+        buf_append(content, ops->data, ops->len);
+    if (ops->oom || content->oom)
+        pdf_seterr(p, "нет памяти");
+    pdfops_reset(&p->ops);
+}
+
+static void make_current(pdf_ctx *p, int index)
+{
+    flush_page(p);
+    p->cur = index;
+    p->pw = HPDF_Page_GetWidth(p->pages[index]);
+    p->ph = HPDF_Page_GetHeight(p->pages[index]);
+}
+
+static int grow_pages(pdf_ctx *p)
+{
+    int cap = p->cappages ? p->cappages * 2 : 16;
+    HPDF_Page *np = cap <= PDF_MAXPAGES ? realloc(p->pages, (size_t)cap * sizeof *np) : NULL;
+    if (np)
+        p->pages = np;
+    unsigned char *nf = np ? realloc(p->page_fonts, (size_t)cap) : NULL;
+    if (nf)
+        p->page_fonts = nf;
+    buf *nc = nf ? realloc(p->content, (size_t)cap * sizeof *nc) : NULL;
+    if (nc)
+        p->content = nc;
+    unsigned char *npk = nc ? realloc(p->packed, (size_t)cap) : NULL;
+    if (!npk) {
+        pdf_seterr(p, "слишком много страниц (больше %d) или нет памяти", PDF_MAXPAGES);
+        return -1;
+    }
+    for (int i = p->cappages; i < cap; i++)
+        nc[i] = (buf)BUF_INIT;
+    p->packed = npk;
+    p->cappages = cap;
+    return 0;
 }
 
 int pdf_add_page(pdf_ctx *p, int landscape)
 {
-    if (p->failed)
+    if (p->failed || (p->npages == p->cappages && grow_pages(p) != 0))
         return -1;
-    if (p->npages == p->cappages) {
-        int cap = p->cappages ? p->cappages * 2 : 16;
-        HPDF_Page *np = cap <= PDF_MAXPAGES ? realloc(p->pages, (size_t)cap * sizeof *np) : NULL;
-        if (!np) {
-            pdf_seterr(p, "слишком много страниц (больше %d) или нет памяти", PDF_MAXPAGES);
-            return -1;
-        }
-        p->pages = np;
-        p->cappages = cap;
-    }
-    end_text(p);
     HPDF_Page pg = HPDF_AddPage(p->h);
     if (!pg)
         return -1;
     HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4, landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
+    HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+    if (res)                         /* obsolete since PDF 1.4: 50 bytes a page for nothing */
+        HPDF_Dict_RemoveElement(res, "ProcSet");
     p->pages[p->npages] = pg;
-    p->page = pg;
-    p->pw = HPDF_Page_GetWidth(pg);
-    p->ph = HPDF_Page_GetHeight(pg);
+    p->page_fonts[p->npages] = 0;
+    p->packed[p->npages] = 0;
+    buf_reset(&p->content[p->npages]);
+    make_current(p, p->npages);
     return p->npages++;
 }
 
@@ -184,10 +262,7 @@ void pdf_goto_page(pdf_ctx *p, int index)
 {
     if (p->failed || index < 0 || index >= p->npages)
         return;
-    end_text(p);
-    p->page = p->pages[index];
-    p->pw = HPDF_Page_GetWidth(p->page);
-    p->ph = HPDF_Page_GetHeight(p->page);
+    make_current(p, index);
 }
 
 float pdf_page_width(const pdf_ctx *p)
@@ -200,112 +275,156 @@ float pdf_page_height(const pdf_ctx *p)
     return p->ph;
 }
 
-static HPDF_Font get_font(pdf_ctx *p, font_face f)
+/* The document's CIDSystemInfo (Adobe-Identity-0), one object the fonts share. */
+static HPDF_Dict system_info(pdf_ctx *p)
 {
-    if (!p->font[f]) {
-        p->font[f] = HPDF_GetFont(p->h, font_name(p->fonts, f), FONT_ENCODING);
-        if (p->font[f])
-            p->font_order[p->nfonts++] = f;
-    }
-    return p->font[f];
+    if (p->sysinfo)
+        return p->sysinfo;
+    HPDF_MMgr mm = p->h->mmgr;
+    HPDF_Dict info = HPDF_Dict_New(mm);
+    if (!info || HPDF_Xref_Add(p->h->xref, info) != HPDF_OK)   /* frees info on failure */
+        return NULL;
+    HPDF_STATUS rc = HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    rc += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    rc += HPDF_Dict_AddNumber(info, "Supplement", 0);
+    return rc == HPDF_OK ? (p->sysinfo = info) : NULL;
 }
 
-/* Encodes s[0..n) for face f into p->enc and returns the face's font in this document, or
- * NULL (nothing to draw, or a sticky error set: a character the face lacks, no font). */
-static HPDF_Font encode_text(pdf_ctx *p, font_face f, const char *s, size_t n)
+/* The Type0 font of face f in this document, made on first use; its glyphs, widths and names
+ * are filled in when the document is finished (attach_font), once we know what was drawn. */
+static HPDF_Dict get_font(pdf_ctx *p, font_face f)
+{
+    if (p->font[f])
+        return p->font[f];
+    HPDF_MMgr mm = p->h->mmgr;
+    HPDF_Dict font = HPDF_Dict_New(mm), cid = font ? HPDF_Dict_New(mm) : NULL;
+    if (!font || HPDF_Xref_Add(p->h->xref, font) != HPDF_OK || !cid ||   /* frees on failure */
+        HPDF_Xref_Add(p->h->xref, cid) != HPDF_OK)
+        return NULL;
+    HPDF_Array kids = HPDF_Array_New(mm);
+    HPDF_Dict info = system_info(p);
+    HPDF_STATUS rc = info ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    rc += HPDF_Dict_AddName(font, "Type", "Font");
+    rc += HPDF_Dict_AddName(font, "Subtype", "Type0");
+    rc += HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+    rc += HPDF_Dict_Add(font, "DescendantFonts", kids);
+    rc += HPDF_Array_Add(kids, cid);
+    rc += HPDF_Dict_AddName(cid, "Type", "Font");
+    rc += HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    rc += HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    rc += HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    if (rc != HPDF_OK)
+        return NULL;
+    p->cidfont[f] = cid;
+    return p->font[f] = font;
+}
+
+/* Lists face f in the current page's /Resources /Font as /F<f+1>. */
+static int use_font(pdf_ctx *p, font_face f)
+{
+    HPDF_Dict font = get_font(p, f);
+    if (!font)
+        return -1;
+    if (p->page_fonts[p->cur] & (1u << f))
+        return 0;
+    HPDF_Page pg = p->pages[p->cur];
+    HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+    HPDF_Dict fonts = res ? HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT) : NULL;
+    if (res && !fonts) {
+        fonts = HPDF_Dict_New(p->h->mmgr);
+        if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
+            return -1;
+    }
+    char name[16];
+    snprintf(name, sizeof name, "F%d", (int)f + 1);
+    if (!fonts || HPDF_Dict_Add(fonts, name, font) != HPDF_OK)
+        return -1;
+    p->page_fonts[p->cur] |= (unsigned char)(1u << f);
+    return 0;
+}
+
+/* Encodes s[0..n) for face f into p->enc and lists the face on the page. Returns the text's
+ * advance in 1/1000 em, or -1 (nothing to draw, or a sticky error set: a character the face
+ * lacks, no font). */
+static long encode_text(pdf_ctx *p, font_face f, const char *s, size_t n)
 {
     char ferr[FONT_ERRLEN];
-    if (p->failed || !p->page || n == 0)
-        return NULL;
+    long units;
+    if (p->failed || p->cur < 0 || n == 0)
+        return -1;
     p->enc.len = 0;
-    if (font_encode(p->fonts, f, s, n, &p->enc, &p->used, ferr) != 0) {
+    if (font_encode(p->fonts, f, s, n, &p->enc, &p->used, &units, ferr) != 0) {
         pdf_seterr(p, "%s", ferr);
-        return NULL;
+        return -1;
     }
-    HPDF_Font font = get_font(p, f);
-    if (!font || p->enc.oom) {
+    if (use_font(p, f) != 0 || p->enc.oom) {
         pdf_seterr(p, "libharu: нет шрифта %s", font_face_label(f));
-        return NULL;
+        return -1;
     }
-    return font;
+    return units;
 }
 
-/* Consecutive pieces of text share one text object and set the font only when it changes:
- * a justified line is one BT … ET with a Td + Tj per word. */
 void pdf_text(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
 {
-    HPDF_Font font = encode_text(p, f, s, n);
-    if (!font)
+    long units = encode_text(p, f, s, n);
+    if (units < 0)
         return;
-    if (!p->in_text) {
-        HPDF_Page_BeginText(p->page);
-        p->in_text = 1;
-        p->text_face = -1;
-    }
-    if (p->text_face != (int)f || p->text_size != size) {
-        HPDF_Page_SetFontAndSize(p->page, font, size);
-        p->text_face = (int)f;
-        p->text_size = size;
-    }
-    HPDF_Page_TextOut(p->page, x, p->ph - y, p->enc.data);
+    float space = (float)font_code_width(p->fonts, f, p->space_code) * size / 1000;
+    pdfops_fill_gray(&p->ops, 0);            /* text is black, whatever filled a cell before */
+    pdfops_text(&p->ops, (int)f + 1, size, x, p->ph - y, (const unsigned char *)p->enc.data,
+                p->enc.len, (float)units * size / 1000, (unsigned)p->space_code, space);
 }
 
 void pdf_text_up(pdf_ctx *p, font_face f, float size, float x, float y, const char *s, size_t n)
 {
-    HPDF_Font font = encode_text(p, f, s, n);
-    if (!font)
+    if (encode_text(p, f, s, n) < 0)
         return;
-    end_text(p);                     /* a text object of its own: its matrix is rotated */
-    HPDF_Page_BeginText(p->page);
-    HPDF_Page_SetFontAndSize(p->page, font, size);
-    HPDF_Page_SetTextMatrix(p->page, 0, 1, -1, 0, x, p->ph - y);
-    HPDF_Page_ShowText(p->page, p->enc.data);
-    HPDF_Page_EndText(p->page);
+    pdfops_fill_gray(&p->ops, 0);
+    pdfops_text_up(&p->ops, (int)f + 1, size, x, p->ph - y, (const unsigned char *)p->enc.data,
+                   p->enc.len);
+}
+
+static int can_draw(const pdf_ctx *p)
+{
+    return !p->failed && p->cur >= 0;
 }
 
 void pdf_fill_rect(pdf_ctx *p, float x, float y, float w, float h, float gray)
 {
-    if (p->failed || !p->page)
+    if (!can_draw(p))
         return;
-    end_text(p);
-    HPDF_Page_SetGrayFill(p->page, gray);
-    HPDF_Page_Rectangle(p->page, x, p->ph - y - h, w, h);
-    HPDF_Page_Fill(p->page);
-    HPDF_Page_SetGrayFill(p->page, 0);
+    pdfops_fill_gray(&p->ops, gray);
+    pdfops_rect(&p->ops, x, p->ph - y - h, w, h);
+    pdfops_paint(&p->ops, "f");
 }
 
 void pdf_stroke_rect(pdf_ctx *p, float x, float y, float w, float h, float width)
 {
-    if (p->failed || !p->page)
+    if (!can_draw(p))
         return;
-    end_text(p);
-    HPDF_Page_SetLineWidth(p->page, width);
-    HPDF_Page_Rectangle(p->page, x, p->ph - y - h, w, h);
-    HPDF_Page_Stroke(p->page);
+    pdfops_line_width(&p->ops, width);
+    pdfops_stroke_gray(&p->ops, 0);
+    pdfops_dash(&p->ops, 0);
+    pdfops_rect(&p->ops, x, p->ph - y - h, w, h);
+    pdfops_paint(&p->ops, "S");
 }
 
 void pdf_line(pdf_ctx *p, float x1, float y1, float x2, float y2, float width, float gray,
               int dashed)
 {
-    static const HPDF_UINT16 dash[] = {3, 2};
-    if (p->failed || !p->page)
+    if (!can_draw(p))
         return;
-    end_text(p);
-    HPDF_Page_SetLineWidth(p->page, width);
-    HPDF_Page_SetGrayStroke(p->page, gray);
-    if (dashed)
-        HPDF_Page_SetDash(p->page, dash, 2, 0);
-    HPDF_Page_MoveTo(p->page, x1, p->ph - y1);
-    HPDF_Page_LineTo(p->page, x2, p->ph - y2);
-    HPDF_Page_Stroke(p->page);
-    if (dashed)
-        HPDF_Page_SetDash(p->page, NULL, 0, 0);
-    HPDF_Page_SetGrayStroke(p->page, 0);
+    pdfops_line_width(&p->ops, width);
+    pdfops_stroke_gray(&p->ops, gray);
+    pdfops_dash(&p->ops, dashed);
+    pdfops_move(&p->ops, x1, p->ph - y1);
+    pdfops_line(&p->ops, x2, p->ph - y2);
+    pdfops_paint(&p->ops, "S");
 }
 
 /* Strokes parallel lines of direction (dx, dy), `step` apart, across the box (bottom-left
  * coordinates; the caller clips): only the offsets whose line meets the box. */
-static void hatch_lines(HPDF_Page pg, float x, float y, float w, float h, float dx, float dy,
+static void hatch_lines(pdfops *o, float x, float y, float w, float h, float dx, float dy,
                         float step)
 {
     float nx = -dy, ny = dx, cx = x + w / 2, cy = y + h / 2;
@@ -314,71 +433,106 @@ static void hatch_lines(HPDF_Page pg, float x, float y, float w, float h, float 
     int n = (int)(reach / step);
     for (int i = -n; i <= n; i++) {
         float ox = cx + nx * step * (float)i, oy = cy + ny * step * (float)i;
-        HPDF_Page_MoveTo(pg, ox - dx * len, oy - dy * len);
-        HPDF_Page_LineTo(pg, ox + dx * len, oy + dy * len);
+        pdfops_move(o, ox - dx * len, oy - dy * len);
+        pdfops_line(o, ox + dx * len, oy + dy * len);
     }
-    HPDF_Page_Stroke(pg);
+    pdfops_paint(o, "S");
 }
 
 void pdf_hatch_rect(pdf_ctx *p, float x, float y, float w, float h, pdf_hatch kind, float step)
 {
-    if (p->failed || !p->page || kind == PDF_HATCH_NONE || w <= 0 || h <= 0)
+    if (!can_draw(p) || kind == PDF_HATCH_NONE || w <= 0 || h <= 0)
         return;
-    end_text(p);
-    HPDF_Page pg = p->page;
+    pdfops *o = &p->ops;
     float by = p->ph - y - h;
     const float r = 0.70710678f;
-    HPDF_Page_GSave(pg);
-    HPDF_Page_Rectangle(pg, x, by, w, h);
-    HPDF_Page_Clip(pg);
-    HPDF_Page_EndPath(pg);
-    HPDF_Page_SetLineWidth(pg, 0.5f);
-    HPDF_Page_SetGrayStroke(pg, 0);
+    pdfops_save(o);
+    pdfops_rect(o, x, by, w, h);
+    pdfops_paint(o, "W n");
+    pdfops_line_width(o, 0.5f);
+    pdfops_stroke_gray(o, 0);
+    pdfops_dash(o, 0);
     if (kind == PDF_HATCH_DIAG || kind == PDF_HATCH_CROSS)
-        hatch_lines(pg, x, by, w, h, r, r, step);
+        hatch_lines(o, x, by, w, h, r, r, step);
     if (kind == PDF_HATCH_BACKDIAG || kind == PDF_HATCH_CROSS)
-        hatch_lines(pg, x, by, w, h, r, -r, step);
+        hatch_lines(o, x, by, w, h, r, -r, step);
     if (kind == PDF_HATCH_HORIZ)
-        hatch_lines(pg, x, by, w, h, 1, 0, step);
+        hatch_lines(o, x, by, w, h, 1, 0, step);
     if (kind == PDF_HATCH_VERT)
-        hatch_lines(pg, x, by, w, h, 0, 1, step);
+        hatch_lines(o, x, by, w, h, 0, 1, step);
     if (kind == PDF_HATCH_DOTS) {
-        HPDF_Page_SetGrayFill(pg, 0);
+        pdfops_fill_gray(o, 0);
         for (float yy = by + step / 2; yy < by + h; yy += step)   /* tiny squares: 1 op each */
             for (float xx = x + step / 2; xx < x + w; xx += step)
-                HPDF_Page_Rectangle(pg, xx - 0.5f, yy - 0.5f, 1.1f, 1.1f);
-        HPDF_Page_Fill(pg);
+                pdfops_rect(o, xx - 0.5f, yy - 0.5f, 1.1f, 1.1f);
+        pdfops_paint(o, "f");
     }
-    HPDF_Page_GRestore(pg);
+    pdfops_restore(o);
+}
+
+/* A circle of four Bézier quarters (k: the control point distance of a quarter circle). */
+static void circle(pdfops *o, float cx, float cy, float r)
+{
+    const float k = 0.5523f * r;
+    pdfops_move(o, cx - r, cy);
+    pdfops_curve(o, cx - r, cy + k, cx - k, cy + r, cx, cy + r);
+    pdfops_curve(o, cx + k, cy + r, cx + r, cy + k, cx + r, cy);
+    pdfops_curve(o, cx + r, cy - k, cx + k, cy - r, cx, cy - r);
+    pdfops_curve(o, cx - k, cy - r, cx - r, cy - k, cx - r, cy);
 }
 
 void pdf_marker(pdf_ctx *p, int shape, float cx, float cy, float r, int solid)
 {
-    if (p->failed || !p->page)
+    if (!can_draw(p))
         return;
-    end_text(p);
-    HPDF_Page pg = p->page;
+    pdfops *o = &p->ops;
     float y = p->ph - cy;
-    HPDF_Page_SetLineWidth(pg, 0.8f);
-    HPDF_Page_SetGrayFill(pg, solid ? 0 : 1);
+    pdfops_line_width(o, 0.8f);
+    pdfops_stroke_gray(o, 0);
+    pdfops_dash(o, 0);
+    pdfops_fill_gray(o, solid ? 0 : 1);
     switch (shape & 3) {
-    case 0: HPDF_Page_Circle(pg, cx, y, r); break;
-    case 1: HPDF_Page_Rectangle(pg, cx - r, y - r, 2 * r, 2 * r); break;
+    case 0: circle(o, cx, y, r); break;
+    case 1: pdfops_rect(o, cx - r, y - r, 2 * r, 2 * r); break;
     case 2:
-        HPDF_Page_MoveTo(pg, cx, y + r);
-        HPDF_Page_LineTo(pg, cx + r, y - r);
-        HPDF_Page_LineTo(pg, cx - r, y - r);
-        HPDF_Page_ClosePath(pg);
+        pdfops_move(o, cx, y + r);
+        pdfops_line(o, cx + r, y - r);
+        pdfops_line(o, cx - r, y - r);
+        pdfops_close(o);
         break;
     default:
-        HPDF_Page_MoveTo(pg, cx, y + r * 1.2f);
-        HPDF_Page_LineTo(pg, cx + r, y);
-        HPDF_Page_LineTo(pg, cx, y - r * 1.2f);
-        HPDF_Page_LineTo(pg, cx - r, y);
-        HPDF_Page_ClosePath(pg);
+        pdfops_move(o, cx, y + r * 1.2f);
+        pdfops_line(o, cx + r, y);
+        pdfops_line(o, cx, y - r * 1.2f);
+        pdfops_line(o, cx - r, y);
+        pdfops_close(o);
     }
-    HPDF_Page_FillStroke(pg);
-    HPDF_Page_SetGrayFill(pg, 0);
+    pdfops_paint(o, "B");
+}
+
+struct pdfops *pdf_page_ops(pdf_ctx *p)
+{
+    return can_draw(p) ? &p->ops : NULL;
+}
+
+static void keep_mark(pdf_ctx *p, int level, const char *title, int page, float y)
+{
+    if (p->nmarks == p->capmarks) {
+        int cap = p->capmarks ? 2 * p->capmarks : 16;
+        pdf_mark *m = realloc(p->marks, (size_t)cap * sizeof *m);
+        if (!m) {
+            pdf_seterr(p, "нет памяти");
+            return;
+        }
+        p->marks = m;
+        p->capmarks = cap;
+    }
+    char *t = strdup(title);
+    if (!t) {
+        pdf_seterr(p, "нет памяти");
+        return;
+    }
+    p->marks[p->nmarks++] = (pdf_mark){level, page, y, t};
 }
 
 void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y)
@@ -389,6 +543,8 @@ void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y)
         level = 1;
     if (level > PDF_MAXLEVEL)
         level = PDF_MAXLEVEL;
+    if (p->keep)
+        keep_mark(p, level, title, page, y);
     HPDF_Outline parent = NULL;
     for (int l = level - 1; l >= 1 && !parent; l--)
         parent = p->parent[l];
@@ -406,101 +562,192 @@ void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y)
     p->has_outlines = 1;
 }
 
-/* One ToUnicode stream for the document, shared by every font (they share the encoding). */
-static void attach_tounicode(pdf_ctx *p)
+/* One ToUnicode stream for the document, shared by every font (they share the codes). */
+static HPDF_Dict tounicode(pdf_ctx *p)
+{
+    buf text = BUF_INIT;
+    font_tounicode(p->fonts, &p->used, &text);
+    HPDF_Dict cmap = text.oom ? NULL : HPDF_DictStream_New(p->h->mmgr, p->h->xref);
+    if (cmap) {
+        cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        if (HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)text.data, (HPDF_UINT)text.len) !=
+            HPDF_OK)
+            cmap = NULL;
+    }
+    buf_free(&text);
+    return cmap;
+}
+
+/* The most frequent width among the codes face f drew: the /DW, left out of /W. */
+static int common_width(pdf_ctx *p, font_face f)
+{
+    enum { NW = 64 };
+    int width[NW], count[NW], n = 0, best = 0;
+    const uint8_t *bits = p->used.bits[f];
+    for (int k = 1, nc = font_ncodes(p->fonts); k <= nc; k++) {
+        if (!(bits[k >> 3] >> (k & 7) & 1))
+            continue;
+        int w = font_code_width(p->fonts, f, k), i = 0;
+        while (i < n && width[i] != w)
+            i++;
+        if (i == n) {
+            if (n == NW)
+                continue;
+            width[n] = w;
+            count[n++] = 0;
+        }
+        if (++count[i] > count[best])
+            best = i;
+    }
+    return n ? width[best] : 1000;
+}
+
+/* Face f's /W: runs of consecutive codes drawn whose width is not `dw`, each "k [w w …]". */
+static HPDF_Array widths(pdf_ctx *p, font_face f, int dw)
+{
+    HPDF_MMgr mm = p->h->mmgr;
+    HPDF_Array w = HPDF_Array_New(mm), run = NULL;
+    const uint8_t *bits = p->used.bits[f];
+    HPDF_STATUS rc = w ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    for (int k = 1, n = font_ncodes(p->fonts); k <= n && rc == HPDF_OK; k++) {
+        int width = font_code_width(p->fonts, f, k);
+        if (!(bits[k >> 3] >> (k & 7) & 1) || width == dw) {
+            run = NULL;
+            continue;
+        }
+        if (!run) {
+            run = HPDF_Array_New(mm);
+            rc += HPDF_Array_AddNumber(w, k);
+            rc += HPDF_Array_Add(w, run);
+        }
+        rc += HPDF_Array_AddNumber(run, width);
+    }
+    return rc == HPDF_OK ? w : NULL;
+}
+
+/* libharu writes /Filter only for data it compresses itself; the subset comes deflated. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* The FontDescriptor of face f with its FontFile2, the subset of the glyphs drawn. */
+static HPDF_Dict descriptor(pdf_ctx *p, font_face f, const font_blob *sub, const char *name)
+{
+    HPDF_MMgr mm = p->h->mmgr;
+    const font_metrics *m = font_face_metrics(p->fonts, f);
+    HPDF_Dict data = HPDF_DictStream_New(mm, p->h->xref), desc = HPDF_Dict_New(mm);
+    if (!data || !desc || HPDF_Xref_Add(p->h->xref, desc) != HPDF_OK)   /* frees desc */
+        return NULL;
+    HPDF_STATUS rc = HPDF_Stream_Write(data->stream, sub->data, (HPDF_UINT)sub->len);
+    data->write_fn = write_flate_filter;
+    HPDF_Box box = {(HPDF_REAL)m->bbox[0], (HPDF_REAL)m->bbox[1], (HPDF_REAL)m->bbox[2],
+                    (HPDF_REAL)m->bbox[3]};
+    rc += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)sub->raw_len);
+    rc += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    rc += HPDF_Dict_AddName(desc, "FontName", name);
+    rc += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)m->flags);
+    rc += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, box));
+    rc += HPDF_Dict_AddNumber(desc, "ItalicAngle", m->italic_angle);
+    rc += HPDF_Dict_AddNumber(desc, "Ascent", m->ascent);
+    rc += HPDF_Dict_AddNumber(desc, "Descent", m->descent);
+    rc += HPDF_Dict_AddNumber(desc, "CapHeight", m->cap_height);
+    rc += HPDF_Dict_AddNumber(desc, "StemV", m->stemv);
+    rc += HPDF_Dict_AddNumber(desc, "XHeight", m->x_height);
+    rc += HPDF_Dict_Add(desc, "FontFile2", data);
+    return rc == HPDF_OK ? desc : NULL;
+}
+
+/* Completes face f's font: names with the subset tag, widths, descriptor, ToUnicode. */
+static void attach_font(pdf_ctx *p, font_face f, HPDF_Dict cmap)
+{
+    char ferr[FONT_ERRLEN], name[64];
+    int sp = p->space_code;
+    p->used.bits[f][sp >> 3] |= (uint8_t)(1u << (sp & 7));   /* joined runs draw it (pdfops) */
+    const font_blob *sub = font_embed(p->fonts, f, &p->used, ferr);
+    if (!sub) {
+        pdf_seterr(p, "%s", ferr);
+        return;
+    }
+    snprintf(name, sizeof name, "%s+%s", sub->tag, font_face_label(f));
+    HPDF_Dict desc = descriptor(p, f, sub, name);
+    int dw = common_width(p, f);
+    HPDF_Array w = desc ? widths(p, f, dw) : NULL;
+    HPDF_STATUS rc = HPDF_FAILD_TO_ALLOC_MEM;
+    if (w) {
+        rc = HPDF_Dict_AddName(p->font[f], "BaseFont", name);
+        rc += HPDF_Dict_Add(p->font[f], "ToUnicode", cmap);
+        rc += HPDF_Dict_AddName(p->cidfont[f], "BaseFont", name);
+        rc += HPDF_Dict_Add(p->cidfont[f], "FontDescriptor", desc);
+        rc += HPDF_Dict_AddNumber(p->cidfont[f], "DW", dw);
+        rc += HPDF_Dict_Add(p->cidfont[f], "W", w);
+    }
+    if (rc != HPDF_OK)
+        pdf_seterr(p, "libharu: не удалось записать шрифт %s", font_face_label(f));
+}
+
+static void attach_fonts(pdf_ctx *p)
 {
     HPDF_Dict cmap = NULL;
-    buf text = BUF_INIT;
     for (int f = 0; f < FONT_NFACES && !p->failed; f++) {
         if (!p->font[f])
             continue;
-        if (!cmap) {
-            font_tounicode(p->fonts, &p->used, &text);
-            cmap = HPDF_DictStream_New(p->h->mmgr, p->h->xref);
-            if (!cmap || text.oom)
-                break;
-            cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-            HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)text.data, (HPDF_UINT)text.len);
+        if (!cmap && !(cmap = tounicode(p))) {
+            pdf_seterr(p, "нет памяти");
+            break;
         }
-        HPDF_Dict_Add(p->font[f], "ToUnicode", cmap);
+        attach_font(p, (font_face)f, cmap);
     }
-    if (text.oom)
-        pdf_seterr(p, "нет памяти");
-    buf_free(&text);
 }
 
-/* Records a failure of libharu's internal functions, which (unlike its API) do not call the
- * error handler. */
-static void internal_error(pdf_ctx *p, const char *what, font_face f)
+/* Deflates page i's operators in place (content[i] then holds the deflated bytes). */
+static int pack_page(pdf_ctx *p, int i, buf *z)
 {
-    pdf_seterr(p, "libharu: ошибка 0x%04lX при записи %s шрифта %s",
-               (unsigned long)HPDF_GetError(p->h), what, font_face_label(f));
+    buf *c = &p->content[i];
+    uLongf len = compressBound(c->len);
+    buf_reset(z);
+    if (buf_reserve(z, len) != 0 ||
+        compress2((Bytef *)z->data, &len, (const Bytef *)c->data, c->len, PDF_CONTENT_LEVEL) !=
+            Z_OK)
+        return -1;
+    z->len = len;
+    buf tmp = *c;
+    *c = *z;
+    *z = tmp;
+    p->packed[i] = 1;
+    return 0;
 }
 
-/* Writes face f's FontDescriptor and FontFile2 (the TrueType subset) as libharu 2.3.0's
- * CIDFontType2 before-write hook would (same objects, keys, order and numbering), with two
- * differences: the subset is first made writable (font_subset_prepare: libharu fails on some
- * glyph sets), and every object belongs to the document's xref from birth (libharu's hook
- * leaks its half-built descriptor when writing the subset fails). Finding the descriptor set,
- * the hook then only links it to the font. */
-static void attach_descriptor(pdf_ctx *p, font_face f)
+/* Writes each page's deflated operators into its content stream (libharu would deflate at
+ * level 6). Unless the document is kept (pdf_keep), they are freed: a long document's pages
+ * are then held only once, in libharu's streams. */
+static void write_contents(pdf_ctx *p)
 {
-    HPDF_FontDef def = font_def(p->fonts, f);
-    HPDF_TTFontDefAttr a = def->attr;
-    HPDF_MMgr mm = p->h->mmgr;
-    if (p->failed || def->descriptor)
-        return;
-    font_subset_prepare(p->fonts, f);
-    HPDF_Dict data = HPDF_DictStream_New(mm, p->h->xref);      /* owned by the xref */
-    if (!data || HPDF_TTFontDef_SaveFontData(def, data->stream) != HPDF_OK) {
-        internal_error(p, "подмножества", f);
-        return;
+    buf z = BUF_INIT;
+    for (int i = 0; i < p->npages && !p->failed; i++) {
+        HPDF_PageAttr attr = p->pages[i]->attr;
+        buf *c = &p->content[i];
+        if ((!p->packed[i] && pack_page(p, i, &z) != 0) ||
+            HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)c->data, (HPDF_UINT)c->len) !=
+                HPDF_OK)
+            pdf_seterr(p, "не удалось сжать страницу %d", i + 1);
+        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+        attr->contents->write_fn = write_flate_filter;
+        if (!p->keep)
+            buf_free(c);
     }
-    data->filter = p->font[f]->filter;
-    HPDF_Dict desc = HPDF_Dict_New(mm);
-    if (!desc || HPDF_Xref_Add(p->h->xref, desc) != HPDF_OK) {  /* frees desc on failure */
-        internal_error(p, "описания", f);
-        return;
-    }
-    HPDF_STATUS rc = HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)a->length1);
-    rc += HPDF_Dict_AddNumber(data, "Length2", 0);
-    rc += HPDF_Dict_AddNumber(data, "Length3", 0);
-    rc += HPDF_Dict_Add(desc, "FontFile2", data);
-    rc += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    rc += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
-    rc += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
-    rc += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
-    rc += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
-    rc += HPDF_Dict_AddName(desc, "FontName", a->base_font);
-    rc += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
-    rc += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
-    rc += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
-    if (rc != HPDF_OK) {
-        internal_error(p, "описания", f);
-        return;
-    }
-    def->descriptor = desc;
+    buf_free(&z);
 }
 
-int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
+/* Copies the saved document out of libharu's stream into a malloc'd block. */
+static int take_output(pdf_ctx *p, unsigned char **out, size_t *len)
 {
-    *out = NULL;
-    *len = 0;
-    if (p->npages == 0)
-        pdf_add_page(p, 0);
-    end_text(p);
-    if (p->has_outlines)
-        HPDF_SetPageMode(p->h, HPDF_PAGE_MODE_USE_OUTLINE);
-    attach_tounicode(p);
-    for (int i = 0; i < p->nfonts; i++)
-        attach_descriptor(p, p->font_order[i]);
-    if (p->failed || HPDF_SaveToStream(p->h) != HPDF_OK)
-        goto fail;
     HPDF_UINT32 size = HPDF_GetStreamSize(p->h), got = 0;
     unsigned char *data = malloc(size ? size : 1);
     if (!data) {
         pdf_seterr(p, "нет памяти для PDF (%u байт)", (unsigned)size);
-        goto fail;
+        return -1;
     }
     while (got < size) {
         HPDF_UINT32 n = size - got;
@@ -513,14 +760,79 @@ int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
         free(data);
         pdf_seterr(p, "libharu: PDF прочитан не полностью (%u из %u байт)", (unsigned)got,
                    (unsigned)size);
-        goto fail;
+        return -1;
     }
     *out = data;
     *len = size;
-    HPDF_ResetStream(p->h);
     return 0;
-fail:
-    if (!p->failed)
-        pdf_seterr(p, "libharu: не удалось сохранить PDF");
-    return -1;
+}
+
+int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (p->npages == 0)
+        pdf_add_page(p, 0);
+    flush_page(p);
+    if (p->has_outlines)
+        HPDF_SetPageMode(p->h, HPDF_PAGE_MODE_USE_OUTLINE);
+    attach_fonts(p);
+    write_contents(p);
+    if (p->failed || HPDF_SaveToStream(p->h) != HPDF_OK) {
+        if (!p->failed)
+            pdf_seterr(p, "libharu: не удалось сохранить PDF");
+        return -1;
+    }
+    int rc = take_output(p, out, len);
+    HPDF_ResetStream(p->h);
+    return rc;
+}
+
+void pdf_keep(pdf_ctx *p)
+{
+    p->keep_next = 1;
+}
+
+int pdf_kept_page(const pdf_ctx *p, int i, pdf_page_info *info)
+{
+    if (!p->keep || i < 0 || i >= p->npages || !p->packed[i])
+        return -1;
+    *info = (pdf_page_info){HPDF_Page_GetWidth(p->pages[i]), HPDF_Page_GetHeight(p->pages[i]),
+                            p->page_fonts[i], (const unsigned char *)p->content[i].data,
+                            p->content[i].len};
+    return 0;
+}
+
+const font_usage *pdf_used(const pdf_ctx *p)
+{
+    return &p->used;
+}
+
+const pdf_mark *pdf_kept_marks(const pdf_ctx *p, int *n)
+{
+    *n = p->nmarks;
+    return p->marks;
+}
+
+int pdf_add_packed_page(pdf_ctx *p, const pdf_page_info *info)
+{
+    int i = pdf_add_page(p, info->width > info->height);
+    if (i < 0)
+        return -1;
+    buf *c = &p->content[i];
+    buf_append(c, info->data, info->len);
+    p->packed[i] = 1;
+    for (int f = 0; f < FONT_NFACES; f++)
+        if (info->faces & (1u << f) && use_font(p, (font_face)f) != 0)
+            pdf_seterr(p, "libharu: нет шрифта %s", font_face_label((font_face)f));
+    if (c->oom)
+        pdf_seterr(p, "нет памяти");
+    return p->failed ? -1 : i;
+}
+
+void pdf_use_codes(pdf_ctx *p, const font_usage *u)
+{
+    for (int f = 0; f < FONT_NFACES; f++)
+        for (size_t b = 0; b < sizeof u->bits[f]; b++)
+            p->used.bits[f][b] |= u->bits[f][b];
 }

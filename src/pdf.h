@@ -1,9 +1,10 @@
 /* pdf — the PDF writer: document lifecycle on the process's libharu handle (fonts loaded once,
- * reused by every document), A4 pages, text in the OTCHET-H encoding, rectangles, lines, hatch
- * patterns, bookmarks, metadata, and saving to memory with a correct ToUnicode map.
+ * reused by every document), A4 pages, text in the fonts' two-byte codes, rectangles, lines,
+ * hatch patterns, bookmarks, metadata, the embedded font subsets with their widths and
+ * ToUnicode map, and saving to memory.
  * Coordinates are in points from the TOP-LEFT corner of the page (y grows downwards).
  * Errors are sticky: the first failure is kept, later calls do nothing, pdf_finish reports it.
- * Uses font, buf, libharu. */
+ * Uses font, pdfops, buf, libharu. */
 #ifndef OTCHET_PDF_H
 #define OTCHET_PDF_H
 #include <stddef.h>
@@ -53,12 +54,43 @@ void pdf_hatch_rect(pdf_ctx *p, float x, float y, float w, float h, pdf_hatch ki
 /* A small marker (chart series): 0 circle, 1 square, 2 triangle, 3 diamond; filled if `solid`. */
 void pdf_marker(pdf_ctx *p, int shape, float cx, float cy, float r, int solid);
 
+/* The operator writer of the current page (pdfops.h; PDF coordinates), for drawing what the
+ * calls above do not: bench/floor.c replays display lists through it. NULL without a page. */
+struct pdfops *pdf_page_ops(pdf_ctx *p);
+
 /* Adds a bookmark at `level` (1 = top) pointing at page `page`, y from the top. */
 void pdf_bookmark(pdf_ctx *p, int level, const char *title, int page, float y);
 
 /* Finishes the document: writes ToUnicode maps, saves into memory. On success *out (malloc'd,
  * caller frees) and *len hold the PDF and 0 is returned; else -1 and pdf_error() says why. */
 int pdf_finish(pdf_ctx *p, unsigned char **out, size_t *len);
+
+/* Keeping a finished document's pages, to copy them into another (pdfpart): pdf_keep before
+ * pdf_begin makes that document keep, when finished, each page's deflated operators, the faces
+ * it uses and its bookmarks, readable until the next pdf_begin. */
+typedef struct pdf_page_info {
+    float width, height;
+    unsigned faces;                  /* bit f: face f is in the page's resources */
+    const unsigned char *data;       /* deflated operators */
+    size_t len;
+} pdf_page_info;
+
+typedef struct pdf_mark {
+    int level, page;
+    float y;                         /* from the top */
+    char *title;
+} pdf_mark;
+
+void pdf_keep(pdf_ctx *p);
+int pdf_kept_page(const pdf_ctx *p, int index, pdf_page_info *info);   /* 0, or -1 */
+const pdf_mark *pdf_kept_marks(const pdf_ctx *p, int *n);
+const font_usage *pdf_used(const pdf_ctx *p);
+
+/* Adds a page made elsewhere (its operators deflated, drawing nothing more on it) and marks
+ * the codes its text uses: the pages of a kept document go into another unchanged. Returns the
+ * page's index or -1. */
+int pdf_add_packed_page(pdf_ctx *p, const pdf_page_info *info);
+void pdf_use_codes(pdf_ctx *p, const font_usage *u);
 
 /* Sticky error state of the current document. */
 int pdf_failed(const pdf_ctx *p);

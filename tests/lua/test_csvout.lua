@@ -40,12 +40,45 @@ return {
     T.eq(csvout.cell(0 / 0), "", "NaN")
   end,
 
+  -- number texts past the integers: 2^53 is the first float printed with 15 digits
+  number_edges = function()
+    T.eq(csvout.cell(2.0 ^ 53), "9,00719925474099e+15", "2^53")
+    T.eq(csvout.cell(2.0 ^ 53 - 1), "9007199254740991", "just below 2^53")
+    T.eq(csvout.cell(-0.0), "0", "no negative zero")
+    T.eq(csvout.cell(math.mininteger), "-9223372036854775808", "integer")
+    T.eq(csvout.cell(1 / 0), "", "infinity")
+    T.eq(csvout.cell(1 / 3), "0,333333333333333", "15 significant digits")
+  end,
+
+  -- a number cell is one shared marker per value and number of decimals
+  shared_number_cells = function()
+    T.eq(rawequal(csvout.num(2.675, 2), csvout.num(2.675, 2)), true, "same marker")
+    T.eq(rawequal(csvout.num(2.675, 2), csvout.num(2.675, 1)), false, "decimals differ")
+    T.eq(csvout.cell(csvout.num(2.675, 1)), "2,7")
+  end,
+
+  -- the widest row sets the width of every row, wherever its last cell is
+  widest_row = function()
+    local wide = {}
+    wide[5] = "e"
+    T.eq(csvout.encode({ { "a" }, wide, { "b", "c" } }), BOM .. "a;;;;\r\n;;;;e\r\nb;c;;;\r\n")
+    T.eq(csvout.encode({ {}, {} }), BOM .. "\r\n\r\n", "rows without cells")
+  end,
+
   empty_cells = function()
     T.eq(csvout.cell(nil), "")
     T.eq(csvout.cell(false), "")
     T.eq(csvout.cell(csvout.num(nil, 1)), "")
     -- holes anywhere in a row keep the columns in place
     T.eq(csvout.encode({ { "a", "b", "c" }, { nil, "y" }, { "x" } }), BOM .. "a;b;c\r\n;y;\r\nx;;\r\n")
+  end,
+
+  -- encode keeps the text of each string for one file: a repeated cell, a repeated formula-like
+  -- cell and a repeated cell that needs quotes come out the same every time
+  repeated_cells = function()
+    T.eq(csvout.encode({ { "да", "-1", "а;б", csvout.pct(1 / 8) }, { "да", "-1", "а;б", csvout.pct(1 / 8) },
+      { "да", -1, true } }),
+      BOM .. "да;'-1;\"а;б\";12,5\r\nда;'-1;\"а;б\";12,5\r\nда;-1;true;\r\n")
   end,
 
   formulas_neutralised = function()
@@ -66,6 +99,9 @@ return {
     T.eq(csvout.cell("a,b"), "a,b", "a comma is not the delimiter")
     T.eq(csvout.cell(" отступ"), '" отступ"', "leading space kept")
     T.eq(csvout.cell("=a;b"), "\"'=a;b\"", "neutralised, then quoted")
+    T.eq(csvout.cell("\0=a"), "\0=a", "a NUL byte is not a formula start")
+    T.eq(csvout.cell("a "), '"a "', "trailing space kept")
+    T.eq(csvout.cell(""), "", "empty text")
   end,
 
   file_record = function()

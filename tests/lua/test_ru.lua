@@ -41,6 +41,31 @@ return {
     T.eq(ru.num(-0.0, 0), "0", "-0.0")
   end,
 
+  -- ru.num and ru.round keep the text of every number they print: asked again, by an integer
+  -- or a float of the same value, or after the cache started over, they answer the same.
+  remembered_numbers = function()
+    T.eq(ru.num(2.675, 2), "2,68", "first time")
+    T.eq(ru.num(2.675, 2), "2,68", "remembered")
+    T.eq(ru.num(2.675, 1), "2,7", "another number of decimals")
+    T.eq(ru.num(12345), "12" .. NB .. "345", "integer")
+    T.eq(ru.num(12345.0), "12" .. NB .. "345", "float of the same value")
+    T.eq(ru.round(12345.0, 1), "12345.0", "round keeps its own texts")
+    T.eq(ru.num(0 / 0, 1), "—", "NaN is not kept")
+    T.eq(ru.num(nil, 1), "—", "nil is not kept")
+    for i = 1, 70000 do ru.num(i / 8, 3) end   -- past CACHE_MAX: the cache starts over
+    T.eq(ru.num(1 / 8, 3), "0,125", "after the start over")
+    T.eq(ru.num(70000 / 8, 3), "8750,000", "the last one")
+  end,
+
+  memoised_texts = function()
+    local calls = 0
+    local f = ru.memoised(function(x, k) calls = calls + 1; return x .. "/" .. k end)
+    T.eq(f(3, 1), "3/1")
+    T.eq(f(3.0, 1), "3/1", "3.0 is the key 3")
+    T.eq(f(3), "3/0", "k defaults to 0")
+    T.eq(calls, 2, "computed once per number and k")
+  end,
+
   numbers_with_comma_and_groups = function()
     T.eq(ru.num(12.5, 1), "12,5")
     T.eq(ru.num(5068), "5068", "four digits stay whole")
@@ -116,6 +141,11 @@ return {
     T.eq(ru.subject_genitive("Русский язык"), "русского языка")
     T.eq(ru.subject_genitive("Литература"), "литературы")
     T.eq(ru.subject_genitive("Обществознание"), "обществознания")
+    -- declined names are remembered per case: the second answer is the same, and a name
+    -- declined in one case is declined afresh in the other
+    T.eq(ru.subject_dative("Литература"), "литературе")
+    T.eq(ru.subject_dative("Литература"), "литературе", "remembered")
+    T.eq(ru.subject_genitive("Литература"), "литературы", "the other case")
   end,
 
   about_phrases = function()

@@ -273,6 +273,29 @@ static void test_chart_nice_axis_max(void **state)
     assert_null(find("20"));
 }
 
+/* Value labels of a line chart never go below the axis onto the years (the справка's ЕГЭ
+ * trend had "4,8 %" over "2022 г."): a label below a point near zero goes beside it. */
+static void test_chart_line_labels_stay_above_axis(void **state)
+{
+    (void)state;
+    const char *cats[] = {"2022", "2023", "2024"}, *ser[] = {"Не преодолели", "81–100"};
+    double v[] = {4.8, 8.3, 4.2, 4.8, 5.6, 2.1};
+    chart_spec sp = {CHART_LINE, NULL, NULL, 3, 2, cats, ser, v, 1, 1, 0};
+    char err[PDF_ERRLEN];
+    assert_int_equal(draw(&sp, 420, 160, err), 0);
+    read_words();
+    const word *year = find("2022");
+    assert_non_null(year);
+    int labels = 0;
+    for (int i = 0; i < nwords; i++)
+        if (strchr(words[i].text, ',')) {
+            labels++;
+            assert_true(words[i].y1 <= year->y0 + 0.5f);
+        }
+    assert_non_null(find("5,6"));                   /* beside its point, not dropped */
+    assert_true(labels >= 4);                       /* 4,8 twice, 2,1 under 4,2: may be left out */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_chart_legend_under_labels),
         cmocka_unit_test(test_chart_category_hyphenated), cmocka_unit_test(test_chart_small_height),
         cmocka_unit_test(test_chart_nice_axis_max),
+        cmocka_unit_test(test_chart_line_labels_stay_above_axis),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

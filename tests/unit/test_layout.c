@@ -214,6 +214,57 @@ static void test_bad_table(void **state)
     lay_free(d);
 }
 
+/* Many row spans (groups of three rows) over several pages, in a document with contents: the
+ * table is measured for the caption kept with it and placed in both passes, and every pass
+ * starts its spans afresh. Each group's label is printed once where it starts and again with
+ * «(продолжение)» only where a page cuts it; no row is lost. */
+static void test_table_spans_two_passes(void **state)
+{
+    (void)state;
+    lay_doc *d = doc();
+    lay_toc(d, "Содержание");
+    lay_heading(d, 1, "Раздел");
+    lay_para_begin(d, PARA_LEFT, 0);
+    lay_run(d, 0, 0, "Таблица 1 — Группы");
+    lay_para_end(d);
+    lay_keep_with_next(d);
+    grid_col cols[2] = {{GRID_MM, 40, PARA_LEFT, 0}, {GRID_REL, 1, PARA_LEFT, 0}};
+    grid *g = grid_new(2, cols, 1, 10);
+    grid_cell(g, "Группа", NULL);
+    grid_cell(g, "Строка", NULL);
+    grid_row_end(g, GRID_ROW_BODY);
+    for (int r = 0; r < 180; r++) {
+        char t[32];
+        if (r % 3 == 0) {
+            grid_cellopt span = {1, 3, -1, GRID_TOP, 0, 0, 0};
+            snprintf(t, sizeof t, "Г%d", r / 3 + 1);
+            grid_cell(g, t, &span);
+        }
+        snprintf(t, sizeof t, "С%d", r + 1);
+        grid_cell(g, t, NULL);
+        grid_row_end(g, GRID_ROW_BODY);
+    }
+    lay_table(d, g);
+    int pages = render(d);
+    assert_true(pages >= 4);
+    static char all[1 << 17];
+    snprintf(all, sizeof all, "%s", run("pdftotext %s -"));
+    for (int r = 1; r <= 180; r++) {
+        char t[32];
+        snprintf(t, sizeof t, "С%d\n", r);
+        assert_non_null(strstr(all, t));
+    }
+    int cut = 0;
+    for (int k = 1; k <= 60; k++) {
+        char t[48];
+        snprintf(t, sizeof t, "Г%d\n", k);               /* printed where the group starts */
+        assert_non_null(strstr(all, t));
+        snprintf(t, sizeof t, "Г%d (продолжение)", k);
+        cut += strstr(all, t) != NULL;
+    }
+    assert_true(cut >= 1 && cut <= pages);             /* only groups a page cuts go on */
+}
+
 /* The signature and executor note that followed text filling the page: the last two lines of
  * the paragraph go on to the next page with them (they were left alone there). */
 static void test_signature_kept_with_text(void **state)
@@ -414,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_page_capacity), cmocka_unit_test(test_orphan),
         cmocka_unit_test(test_widow), cmocka_unit_test(test_heading_kept),
         cmocka_unit_test(test_table_span_across_pages), cmocka_unit_test(test_bad_table),
+        cmocka_unit_test(test_table_spans_two_passes),
         cmocka_unit_test(test_signature_kept_with_text),
         cmocka_unit_test(test_executor_kept_with_signature),
         cmocka_unit_test(test_signature_kept_with_table_row),

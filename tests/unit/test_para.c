@@ -222,6 +222,28 @@ static void test_indent_and_measure(void **state)
     assert_float_equal(mx, 65, 0.001);
 }
 
+/* A table cell's paragraph holds what it needs: one run, and a layout of one line of one
+ * fragment (a large report keeps hundreds of thousands of them); a longer one grows. */
+static void test_small_layout(void **state)
+{
+    (void)state;
+    para q = PARA_INIT;
+    para_layout one = PARA_LAYOUT_INIT;
+    char err[PARA_ERRLEN];
+    para_add(&q, FONT_SERIF, 10, "12,5", 4);
+    assert_int_equal(q.caprun, 1);
+    assert_int_equal(para_break(&q, pdf_fonts(pdf), hy, 100, 0, PARA_LEFT, 1.2f, &one, err), 0);
+    assert_int_equal(one.nlines, 1);
+    assert_int_equal(one.caplines, 1);
+    assert_int_equal(one.capfrags, 1);
+    para_add(&q, FONT_SERIF_BOLD, 10, "\n1\n2", 4);                /* 2 runs, 3 lines */
+    assert_int_equal(para_break(&q, pdf_fonts(pdf), hy, 100, 0, PARA_LEFT, 1.2f, &one, err), 0);
+    assert_int_equal(one.nlines, 3);
+    assert_true(one.caplines >= 3 && one.capfrags >= one.nfrags);
+    para_free(&q);
+    para_layout_free(&one);
+}
+
 static void test_missing_glyph(void **state)
 {
     (void)state;
@@ -238,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_break_points), cmocka_unit_test(test_justify),
         cmocka_unit_test(test_long_word), cmocka_unit_test(test_dash_and_hyphens),
         cmocka_unit_test(test_indent_and_measure), cmocka_unit_test(test_missing_glyph),
+        cmocka_unit_test(test_small_layout),
         cmocka_unit_test(test_heading_not_hyphenated), cmocka_unit_test(test_names_not_hyphenated),
         cmocka_unit_test(test_forced_break_has_hyphen), cmocka_unit_test(test_email_not_broken),
     };
