@@ -7,13 +7,13 @@
 --   or, per school:
 --   { title, needs, per_school = true,
 --     build = function(ds, ctx, school_id) → outputs,  -- one school's document
---     combine = function(ds, ctx, school_ids) → outputs }  -- optional: one file for printing
--- outputs: list of { file = path under --out, data = bytes, pages = n }.
--- ctx = { out, shard, combined_later }: combined_later is true for a school's item when the
--- combined file of the same report is built later in the same process, so the item may keep
--- (in a table of its script) what combine can reuse instead of computing it again.
--- A per-school report may add combine_weight = w: what one school costs inside the combined
--- file, as a fraction of its own file (default 1); the runner balances --jobs workers with it.
+--     combine = function(ds, ctx, school_ids, parts) → outputs }  -- optional: one file for printing
+-- outputs: list of { file = path under --out, data = bytes, pages = n[, part = string] }.
+-- ctx = { out, shard, keep_part }: keep_part is set for a school's item when its report has a
+-- combined file; the item then also returns its document's pages as a part (doc's
+-- render_part). The combined file is built last, in the parent process, from those parts —
+-- `parts` maps school id → part, a school whose item failed has none — so it costs copying
+-- pages, not laying every school out again.
 -- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
 -- any item is built (and before --jobs forks its workers), to compute what every item shares
 -- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
@@ -85,10 +85,9 @@ local function report_items(ds, name, desc, opts, items)
     return
   end
   local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
-  for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id } end
-  if desc.combine and not opts.school and #ids > 0 then
-    items[#items + 1] = { report = name, combined = ids, combine_weight = desc.combine_weight }
-  end
+  local combined = desc.combine and not opts.school and #ids > 0
+  for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id, keep_part = combined } end
+  if combined then items[#items + 1] = { report = name, combined = ids } end
 end
 
 -- Records travel one per line with tab-separated fields: escape both, keep backslashes.
@@ -112,14 +111,22 @@ local function report_error(msg)
   return table.concat(lines, "\n")
 end
 
--- Builds one item and writes its outputs. Returns records (strings) for the parent.
+-- A part travels to the parent inside a record line: backslash, newline and tab escaped.
+local PART_ESCAPES = { ["\\"] = "\\\\", ["\n"] = "\\n", ["\t"] = "\\t" }
+local PART_UNESCAPES = { n = "\n", t = "\t", ["\\"] = "\\" }
+
+local function part_field(s) return (s:gsub("[\\\n\t]", PART_ESCAPES)) end
+local function part_of_field(s) return (s:gsub("\\(.)", PART_UNESCAPES)) end
+
+-- Builds one item and writes its outputs. Returns records (strings) for the parent: "ok" per
+-- file written, "fail", and "part" for a part the combined file will take.
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
   local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil,
-    combined_later = item.combined_later }
+    keep_part = item.keep_part }
   local ok, outputs
   if item.combined then
-    ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined)
+    ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined, item.parts or {})
   else
     ok, outputs = engine.call_limited(desc.build, ds, ctx, item.school)
   end
@@ -137,6 +144,9 @@ local function run_item(ds, descs, item, opts)
     else
       records[#records + 1] = table.concat({ "ok", o.file, item.report, item.school or "",
         tostring(o.pages or ""), tostring(#o.data), engine.sha256(o.data) }, "\t")
+      if o.part and item.school then
+        records[#records + 1] = table.concat({ "part", item.report, item.school, part_field(o.part) }, "\t")
+      end
     end
   end
   return records
@@ -153,20 +163,15 @@ local function run_share(ds, descs, items, opts, share, tick)
   return table.concat(lines, "\n")
 end
 
--- Rough cost of an item, in school sheets: a combined file lays out every school it holds (at
--- its report's combine_weight each), and a whole-dataset document is taken to cost as much as
--- the schools it covers.
+-- Rough cost of an item, in school sheets: a whole-dataset document is taken to cost as much
+-- as the schools it covers.
 local function weight(item, whole)
-  if item.school then return 1 end
-  if item.combined then return #item.combined * (item.combine_weight or 1) end
-  return whole
+  return item.school and 1 or whole
 end
 
--- Splits the items over n workers: heaviest first, each to the least loaded worker (the
--- combined file, the heaviest, starts one worker and the sheets fill up the rest); each worker then runs its items in their original order, the combined file after the
--- sheets. Marks the sheets whose combined file comes later in the same worker. `whole` is the
--- weight of a whole-dataset document (the number of schools). Returns per worker a list of
--- indexes into items.
+-- Splits the items over n workers: heaviest first, each to the least loaded worker; each
+-- worker then runs its items in their original order. `whole` is the weight of a whole-dataset
+-- document (the number of schools). Returns per worker a list of indexes into items.
 function M.assign(items, n, whole)
   local order, load, shares = {}, {}, {}
   for i = 1, #items do order[i] = i end
@@ -182,14 +187,7 @@ function M.assign(items, n, whole)
     load[best] = load[best] + weight(items[i], whole)
     shares[best][#shares[best] + 1] = i
   end
-  for _, share in ipairs(shares) do
-    table.sort(share)
-    local combined = {}
-    for _, i in ipairs(share) do if items[i].combined then combined[items[i].report] = true end end
-    for _, i in ipairs(share) do
-      if items[i].school and combined[items[i].report] then items[i].combined_later = true end
-    end
-  end
+  for _, share in ipairs(shares) do table.sort(share) end
   return shares
 end
 
@@ -206,13 +204,13 @@ local function prepare(ds, descs, items, opts)
   end
 end
 
-local function run_items(ds, descs, items, opts, bar)
-  prepare(ds, descs, items, opts)
+-- Runs the items in this process or in --jobs workers; returns their records (strings).
+local function run_parallel(ds, descs, items, opts, bar)
   local jobs = math.min(opts.jobs, #items)
   local shares = M.assign(items, math.max(jobs, 1), math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   if jobs <= 1 then
     local done = 0
-    return { run_share(ds, descs, items, opts, shares[1], function() done = done + 1; bar:update(done) end) }
+    return { run_share(ds, descs, items, opts, shares[1] or {}, function() done = done + 1; bar:update(done) end) }
   end
   local results, err = engine.parallel(jobs, function(k)
     return run_share(ds, descs, items, opts, shares[k], engine.tick)
@@ -224,6 +222,42 @@ local function run_items(ds, descs, items, opts, bar)
     if r.status ~= 0 and r.status ~= 3 then
       outs[k] = outs[k] .. "\nfail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")"
     end
+  end
+  return outs
+end
+
+-- The parts the items returned, by report and school.
+local function parts_of(outs)
+  local parts = {}
+  for _, out in ipairs(outs) do
+    for line in out:gmatch("[^\n]+") do
+      local report, school, field = line:match("^part\t([^\t]*)\t([^\t]*)\t(.*)$")
+      if report then
+        parts[report] = parts[report] or {}
+        parts[report][school] = part_of_field(field)
+      end
+    end
+  end
+  return parts
+end
+
+-- Every item but the combined files first (in workers with --jobs), then the combined files
+-- here, from the parts the schools' items returned.
+local function run_items(ds, descs, items, opts, bar)
+  prepare(ds, descs, items, opts)
+  local first, last = {}, {}
+  for _, item in ipairs(items) do
+    if item.combined then last[#last + 1] = item else first[#first + 1] = item end
+  end
+  local outs = run_parallel(ds, descs, first, opts, bar)
+  if #last > 0 then
+    local parts, lines = parts_of(outs), {}
+    for i, item in ipairs(last) do
+      item.parts = parts[item.report]
+      for _, r in ipairs(run_item(ds, descs, item, opts)) do lines[#lines + 1] = r end
+      bar:update(#first + i)
+    end
+    outs[#outs + 1] = table.concat(lines, "\n")
   end
   return outs
 end
@@ -247,9 +281,11 @@ local function collect(outs)
   local written, failures = {}, {}
   for _, out in ipairs(outs) do
     for line in out:gmatch("[^\n]+") do
-      local f = {}
-      for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
-      if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
+      if line:sub(1, 5) ~= "part\t" then     -- parts went to the combined files already
+        local f = {}
+        for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+        if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
+      end
     end
   end
   table.sort(written, function(a, b) return a[2] < b[2] end)

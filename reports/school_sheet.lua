@@ -595,60 +595,42 @@ local function sheet_title(ds, id)
   return "Адресные рекомендации: " .. (school and school.short_name or id)
 end
 
--- Blocks of the sheets built in this process whose combined file comes later here
--- (ctx.combined_later): combine adds them as they are instead of describing the sheet again.
-local kept = {}
+local COMBINED_TITLE = "Адресные рекомендации общеобразовательным организациям"
 
+-- One school's sheet; when the runner asks (a combined file follows), also its pages as a part.
 local function build(ds, ctx, id)
   local d = new_doc(ds, sheet_title(ds, id))
   add_sheet(d, ds, id)
-  if ctx.combined_later then kept[id] = d.blocks end
-  return { d:output("school_sheet/" .. id .. ".pdf") }
+  local file = "school_sheet/" .. id .. ".pdf"
+  if not ctx.keep_part then return { d:output(file) } end
+  local bytes, pages, part = d:render_part()
+  return { { file = file, data = bytes, pages = pages, part = part } }
 end
 
--- The combined document: every school as a part (odd first page, its own page numbers, a
--- bookmark); a school in the set `broken` is replaced by a page naming it by code.
-local function combined(ds, ids, broken)
-  local d = new_doc(ds, "Адресные рекомендации общеобразовательным организациям")
-  for _, id in ipairs(ids) do
-    d:part()
-    if broken[id] then
-      d:heading(1, "ОО с кодом " .. id)
-      d:para("Лист адресных рекомендаций не сформирован: ошибка при вёрстке (см. сообщения otchet).")
-    elseif kept[id] then
-      for _, b in ipairs(kept[id]) do d:add(b) end
-    else
-      add_sheet(d, ds, id)
-    end
-  end
-  return d
+-- In the combined file, the page of a school whose own sheet could not be made.
+local function missing_part(ds, id)
+  local d = new_doc(ds, COMBINED_TITLE)
+  d:heading(1, "ОО с кодом " .. id)
+  d:para("Лист адресных рекомендаций не сформирован: ошибка при вёрстке (см. сообщения otchet).")
+  local _, _, part = d:render_part()
+  return part
 end
 
--- The combined file, each sheet laid out once. When it cannot be laid out, the schools whose
--- own sheet cannot be are found one by one and replaced, so the printer still gets every other
--- school (the runner reports the failing school itself, from its own item).
-local function combine(ds, ctx, ids)
+-- The combined file for the printer: the schools' own sheets page for page (their parts),
+-- each school from an odd page; a school whose sheet failed (the runner reports it) gets a
+-- page naming it, so the printer still gets every other school.
+local function combine(ds, ctx, ids, parts)
   local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
-  local ok, bytes, pages = pcall(function() return combined(ds, ids, {}):render() end)
-  if not ok then
-    local broken = {}
-    for _, id in ipairs(ids) do
-      broken[id] = not pcall(function() return build(ds, ctx, id) end)
-    end
-    bytes, pages = combined(ds, ids, broken):render()
-  end
-  for _, id in ipairs(ids) do kept[id] = nil end
+  local list = {}
+  for i, id in ipairs(ids) do list[i] = parts[id] or missing_part(ds, id) end
+  local bytes, pages = doc.combine(list, new_doc(ds, COMBINED_TITLE).opts)
   return { { file = name, data = bytes, pages = pages } }
 end
 
 return {
-  title = "Адресные рекомендации общеобразовательным организациям",
+  title = COMBINED_TITLE,
   needs = { "schools", "results" },
   per_school = true,
-  -- a sheet inside the combined file costs ~0.4 of its own PDF (perf, 1,000 schools: 1,000
-  -- sheets 11.6 s of CPU, the combined file 4.9 s), which pays for embedding the fonts and
-  -- writing a file per school
-  combine_weight = 0.4,
   prepare = function(ds) shared(ds) end,
   build = build,
   combine = combine,
