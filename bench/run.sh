@@ -87,10 +87,12 @@ why() {
 
 # manifest_sum DIR REPORT FIELD per|combined|all → sum of pages or bytes of the listed files.
 manifest_sum() {
+  # a --shard run writes manifest.shard-K-of-N.csv instead of manifest.csv
+  set -- "$1" "$2" "$3" "$4" "$(ls "$1"/manifest*.csv 2>/dev/null | head -n 1)"
   awk -F, -v r="$2" -v f="$3" -v which="$4" '
-    NR > 1 && $2 == r && (which == "all" || (which == "per") == ($3 != "")) {
+    FNR > 1 && $2 == r && (which == "all" || (which == "per") == ($3 != "")) {
       s += (f == "pages" ? $4 : $5); n++ }
-    END { printf "%d %d\n", s, n }' "$1/manifest.csv" 2>/dev/null || echo "0 0"
+    END { printf "%d %d\n", s, n }' "$5" 2>/dev/null || echo "0 0"
 }
 
 # "key=value …" line → value of key.

@@ -18,7 +18,7 @@
 
 #include "pdfops.h"
 
-#define PDF_MAXPAGES 4096
+#define PDF_MAXPAGES 50000           /* a country-wide order lists ~13,000 pages of schools */
 #define PDF_MAXLEVEL 4
 /* zlib level of page contents: 4 deflates a school sheet's pages 2.5x faster than libharu's 6
  * for 2 % more bytes (measured on the benchmark's sheets). Fonts use 9: they are cached. */
