@@ -27,6 +27,20 @@ function M.thresholds(ds)
   return out
 end
 
+-- The participants (group numbers of the index by year, procedure, school, code) of each year
+-- and procedure: one pass over the index for all the indicators' calls.
+local function buckets(t, pk, g)
+  local out = {}
+  for k = 1, g:count() do
+    local first = g:first(k)
+    local key = tostring(t:get("year", first)) .. "\1" .. t:get(pk, first)
+    local list = out[key]
+    if not list then list = {}; out[key] = list end
+    list[#list + 1] = k
+  end
+  return out
+end
+
 -- Calls fn(t, school_id, rows) for every participant of `year` and `procedure` (by name key):
 -- a participant is a code within a school, rows are their row numbers in t (participants.csv)
 -- in file order. The group index is built once per dataset. Returns t, or nil without
@@ -37,10 +51,9 @@ local function each_participant(ds, year, procedure, fn)
   local t = f.table
   local pk = t:add_namekey("procedure")
   local g = memo.get(ds, "participants.groups", function() return t:groups({ "year", pk, "school_id", "participant" }) end)
-  local want = engine.namekey(procedure)
-  for k = 1, g:count() do
-    local first = g:first(k)
-    if t:get("year", first) == year and t:get(pk, first) == want then fn(t, t:get("school_id", first), g:rows(k)) end
+  local by = memo.get(ds, "participants.buckets", function() return buckets(t, pk, g) end)
+  for _, k in ipairs(by[tostring(year) .. "\1" .. engine.namekey(procedure)] or {}) do
+    fn(t, t:get("school_id", g:first(k)), g:rows(k))
   end
   return t
 end
@@ -67,11 +80,15 @@ local function cell(t, col, row) return t:has(col) and t:get(col, row) or nil en
 
 -- Did the four best marks reach min_sum? Fewer than four marks have not.
 local function four_marks_reach(t, rows, min_sum)
-  local marks = {}
-  for _, row in ipairs(rows) do marks[#marks + 1] = cell(t, "mark", row) end
-  if #marks < 4 then return false end
-  table.sort(marks, function(a, b) return a > b end)
-  return marks[1] + marks[2] + marks[3] + marks[4] >= min_sum
+  if not t:has("mark") then return false end
+  local marks, n = {}, 0
+  for _, row in ipairs(rows) do
+    local m = t:get("mark", row)
+    if m ~= nil then n = n + 1; marks[n] = m end
+  end
+  if n < 4 then return false end
+  table.sort(marks)                          -- ascending: the four best are the last four
+  return marks[n] + marks[n - 1] + marks[n - 2] + marks[n - 3] >= min_sum
 end
 
 -- Share of ОГЭ participants of `year` whose four best marks sum to ≥ min_sum (seed 002: 12).
