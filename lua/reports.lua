@@ -111,12 +111,31 @@ local function report_error(msg)
   return table.concat(lines, "\n")
 end
 
--- A part travels to the parent inside a record line: backslash, newline and tab escaped.
-local PART_ESCAPES = { ["\\"] = "\\\\", ["\n"] = "\\n", ["\t"] = "\\t" }
-local PART_UNESCAPES = { n = "\n", t = "\t", ["\\"] = "\\" }
+-- A part travels to the parent as a record line "part <report> <school> <length>" (tabs)
+-- followed by its bytes as they are: escaping 30 kB of binary per school cost more than
+-- combining the pages.
+local function part_record(report, school, part)
+  return table.concat({ "part", report, school, #part }, "\t") .. "\n" .. part
+end
 
-local function part_field(s) return (s:gsub("[\\\n\t]", PART_ESCAPES)) end
-local function part_of_field(s) return (s:gsub("\\(.)", PART_UNESCAPES)) end
+-- Walks a worker's output: on_line(line) for each record line, on_part(report, school, bytes)
+-- for each part.
+local function each_record(out, on_line, on_part)
+  local pos, n = 1, #out
+  while pos <= n do
+    local nl = out:find("\n", pos, true) or n + 1
+    local line = out:sub(pos, nl - 1)
+    pos = nl + 1
+    local report, school, len = line:match("^part\t([^\t]*)\t([^\t]*)\t(%d+)$")
+    if report then
+      len = tonumber(len)
+      if pos + len - 1 <= n then on_part(report, school, out:sub(pos, pos + len - 1)) end
+      pos = pos + len + 1                    -- and the newline that separates records
+    elseif line ~= "" then
+      on_line(line)
+    end
+  end
+end
 
 -- Builds one item and writes its outputs. Returns records (strings) for the parent: "ok" per
 -- file written, "fail", and "part" for a part the combined file will take.
@@ -145,7 +164,7 @@ local function run_item(ds, descs, item, opts)
       records[#records + 1] = table.concat({ "ok", o.file, item.report, item.school or "",
         tostring(o.pages or ""), tostring(#o.data), engine.sha256(o.data) }, "\t")
       if o.part and item.school then
-        records[#records + 1] = table.concat({ "part", item.report, item.school, part_field(o.part) }, "\t")
+        records[#records + 1] = part_record(item.report, item.school, o.part)
       end
     end
   end
@@ -219,8 +238,8 @@ local function run_parallel(ds, descs, items, opts, bar)
   local outs = {}
   for k, r in ipairs(results) do
     outs[k] = r.output
-    if r.status ~= 0 and r.status ~= 3 then
-      outs[k] = outs[k] .. "\nfail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")"
+    if r.status ~= 0 and r.status ~= 3 then   -- first: what it wrote may end inside a part
+      outs[k] = "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")\n" .. outs[k]
     end
   end
   return outs
@@ -230,13 +249,10 @@ end
 local function parts_of(outs)
   local parts = {}
   for _, out in ipairs(outs) do
-    for line in out:gmatch("[^\n]+") do
-      local report, school, field = line:match("^part\t([^\t]*)\t([^\t]*)\t(.*)$")
-      if report then
-        parts[report] = parts[report] or {}
-        parts[report][school] = part_of_field(field)
-      end
-    end
+    each_record(out, function() end, function(report, school, part)
+      parts[report] = parts[report] or {}
+      parts[report][school] = part
+    end)
   end
   return parts
 end
@@ -280,13 +296,11 @@ end
 local function collect(outs)
   local written, failures = {}, {}
   for _, out in ipairs(outs) do
-    for line in out:gmatch("[^\n]+") do
-      if line:sub(1, 5) ~= "part\t" then     -- parts went to the combined files already
-        local f = {}
-        for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
-        if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
-      end
-    end
+    each_record(out, function(line)
+      local f = {}
+      for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+      if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
+    end, function() end)     -- parts went to the combined files already
   end
   table.sort(written, function(a, b) return a[2] < b[2] end)
   return written, failures
