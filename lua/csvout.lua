@@ -45,18 +45,11 @@ function M.pct(share, k)
   return marker(share * 100, k or 1)
 end
 
--- Text cells that Excel would take for a formula get a leading apostrophe.
-local FORMULA_START = { ["="] = true, ["+"] = true, ["-"] = true, ["@"] = true, ["\t"] = true, ["\r"] = true }
-
-function M.neutralise(s)
-  if FORMULA_START[s:sub(1, 1)] then return "'" .. s end
-  return s
-end
-
 -- The rows as CSV text, each ended by EOL. The rules are applied in C (engine.csv_encode;
 -- a large district writes megabytes of cells): nil/false → empty; a plain number → integers
 -- as they are, others with up to 15 significant digits, decimal comma; a csvout.num/pct
--- marker → its number text; anything else → text neutralised like M.neutralise, then quoted
+-- marker → its number text; anything else → text with a leading apostrophe when it begins with
+-- "=", "+", "-", "@", a tab or CR (Excel would run it as a formula), then quoted
 -- (quotes doubled) when it holds ";", a quote or a line break, or begins or ends with a space.
 -- Every row gets as many cells as the widest one, so columns stay aligned.
 local function rows_text(rows) return engine.csv_encode(rows, M.SEP, M.EOL, NUMBER) end

@@ -119,7 +119,7 @@ local function part_record(report, school, part)
 end
 
 -- Walks a worker's output: on_line(line) for each record line, on_part(report, school, bytes)
--- for each part.
+-- for each part; either may be nil (a part it skips is not copied out).
 local function each_record(out, on_line, on_part)
   local pos, n = 1, #out
   while pos <= n do
@@ -129,9 +129,9 @@ local function each_record(out, on_line, on_part)
     local report, school, len = line:match("^part\t([^\t]*)\t([^\t]*)\t(%d+)$")
     if report then
       len = tonumber(len)
-      if pos + len - 1 <= n then on_part(report, school, out:sub(pos, pos + len - 1)) end
+      if on_part and pos + len - 1 <= n then on_part(report, school, out:sub(pos, pos + len - 1)) end
       pos = pos + len + 1                    -- and the newline that separates records
-    elseif line ~= "" then
+    elseif line ~= "" and on_line then
       on_line(line)
     end
   end
@@ -249,7 +249,7 @@ end
 local function parts_of(outs)
   local parts = {}
   for _, out in ipairs(outs) do
-    each_record(out, function() end, function(report, school, part)
+    each_record(out, nil, function(report, school, part)
       parts[report] = parts[report] or {}
       parts[report][school] = part
     end)
@@ -300,7 +300,7 @@ local function collect(outs)
       local f = {}
       for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
       if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
-    end, function() end)     -- parts went to the combined files already
+    end)                     -- parts went to the combined files already
   end
   table.sort(written, function(a, b) return a[2] < b[2] end)
   return written, failures

@@ -584,11 +584,14 @@ local function add_sheet(d, ds, id)
   official.sign(d, s)
 end
 
-local function new_doc(ds, title)
+-- The options of a sheet's document (and of the combined file): size and PDF metadata.
+local function doc_opts(ds, title)
   local s = ds.settings
-  return doc.new{ size = 12, title = title, author = s.org_name, subject = "Адресные рекомендации по итогам " ..
+  return { size = 12, title = title, author = s.org_name, subject = "Адресные рекомендации по итогам " ..
     "оценочных процедур " .. s.report_year .. " года", keywords = "адресные рекомендации, ШНОР", date = s.order_date }
 end
+
+local function new_doc(ds, title) return doc.new(doc_opts(ds, title)) end
 
 local function sheet_title(ds, id)
   local school = shared(ds).by_id[id]
@@ -623,7 +626,7 @@ local function combine(ds, ctx, ids, parts)
   local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
   local list = {}
   for i, id in ipairs(ids) do list[i] = parts[id] or missing_part(ds, id) end
-  local bytes, pages = doc.combine(list, new_doc(ds, COMBINED_TITLE).opts)
+  local bytes, pages = doc.combine(list, doc_opts(ds, COMBINED_TITLE))
   return { { file = name, data = bytes, pages = pages } }
 end
 

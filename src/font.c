@@ -278,11 +278,14 @@ HPDF_Doc font_handle(const font_set *fs)
     return fs->h;
 }
 
+int font_code_of(const font_set *fs, uint32_t cp)
+{
+    return cp <= 0xFFFF ? fs->code_of_cp[cp] : 0;
+}
+
 int font_width(const font_set *fs, font_face f, uint32_t cp)
 {
-    if (cp > 0xFFFF || (unsigned)f >= FONT_NFACES)
-        return -1;
-    int k = fs->code_of_cp[cp];
+    int k = (unsigned)f < FONT_NFACES ? font_code_of(fs, cp) : 0;
     return k ? fs->width[f][k] : -1;
 }
 
@@ -325,7 +328,7 @@ static int next_code(const font_set *fs, font_face f, const unsigned char *s, si
         return -1;
     }
     *i += (size_t)len;
-    *k = cp <= 0xFFFF ? fs->code_of_cp[cp] : 0;
+    *k = font_code_of(fs, cp);
     if (*k == 0 || fs->width[f][*k] < 0) {
         missing_char(f, cp, err);
         return -1;

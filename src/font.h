@@ -78,6 +78,7 @@ void font_tounicode(const font_set *fs, const font_usage *used, buf *out);
 /* Codes run 1..font_ncodes; font_code_width is code k's advance in face f (1/1000 em), or -1
  * when the face has no glyph for it. */
 int font_ncodes(const font_set *fs);
+int font_code_of(const font_set *fs, uint32_t cp);      /* 0 when no face covers cp */
 int font_code_width(const font_set *fs, font_face f, int k);
 const font_metrics *font_face_metrics(const font_set *fs, font_face f);
 /* A hash of the codes and widths: text encoded by another process means the same only when
