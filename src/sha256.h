@@ -7,4 +7,8 @@
 /* Writes the digest of data[0..len) as 64 lower-case hex digits plus NUL into hex. */
 void sha256_hex(const void *data, size_t len, char hex[65]);
 
+/* on != 0: use the portable compression even where the processor has the SHA extensions (for
+ * tests that compare the two). */
+void sha256_portable_only(int on);
+
 #endif
