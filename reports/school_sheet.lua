@@ -267,7 +267,9 @@ local function results_section(d, ds, c, school)
     (extra and "; * — другие результаты с долей «2» не ниже порога." or ".") }
   if below then notes[#notes + 1] = "¹ — отметок нет: вместо доли «2» — доля участников, не преодолевших минимальный порог." end
   if small then notes[#notes + 1] = "² — менее " .. min_n .. " участников: результат не учитывается при идентификации и оценке динамики." end
-  d:para({ text = table.concat(notes, "\n"), size = 9, italic = true }, { align = "left", indent = false })
+  -- upright, as the notes of a table in an order are: an italic face would be embedded in every
+  -- sheet for these two lines alone (a third of a two-page sheet's bytes)
+  d:para({ text = table.concat(notes, "\n"), size = 9 }, { align = "left", indent = false })
   if #cats >= 2 then
     d:chart{ chart = "grouped", title = "Доля отметок «2», % (" .. year .. ru.NBSP .. "г.)", y_label = "%",
       categories = cats, series = { { name = school.sn, values = s_vals }, { name = "Округ", values = d_vals } },
