@@ -38,6 +38,7 @@ struct font_set {
     int16_t width[FONT_NFACES][FONT_MAXCODES];   /* -1: the face has no glyph */
     uint16_t gid[FONT_NFACES][FONT_MAXCODES];    /* glyph id of code k in the face's file */
     subset_entry cache[FONT_NFACES][FONT_CACHE];
+    subset_entry cmaps[FONT_CACHE];      /* deflated ToUnicode maps, by the codes of all faces */
     unsigned long clock;
 };
 
@@ -119,6 +120,21 @@ static void subset_tag(font_face f, const uint8_t *bits, char tag[7])
     tag[6] = '\0';
 }
 
+/* Deflates raw into b (data, len, raw_len). Returns 0 or -1 (no memory). */
+static int deflate_blob(const buf *raw, font_blob *b)
+{
+    uLongf len = compressBound(raw->len);
+    unsigned char *z = raw->oom ? NULL : malloc(len);
+    if (!z || compress2(z, &len, (const Bytef *)raw->data, raw->len, Z_BEST_COMPRESSION) != Z_OK) {
+        free(z);
+        return -1;
+    }
+    b->data = z;
+    b->len = len;
+    b->raw_len = raw->len;
+    return 0;
+}
+
 /* Deflates the TrueType subset of face f whose glyph k is code k's glyph, for the codes in
  * `bits`, into *b. Returns 0 or -1 with err. */
 static int make_subset(const font_set *fs, font_face f, const uint8_t *bits, font_blob *b,
@@ -134,43 +150,54 @@ static int make_subset(const font_set *fs, font_face f, const uint8_t *bits, fon
         map[k] = bits[k >> 3] >> (k & 7) & 1 ? fs->gid[f][k] : TTF_NONE;
     buf raw = BUF_INIT;
     int rc = ttf_subset(fs->ttf[f], map, n, &raw);
-    uLongf len = compressBound(raw.len);
-    unsigned char *z = rc == 0 ? malloc(len) : NULL;
-    if (!z || compress2(z, &len, (const Bytef *)raw.data, raw.len, Z_BEST_COMPRESSION) != Z_OK) {
+    if (rc != 0 || deflate_blob(&raw, b) != 0) {
         snprintf(err, FONT_ERRLEN, "не удалось записать подмножество шрифта %s", face_file[f]);
-        free(z);
         buf_free(&raw);
         return -1;
     }
-    b->data = z;
-    b->len = len;
-    b->raw_len = raw.len;
     subset_tag(f, bits, b->tag);
     buf_free(&raw);
     return 0;
+}
+
+/* The entry of cache[0..FONT_CACHE) made for `bits` (marked as just used), or NULL with *lru
+ * set to the least recently used entry, emptied for the caller to fill. */
+static subset_entry *cache_find(font_set *fs, subset_entry *cache, const uint8_t *bits,
+                                subset_entry **lru)
+{
+    *lru = &cache[0];
+    for (int i = 0; i < FONT_CACHE; i++) {
+        subset_entry *e = &cache[i];
+        if (e->blob.data && memcmp(e->bits, bits, sizeof e->bits) == 0) {
+            e->age = ++fs->clock;
+            return e;
+        }
+        if (e->age < (*lru)->age)
+            *lru = e;
+    }
+    free((*lru)->blob.data);
+    (*lru)->blob.data = NULL;
+    return NULL;
+}
+
+/* Records that *slot now holds the blob for `bits`. */
+static const font_blob *cache_fill(font_set *fs, subset_entry *slot, const uint8_t *bits)
+{
+    memcpy(slot->bits, bits, sizeof slot->bits);
+    slot->age = ++fs->clock;
+    return &slot->blob;
 }
 
 const font_blob *font_embed(font_set *fs, font_face f, const font_usage *u,
                             char err[FONT_ERRLEN])
 {
     const uint8_t *bits = u->bits[f];
-    subset_entry *slot = &fs->cache[f][0];
-    for (int i = 0; i < FONT_CACHE; i++) {
-        subset_entry *e = &fs->cache[f][i];
-        if (e->blob.data && memcmp(e->bits, bits, sizeof e->bits) == 0) {
-            e->age = ++fs->clock;
-            return &e->blob;
-        }
-        if (e->age < slot->age)
-            slot = e;
-    }
-    free(slot->blob.data);
-    slot->blob.data = NULL;
+    subset_entry *slot, *hit = cache_find(fs, fs->cache[f], bits, &slot);
+    if (hit)
+        return &hit->blob;
     if (make_subset(fs, f, bits, &slot->blob, err) != 0)
         return NULL;
-    memcpy(slot->bits, bits, sizeof slot->bits);
-    slot->age = ++fs->clock;
-    return &slot->blob;
+    return cache_fill(fs, slot, bits);
 }
 
 const font_metrics *font_face_metrics(const font_set *fs, font_face f)
@@ -270,6 +297,8 @@ void font_close(font_set *fs)
         for (int i = 0; i < FONT_CACHE; i++)
             free(fs->cache[f][i].blob.data);
     }
+    for (int i = 0; i < FONT_CACHE; i++)
+        free(fs->cmaps[i].blob.data);
     free(fs);
 }
 
@@ -405,4 +434,27 @@ void font_tounicode(const font_set *fs, const font_usage *used, buf *out)
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     write_blocks(fs, used, out);
     buf_puts(out, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+const font_blob *font_tounicode_embed(font_set *fs, const font_usage *used, char err[FONT_ERRLEN])
+{
+    uint8_t any[FONT_MAXCODES / 8];
+    for (size_t b = 0; b < sizeof any; b++) {
+        uint8_t v = 0;
+        for (int f = 0; f < FONT_NFACES; f++)
+            v |= used->bits[f][b];
+        any[b] = v;
+    }
+    subset_entry *slot, *hit = cache_find(fs, fs->cmaps, any, &slot);
+    if (hit)
+        return &hit->blob;
+    buf text = BUF_INIT;
+    font_tounicode(fs, used, &text);
+    int rc = deflate_blob(&text, &slot->blob);
+    buf_free(&text);
+    if (rc != 0) {
+        snprintf(err, FONT_ERRLEN, "нет памяти для ToUnicode");
+        return NULL;
+    }
+    return cache_fill(fs, slot, any);
 }

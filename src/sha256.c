@@ -12,6 +12,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define SHA256_HAVE_SHANI 1
 #endif
@@ -111,10 +112,25 @@ void sha256_portable_only(int on)
     use_portable = on;
 }
 
+#ifdef SHA256_HAVE_SHANI
+/* CPUID: SHA extensions (leaf 7, EBX bit 29) and SSE4.1 (leaf 1, ECX bit 19). Asked directly:
+ * clang's __builtin_cpu_supports does not know "sha". */
+static int has_shani(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        unsigned a, b, c, d;
+        int sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1);
+        known = sse41 && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+    }
+    return known;
+}
+#endif
+
 static blocks_fn compression(void)
 {
 #ifdef SHA256_HAVE_SHANI
-    if (!use_portable && __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1"))
+    if (!use_portable && has_shani())
         return blocks_shani;
 #endif
     return blocks_portable;
