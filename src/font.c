@@ -91,6 +91,20 @@ static int assign_code(font_set *fs, HPDF_FontDef defs[FONT_NFACES], uint32_t cp
     return 0;
 }
 
+/* Marks in `maybe` (a bit per BMP code point) the code points inside some segment of a face's
+ * cmap: only those can have a glyph, and looking up all 65,536 in six faces was most of
+ * opening the fonts (done by every process). */
+static void mark_segments(HPDF_FontDef defs[FONT_NFACES], uint8_t maybe[0x10000 / 8])
+{
+    memset(maybe, 0, 0x10000 / 8);
+    for (int f = 0; f < FONT_NFACES; f++) {
+        const HPDF_TTF_CmapRange *cmap = &((HPDF_TTFontDefAttr)defs[f]->attr)->cmap;
+        for (unsigned i = 0; i < cmap->seg_count_x2 / 2u; i++)
+            for (uint32_t cp = cmap->start_count[i]; cp <= cmap->end_count[i] && cp < 0xFFFF; cp++)
+                maybe[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
+}
+
 /* Scans the BMP of every face once: codes for the common code points first, then for every
  * other one any face covers, in code point order; fills the width and glyph tables. Returns 0
  * or -1 (too many code points). */
@@ -100,8 +114,10 @@ static int build_codes(font_set *fs, HPDF_FontDef defs[FONT_NFACES], char err[FO
         for (uint32_t cp = common_ranges[r][0]; cp <= common_ranges[r][1]; cp++)
             if (assign_code(fs, defs, cp, err) != 0)
                 return -1;
+    uint8_t maybe[0x10000 / 8];
+    mark_segments(defs, maybe);
     for (uint32_t cp = 0x20; cp < 0xFFFF; cp++)
-        if (assign_code(fs, defs, cp, err) != 0)
+        if ((maybe[cp >> 3] >> (cp & 7) & 1) && assign_code(fs, defs, cp, err) != 0)
             return -1;
     return 0;
 }
