@@ -44,7 +44,8 @@ get() { awk -v k="$1" '$1 == k { v = $2 } END { if (v != "") print v }' "$RES"; 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 
-# measure CMD… → M_WALL (s), M_RSS (KiB), M_RC; stdout in $T/out, stderr in $T/err.
+# measure CMD… → M_WALL (s), M_CPU (user + system s, children included), M_RSS (KiB), M_RC;
+# stdout in $T/out, stderr in $T/err.
 measure() {
   t0=$(date +%s%N)
   set +e
@@ -54,15 +55,17 @@ measure() {
   t1=$(date +%s%N)
   M_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
   M_RSS=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$T/time" 2>/dev/null || true)
+  M_CPU=$(awk -F: '/(User|System) time \(seconds\)/ { c += $2 } END { printf "%.4f", c }' "$T/time" 2>/dev/null || echo 0)
 }
 
-# repeat N CMD… → R_WALL and R_RSS (medians), R_RC (the last non-zero status, else 0).
+# repeat N CMD… → R_WALL, R_CPU and R_RSS (medians), R_RC (the last non-zero status, else 0).
 # (sh has no local variables: helpers use names starting with an underscore.)
 repeat() {
   _n=$1
   shift
   : >"$T/walls"
   : >"$T/rsss"
+  : >"$T/cpus"
   R_RC=0
   _i=0
   while [ "$_i" -lt "$_n" ]; do
@@ -70,12 +73,14 @@ repeat() {
     [ "$M_RC" -ne 0 ] && R_RC=$M_RC
     echo "$M_WALL" >>"$T/walls"
     echo "${M_RSS:-0}" >>"$T/rsss"
+    echo "$M_CPU" >>"$T/cpus"
     _i=$((_i + 1))
     [ "$M_RC" -eq 124 ] && break   # timed out: once is enough to know
     awk -v w="$M_WALL" -v s="$SLOW" 'BEGIN { exit !(w > s) }' && break   # slow: once is enough
   done
   R_WALL=$(median <"$T/walls")
   R_RSS=$(median <"$T/rsss")
+  R_CPU=$(median <"$T/cpus")
 }
 
 # The first line of a failed command's stderr, for the table.
@@ -124,6 +129,7 @@ bench_check() {
     return
   fi
   put "check_s.$n" "$(calc "$R_WALL" 3)"
+  put "check_cpu.$n" "$(calc "$R_CPU" 3)"
   put "check_mbps.$n" "$(calc "$bytes / 1e6 / $R_WALL" 1)"
   put "check_rss.$n" "$(calc "$R_RSS / 1024" 0)"
   line=$($BIN/ingest_bench "$dir" "$RUNS")
@@ -188,6 +194,8 @@ bench_sheets() {
     set -- $(manifest_sum "$out" school_sheet pages combined)
     cpages=$1 combined=$2
     render=$(calc "$R_WALL - $check" 4)
+    # CPU time: steadier than wall time on a shared machine; the ratios below use both
+    [ "$jobs" = 1 ] && put "sheet_cpu_ms_j1.$n" "$(calc "($R_CPU - $(get "check_cpu.$n")) * 1000 / $sheets" 2)"
     put "sheet_wall_j$jobs.$n" "$(calc "$R_WALL" 3)"
     put "sheet_ms_j$jobs.$n" "$(calc "$render * 1000 / $sheets" 2)"
     put "sheet_pps_j$jobs.$n" "$(calc "($pages + $cpages) / $render" 0)"
@@ -222,6 +230,7 @@ bench_floor() {
   fi
   if [ -f "$ops" ]; then
     : >"$T/f"
+    : >"$T/fc"
     i=0
     while [ "$i" -lt "$RUNS" ]; do
       rm -rf "$T/floor" && mkdir -p "$T/floor"
@@ -231,9 +240,12 @@ bench_floor() {
       fi
       calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"
       echo >>"$T/f"
+      calc "$(field "$line" cpu) * 1000 / $(field "$line" sheets)" 3 >>"$T/fc"
+      echo >>"$T/fc"
       i=$((i + 1))
     done
     put "floor_ms.$n" "$(median <"$T/f")"
+    put "floor_cpu_ms.$n" "$(median <"$T/fc")"
     put "floor_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
   fi
 }
@@ -243,6 +255,7 @@ bench_floor() {
 bench_peer() {
   n=$1 dir=$2
   : >"$T/p"
+  : >"$T/pc"
   i=0
   pc=""
   [ "$combined" -gt 0 ] && pc="--combined peer-combined.pdf"
@@ -254,9 +267,12 @@ bench_peer() {
     fi
     calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/p"
     echo >>"$T/p"
+    calc "$(field "$line" cpu) * 1000 / $(field "$line" sheets)" 3 >>"$T/pc"
+    echo >>"$T/pc"
     i=$((i + 1))
   done
   put "peer_ms.$n" "$(median <"$T/p")"
+  put "peer_cpu_ms.$n" "$(median <"$T/pc")"
   put "peer_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
   put "peer_pages.$n" "$(calc "$(field "$line" pages) / $(field "$line" sheets)" 2)"
   put "peer_count.$n" "$(field "$line" sheets)"
