@@ -42,6 +42,7 @@ static void *push_box(lua_State *L, size_t size, const char *mt, lua_CFunction g
 typedef struct writer {
     pdf_ctx *pdf;   /* owned */
     hyph *hy;       /* owned; NULL when the dictionary is missing (no hyphenation) */
+    para_memo *memo; /* owned; NULL without memory (paragraphs are then broken each time) */
 } writer;
 
 static int writer_gc(lua_State *L)
@@ -49,8 +50,10 @@ static int writer_gc(lua_State *L)
     writer *w = lua_touserdata(L, 1);
     pdf_close(w->pdf);
     hyph_close(w->hy);
+    para_memo_free(w->memo);
     w->pdf = NULL;
     w->hy = NULL;
+    w->memo = NULL;
     return 0;
 }
 
@@ -72,6 +75,7 @@ static writer *get_writer(lua_State *L)
     if (!w->pdf)
         luaL_error(L, "не удалось подготовить шрифты: %s", err);
     w->hy = hyph_open(NULL, herr);
+    w->memo = para_memo_new();
     lua_setfield(L, LUA_REGISTRYINDEX, WRITER_KEY);
     return w;
 }
@@ -495,6 +499,8 @@ static int layout_render(lua_State *L)
     writer *w = get_writer(L);
     doc_box *box = push_box(L, sizeof *box, DOC_MT, doc_box_gc);
     box->d = lay_new(w->pdf, w->hy);
+    if (box->d)
+        lay_set_memo(box->d, w->memo);
     if (!box->d)
         return luaL_error(L, "нет памяти");
     if (lua_istable(L, 2))

@@ -772,3 +772,190 @@ void para_measure(const para *p, const font_set *fs, float *minw, float *maxw)
 done:
     release(&st);
 }
+
+/* ---- the memo of line breaks ---- */
+
+/* The fixed part of a key; the runs (memo_run) and the text follow it. */
+typedef struct memo_head {
+    const void *fs, *hy;
+    float width, indent, leading;
+    int align, no_hyph, nruns;
+} memo_head;
+
+typedef struct memo_run {
+    uint32_t off, len;
+    int face;
+    float size;
+} memo_run;
+
+/* A remembered break: key bytes, then its lines and frags, in the arena. */
+typedef struct memo_entry {
+    uint64_t hash;
+    size_t key, keylen, val;
+    int nlines, nfrags;
+    float height;
+} memo_entry;
+
+struct para_memo {
+    memo_entry *e;           /* owned, ne used of cape */
+    int ne, cape;
+    uint32_t *slot;          /* owned: entry index + 1, 0 = empty; nslot a power of two */
+    int nslot;
+    buf arena;               /* owned: keys and results */
+    buf key;                 /* owned: the key being looked up */
+};
+
+para_memo *para_memo_new(void)
+{
+    return calloc(1, sizeof(para_memo));
+}
+
+void para_memo_free(para_memo *m)
+{
+    if (!m)
+        return;
+    free(m->e);
+    free(m->slot);
+    buf_free(&m->arena);
+    buf_free(&m->key);
+    free(m);
+}
+
+/* A hash of n bytes, eight at a time. */
+static uint64_t memo_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0x100000001B3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+    return h ^ (h >> 31);
+}
+
+/* Writes the key of a break of p into m->key. */
+static void memo_key(para_memo *m, const para *p, const font_set *fs, const hyph *hy,
+                     float width, float indent, para_align align, float leading)
+{
+    memo_head h;
+    memset(&h, 0, sizeof h);             /* padding too: keys are compared as bytes */
+    h.fs = fs;
+    h.hy = hy;
+    h.width = width;
+    h.indent = indent;
+    h.leading = leading;
+    h.align = (int)align;
+    h.no_hyph = p->no_hyph;
+    h.nruns = p->nruns;
+    buf_reset(&m->key);
+    buf_append(&m->key, &h, sizeof h);
+    for (int r = 0; r < p->nruns; r++) {
+        memo_run mr = {(uint32_t)p->runs[r].off, (uint32_t)p->runs[r].len,
+                       (int)p->runs[r].face, p->runs[r].size};
+        buf_append(&m->key, &mr, sizeof mr);
+    }
+    buf_append(&m->key, p->text.data, p->text.len);
+}
+
+/* The slot of the entry with m->key (hash x), or the empty slot where it would go. */
+static uint32_t *memo_slot(para_memo *m, uint64_t x)
+{
+    unsigned mask = (unsigned)m->nslot - 1;
+    for (unsigned i = (unsigned)x & mask;; i = (i + 1) & mask) {
+        uint32_t *s = &m->slot[i];
+        if (*s == 0)
+            return s;
+        const memo_entry *e = &m->e[*s - 1];
+        if (e->hash == x && e->keylen == m->key.len &&
+            memcmp(m->arena.data + e->key, m->key.data, e->keylen) == 0)
+            return s;
+    }
+}
+
+/* Forgets everything (the memo reached its bound). */
+static void memo_clear(para_memo *m)
+{
+    m->ne = 0;
+    memset(m->slot, 0, (size_t)m->nslot * sizeof *m->slot);
+    buf_reset(&m->arena);
+}
+
+/* Makes room for one more entry of `bytes` arena bytes. Returns 0 or -1 (no memory). */
+static int memo_room(para_memo *m, size_t bytes)
+{
+    if (m->arena.len + bytes > PARA_MEMO_BYTES && m->ne > 0)
+        memo_clear(m);
+    if (grow((void **)&m->e, &m->cape, m->ne + 1, sizeof *m->e, 256) != 0)
+        return -1;
+    if ((m->ne + 1) * 2 <= m->nslot)
+        return 0;
+    int n = m->nslot ? m->nslot * 2 : 1024;
+    uint32_t *s = calloc((size_t)n, sizeof *s);
+    if (!s)
+        return -1;
+    free(m->slot);
+    m->slot = s;
+    m->nslot = n;
+    for (int i = 0; i < m->ne; i++) {            /* re-insert: every key is distinct */
+        unsigned k = (unsigned)m->e[i].hash & (unsigned)(n - 1);
+        while (s[k])
+            k = (k + 1) & (unsigned)(n - 1);
+        s[k] = (uint32_t)i + 1;
+    }
+    return 0;
+}
+
+/* Remembers the break in out under m->key (hash x). Without memory it is just not kept. */
+static void memo_put(para_memo *m, uint64_t x, const para_layout *out)
+{
+    size_t lines = (size_t)out->nlines * sizeof *out->lines;
+    size_t frags = (size_t)out->nfrags * sizeof *out->frags;
+    if (memo_room(m, m->key.len + lines + frags) != 0 ||
+        buf_reserve(&m->arena, m->key.len + lines + frags) != 0)
+        return;
+    memo_entry *e = &m->e[m->ne];
+    *e = (memo_entry){x, m->arena.len, m->key.len, m->arena.len + m->key.len, out->nlines,
+                      out->nfrags, out->height};
+    buf_append(&m->arena, m->key.data, m->key.len);
+    buf_append(&m->arena, out->lines, lines);
+    buf_append(&m->arena, out->frags, frags);
+    *memo_slot(m, x) = (uint32_t)++m->ne;
+}
+
+/* Copies a remembered break into out. Returns 0 or -1 (no memory). */
+static int memo_get(const para_memo *m, const memo_entry *e, para_align align, para_layout *out)
+{
+    if (grow((void **)&out->lines, &out->caplines, e->nlines, sizeof *out->lines, 1) != 0 ||
+        grow((void **)&out->frags, &out->capfrags, e->nfrags, sizeof *out->frags, 1) != 0)
+        return -1;
+    size_t lines = (size_t)e->nlines * sizeof *out->lines;
+    memcpy(out->lines, m->arena.data + e->val, lines);
+    memcpy(out->frags, m->arena.data + e->val + lines, (size_t)e->nfrags * sizeof *out->frags);
+    out->nlines = e->nlines;
+    out->nfrags = e->nfrags;
+    out->height = e->height;
+    out->align = align;
+    return 0;
+}
+
+int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, float width,
+                    float indent, para_align align, float leading, para_layout *out,
+                    char err[PARA_ERRLEN])
+{
+    if (!m || p->oom)
+        return para_break(p, fs, hy, width, indent, align, leading, out, err);
+    memo_key(m, p, fs, hy, width, indent, align, leading);
+    if (m->key.oom || (m->nslot == 0 && memo_room(m, 0) != 0))
+        return para_break(p, fs, hy, width, indent, align, leading, out, err);
+    uint64_t x = memo_hash(m->key.data, m->key.len);
+    uint32_t *s = memo_slot(m, x);
+    if (*s && memo_get(m, &m->e[*s - 1], align, out) == 0)
+        return 0;
+    int rc = para_break(p, fs, hy, width, indent, align, leading, out, err);
+    if (rc == 0 && !*s)
+        memo_put(m, x, out);
+    return rc;
+}
