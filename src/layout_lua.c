@@ -1,8 +1,9 @@
 /* layout_lua — the "layout" C module for trusted library code (lua/doc.lua builds on it):
  * layout.render(blocks, options) turns a document described as a Lua list of blocks into PDF
  * bytes (and, asked, into a part), layout.combine(parts) makes one PDF of such parts without
- * laying them out again. The PDF writer (fonts loaded once) and the hyphenation dictionary are opened on first
- * use and kept for the life of the process, so a batch pays for them once.
+ * laying them out again. The PDF writer (fonts loaded once), the hyphenation dictionary and the
+ * memo of line breaks are made on first use and kept for the life of the process, so a batch
+ * pays for them once and its documents share what they repeat.
  * Block kinds and fields are documented in docs/doc-api.md. Uses layout, grid, chart, pdf,
  * pdfpart, hyph. */
 #include "layout_lua.h"
@@ -499,10 +500,9 @@ static int layout_render(lua_State *L)
     writer *w = get_writer(L);
     doc_box *box = push_box(L, sizeof *box, DOC_MT, doc_box_gc);
     box->d = lay_new(w->pdf, w->hy);
-    if (box->d)
-        lay_set_memo(box->d, w->memo);
     if (!box->d)
         return luaL_error(L, "нет памяти");
+    lay_set_memo(box->d, w->memo);
     if (lua_istable(L, 2))
         lay_set_size(box->d, (float)opt_num(L, 2, "size", 14), (float)opt_num(L, 2, "leading", 1.15));
     for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
