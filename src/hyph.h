@@ -1,7 +1,8 @@
 /* hyph — Russian hyphenation with libhyphen and Debian's hyph_ru_RU.dic (a KOI8-R dictionary):
- * words are lower-cased and converted with iconv, break points mapped back to UTF-8 byte
- * offsets. At least HYPH_MIN letters stay on each side. Results are kept in a small cache.
- * Uses libhyphen, iconv, text. */
+ * words are lower-cased and converted to KOI8-R, break points mapped back to UTF-8 byte
+ * offsets. At least HYPH_MIN letters stay on each side. Every word's points are kept for the
+ * life of the handle (up to a bound): a process asks for the same few hundred words again and
+ * again. Uses libhyphen, text, buf. */
 #ifndef OTCHET_HYPH_H
 #define OTCHET_HYPH_H
 #include <stddef.h>

@@ -37,6 +37,7 @@ typedef struct block {
 struct lay_doc {
     pdf_ctx *pdf;
     hyph *hy;
+    para_memo *memo;         /* borrowed, may be NULL */
     const font_set *fs;
     block *b;
     int nb, capb, open;
@@ -86,6 +87,11 @@ lay_doc *lay_new(pdf_ctx *pdf, hyph *hy)
     d->leading = 1.15f;
     d->m0 = GOST;
     return d;
+}
+
+void lay_set_memo(lay_doc *d, para_memo *m)
+{
+    d->memo = m;
 }
 
 static void block_free(block *b)
@@ -466,7 +472,7 @@ static int brk(lay_doc *d, const para *p, float width, float indent, para_align 
                para_layout *L)
 {
     char err[PARA_ERRLEN];
-    if (para_break(p, d->fs, d->hy, width, indent, al, d->leading, L, err) != 0) {
+    if (para_break_memo(d->memo, p, d->fs, d->hy, width, indent, al, d->leading, L, err) != 0) {
         seterr(d, "%s", err);
         return -1;
     }

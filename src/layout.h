@@ -34,6 +34,9 @@ typedef struct lay_margins {
 /* A document on the writer `pdf` with hyphenation `hy` (may be NULL); both borrowed and
  * reusable across documents. Base text size 14 pt (orders); lay_set_size changes it. */
 lay_doc *lay_new(pdf_ctx *pdf, hyph *hy);
+/* Breaks the document's paragraphs through memo m (borrowed, may be NULL; see para_memo):
+ * the same result, sooner when the documents of a process repeat their paragraphs. */
+void lay_set_memo(lay_doc *d, para_memo *m);
 void lay_free(lay_doc *d);
 /* First error ("" = none). */
 const char *lay_error(const lay_doc *d);

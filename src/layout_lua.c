@@ -1,8 +1,9 @@
 /* layout_lua — the "layout" C module for trusted library code (lua/doc.lua builds on it):
  * layout.render(blocks, options) turns a document described as a Lua list of blocks into PDF
  * bytes (and, asked, into a part), layout.combine(parts) makes one PDF of such parts without
- * laying them out again. The PDF writer (fonts loaded once) and the hyphenation dictionary are opened on first
- * use and kept for the life of the process, so a batch pays for them once.
+ * laying them out again. The PDF writer (fonts loaded once), the hyphenation dictionary and the
+ * memo of line breaks are made on first use and kept for the life of the process, so a batch
+ * pays for them once and its documents share what they repeat.
  * Block kinds and fields are documented in docs/doc-api.md. Uses layout, grid, chart, pdf,
  * pdfpart, hyph. */
 #include "layout_lua.h"
@@ -42,6 +43,7 @@ static void *push_box(lua_State *L, size_t size, const char *mt, lua_CFunction g
 typedef struct writer {
     pdf_ctx *pdf;   /* owned */
     hyph *hy;       /* owned; NULL when the dictionary is missing (no hyphenation) */
+    para_memo *memo; /* owned; NULL without memory (paragraphs are then broken each time) */
 } writer;
 
 static int writer_gc(lua_State *L)
@@ -49,8 +51,10 @@ static int writer_gc(lua_State *L)
     writer *w = lua_touserdata(L, 1);
     pdf_close(w->pdf);
     hyph_close(w->hy);
+    para_memo_free(w->memo);
     w->pdf = NULL;
     w->hy = NULL;
+    w->memo = NULL;
     return 0;
 }
 
@@ -72,6 +76,7 @@ static writer *get_writer(lua_State *L)
     if (!w->pdf)
         luaL_error(L, "не удалось подготовить шрифты: %s", err);
     w->hy = hyph_open(NULL, herr);
+    w->memo = para_memo_new();
     lua_setfield(L, LUA_REGISTRYINDEX, WRITER_KEY);
     return w;
 }
@@ -497,6 +502,7 @@ static int layout_render(lua_State *L)
     box->d = lay_new(w->pdf, w->hy);
     if (!box->d)
         return luaL_error(L, "нет памяти");
+    lay_set_memo(box->d, w->memo);
     if (lua_istable(L, 2))
         lay_set_size(box->d, (float)opt_num(L, 2, "size", 14), (float)opt_num(L, 2, "leading", 1.15));
     for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {

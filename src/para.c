@@ -26,17 +26,32 @@ typedef struct pchar {
 
 typedef struct token {
     int a, b;          /* characters [a, b) */
+    float w;           /* width of [a, b), summed as width_of does */
     float gap;         /* width of the space after it (0 at a forced break or the end) */
-    int nl;            /* a '\n' follows: the line ends here */
-    int verbatim;      /* an e-mail address or a URL: no break inside but a bare cut */
+    uint8_t nl;        /* a '\n' follows: the line ends here */
+    uint8_t verbatim;  /* an e-mail address or a URL: no break inside but a bare cut */
+    uint8_t simple;    /* one run, no soft hyphen nor zero-width space: a piece is one frag */
+    uint8_t special;   /* has a hyphen, dash, soft hyphen or zero-width space */
+    uint8_t cyr;       /* has a Cyrillic letter: the dictionary may break it */
 } token;
 
 typedef struct piece {
     int a, b;
-    float x;
+    float x, w;        /* w: width of [a, b) without the hyphen */
     uint16_t gaps;
-    uint8_t hyphen;
+    uint8_t hyphen, simple;
 } piece;
+
+/* Paragraphs up to this many characters (nearly every table cell) are broken in arrays on the
+ * stack (left uninitialised), without allocating. */
+#define LOCAL_CHARS 128
+#define LOCAL_PIECES 32
+
+typedef struct brk_local {
+    pchar ch[LOCAL_CHARS];
+    token tok[LOCAL_CHARS + 1];
+    piece pc[LOCAL_PIECES];
+} brk_local;
 
 /* Scratch state of one para_break call. */
 typedef struct brk_state {
@@ -56,6 +71,7 @@ typedef struct brk_state {
     para_layout *out;
     int oom;
     int addr;          /* the text has '@' or '/': it may hold an e-mail address or a URL */
+    struct brk_local *local;
 } brk_state;
 
 void para_add(para *p, font_face f, float size, const char *s, size_t n)
@@ -100,6 +116,8 @@ void para_layout_free(para_layout *l)
 
 static int classify(uint32_t cp)
 {
+    if ((cp > '-' && cp < 0x00AD) || (cp > 0x00AD && cp < 0x200B))   /* letters, digits */
+        return C_TEXT;
     switch (cp) {
     case ' ': case '\t': case '\r': return C_SPACE;
     case '\n': return C_NL;
@@ -120,37 +138,69 @@ static void missing(uint32_t cp, font_face f, char err[PARA_ERRLEN])
     buf_free(&b);
 }
 
-/* Decodes every run into st->ch with widths in points. Returns 0 or -1 with err. */
+/* Points st->ch, st->tok and st->pc at the arrays on the stack, or allocates them for a long
+ * paragraph (freed by release). Returns 0 or -1 (no memory). */
+static int scratch(brk_state *st)
+{
+    size_t n = st->p->text.len;
+    if (n <= LOCAL_CHARS) {
+        st->ch = st->local->ch;
+        st->tok = st->local->tok;
+    } else {
+        st->ch = malloc(n * sizeof *st->ch);
+        st->tok = malloc((n + 1) * sizeof *st->tok);
+    }
+    st->pc = st->local->pc;
+    st->cappc = LOCAL_PIECES;
+    return st->ch && st->tok ? 0 : -1;
+}
+
+static void release(brk_state *st)
+{
+    if (st->ch != st->local->ch)
+        free(st->ch);
+    if (st->tok != st->local->tok)
+        free(st->tok);
+    if (st->pc != st->local->pc)
+        free(st->pc);
+}
+
+/* Decodes every run into st->ch with widths in points, and notes whether the text may hold an
+ * address (st->addr). Returns 0 or -1 with err. */
 static int decode(brk_state *st, char err[PARA_ERRLEN])
 {
     const para *p = st->p;
-    st->ch = malloc((p->text.len + 1) * sizeof *st->ch);
-    if (!st->ch)
+    if (scratch(st) != 0)
         return snprintf(err, PARA_ERRLEN, "нет памяти"), -1;
+    int addr = 0;
     for (int r = 0; r < p->nruns; r++) {
         const para_run *run = &p->runs[r];
         const unsigned char *s = (const unsigned char *)p->text.data + run->off;
+        float size = run->size;
         for (size_t i = 0; i < run->len;) {
             uint32_t cp;
-            int len = txt_utf8_decode(s + i, run->len - i, &cp);
+            int len = txt_utf8_next(s + i, run->len - i, &cp);
             if (len == 0)
                 return snprintf(err, PARA_ERRLEN, "испорченный UTF-8 в тексте (байт 0x%02X)",
                                 s[i]), -1;
+            int cls = classify(cp);
             pchar *c = &st->ch[st->nch++];
             c->cp = cp;
             c->off = (uint32_t)(run->off + i);
             c->len = (uint8_t)len;
             c->run = (uint16_t)r;
-            c->cls = (uint8_t)classify(cp);
+            c->cls = (uint8_t)cls;
             c->brk = B_NONE;
-            int w = c->cls == C_NL || c->cls == C_SOFT || c->cls == C_ZWSP ? 0
-                    : font_width(st->fs, run->face, c->cls == C_SPACE ? ' ' : cp);
+            addr |= cp == '@' || cp == '/';
+            int w = cls == C_NL || cls == C_SOFT || cls == C_ZWSP ? 0
+                    : font_width(st->fs, run->face, cls == C_SPACE ? ' ' : cp);
             if (w < 0)
                 return missing(cp, run->face, err), -1;
-            c->w = (float)w * run->size / 1000.0f;
+            c->w = (float)w * size / 1000.0f;
             i += (size_t)len;
         }
     }
+    st->addr = addr;
     return 0;
 }
 
@@ -164,32 +214,45 @@ static int spaces_bind_dash(const brk_state *st, int i)
            (j + 1 == st->nch || st->ch[j + 1].cls == C_SPACE || st->ch[j + 1].cls == C_NL);
 }
 
-/* Cuts the characters into tokens at spaces and newlines. Returns 0 or -1 (no memory). */
-static int tokenize(brk_state *st)
+/* Cuts the characters into tokens at spaces and newlines, with each token's width and what
+ * it holds (see token). */
+static void tokenize(brk_state *st)
 {
-    st->tok = malloc(((size_t)st->nch + 1) * sizeof *st->tok);
-    if (!st->tok)
-        return -1;
-    int i = 0;
-    while (i < st->nch) {
-        while (i < st->nch && st->ch[i].cls == C_SPACE)
+    const pchar *ch = st->ch;
+    int i = 0, n = st->nch;
+    while (i < n) {
+        while (i < n && ch[i].cls == C_SPACE)
             i++;
-        if (i >= st->nch)
+        if (i >= n)
             break;
         token *t = &st->tok[st->ntok++];
-        *t = (token){i, i, 0, 0, 0};
-        while (i < st->nch && st->ch[i].cls != C_NL &&
-               (st->ch[i].cls != C_SPACE || (i > t->a && spaces_bind_dash(st, i))))
+        float w = 0;
+        int run = ch[i].run, simple = 1, special = 0, cyr = 0;
+        t->a = i;
+        while (i < n && ch[i].cls != C_NL &&
+               (ch[i].cls != C_SPACE || (i > t->a && spaces_bind_dash(st, i)))) {
+            int cls = ch[i].cls;
+            w += ch[i].w;
+            simple &= ch[i].run == run && cls != C_SOFT && cls != C_ZWSP;
+            special |= cls >= C_SOFT;
+            cyr |= ch[i].cp >= 0x0400 && ch[i].cp <= 0x052F;
             i++;
+        }
         t->b = i;
-        if (i < st->nch && st->ch[i].cls == C_NL) {
+        t->w = w;
+        t->gap = 0;
+        t->nl = 0;
+        t->verbatim = 0;
+        t->simple = (uint8_t)simple;
+        t->special = (uint8_t)special;
+        t->cyr = (uint8_t)cyr;
+        if (i < n && ch[i].cls == C_NL) {
             t->nl = 1;
             i++;
-        } else if (i < st->nch) {
-            t->gap = st->ch[i].w;
+        } else if (i < n) {
+            t->gap = ch[i].w;
         }
     }
-    return 0;
 }
 
 static int is_letter(uint32_t cp)
@@ -251,7 +314,7 @@ static void mark_breaks(brk_state *st, hyph *hy)
                                    st->ch[i + 2].cp == '/');
         if (st->tok[t].verbatim)
             continue;
-        for (int i = a + 1; i < b; i++) {
+        for (int i = a + 1; st->tok[t].special && i < b; i++) {
             int prev = st->ch[i - 1].cls;
             if ((prev == C_HYPHEN && i - 1 > a + 1 && is_letter(st->ch[i].cp)) ||
                 (prev == C_DASH && i - 1 > a && st->ch[i].cls == C_TEXT) || prev == C_ZWSP)
@@ -259,7 +322,7 @@ static void mark_breaks(brk_state *st, hyph *hy)
             else if (prev == C_SOFT)
                 st->ch[i].brk = B_HYPH;
         }
-        if (!hy)
+        if (!hy || !st->tok[t].cyr)
             continue;
         for (int i = a; i < b;) {
             int j = i;
@@ -306,22 +369,67 @@ static int grow(void **arr, int *cap, int need, size_t size, int first)
     return 0;
 }
 
-static void add_piece(brk_state *st, int a, int b, float gap, int hyphen)
+/* Makes room for one more piece: the stack array first, then the heap. */
+static int grow_pieces(brk_state *st)
 {
-    if (grow((void **)&st->pc, &st->cappc, st->npc + 1, sizeof *st->pc, 16) != 0) {
+    if (st->npc < st->cappc)
+        return 0;
+    piece *n = malloc((size_t)st->cappc * 2 * sizeof *n);
+    if (!n)
+        return -1;
+    memcpy(n, st->pc, (size_t)st->npc * sizeof *n);
+    if (st->pc != st->local->pc)
+        free(st->pc);
+    st->pc = n;
+    st->cappc *= 2;
+    return 0;
+}
+
+/* Adds [a, b) of a token to the line; w is its width (width_of(a, b)); simple: the token is
+ * (see token). */
+static void add_piece(brk_state *st, int a, int b, float w, int simple, float gap, int hyphen)
+{
+    if (grow_pieces(st) != 0) {
         st->oom = 1;
         return;
     }
     uint16_t gaps = st->npc ? (uint16_t)(st->pc[st->npc - 1].gaps + (gap > 0)) : 0;
     float x = st->npc ? st->x + gap : st->x;
-    st->pc[st->npc++] = (piece){a, b, x, gaps, (uint8_t)hyphen};
-    st->x = x + width_of(st, a, b) + (hyphen ? hyphen_width(st, b - 1) : 0);
+    st->pc[st->npc++] = (piece){a, b, x, w, gaps, (uint8_t)hyphen, (uint8_t)simple};
+    st->x = x + w + (hyphen ? hyphen_width(st, b - 1) : 0);
+}
+
+/* A piece of a simple token is one frag: its first character's run, its width. */
+static void emit_simple(brk_state *st, const piece *pc, float *maxsize)
+{
+    para_layout *o = st->out;
+    if (grow((void **)&o->frags, &o->capfrags, o->nfrags + 1, sizeof *o->frags, 1) != 0) {
+        st->oom = 1;
+        return;
+    }
+    const pchar *first = &st->ch[pc->a], *last = &st->ch[pc->b - 1];
+    const para_run *r = &st->p->runs[first->run];
+    para_frag *f = &o->frags[o->nfrags++];
+    f->off = first->off;
+    f->len = last->off + last->len - f->off;
+    f->x = pc->x;
+    f->w = pc->w;
+    f->gaps = pc->gaps;
+    f->face = (uint8_t)r->face;
+    f->size = r->size;
+    f->hyphen = pc->hyphen;
+    if (r->size > *maxsize)
+        *maxsize = r->size;
 }
 
 /* Turns a piece into frags: one per stretch of one run without invisible characters. */
 static void emit_frags(brk_state *st, const piece *pc, float *maxsize)
 {
     para_layout *o = st->out;
+    if (pc->simple && pc->b > pc->a) {
+        emit_simple(st, pc, maxsize);
+        return;
+    }
     int i = pc->a;
     while (i < pc->b) {
         while (i < pc->b && (st->ch[i].cls == C_SOFT || st->ch[i].cls == C_ZWSP))
@@ -519,13 +627,13 @@ static int break_alone(brk_state *st, const token *t, int pos)
         int e = c;
         while (e > pos + 1 && st->ch[e - 1].cls == C_SPACE)      /* no trailing space */
             e--;
-        add_piece(st, pos, e, 0, hyphen);
+        add_piece(st, pos, e, width_of(st, pos, e), t->simple, 0, hyphen);
         finish_line(st, 0);
         while (c < t->b && st->ch[c].cls == C_SPACE)            /* nor a leading one */
             c++;
         return c;
     }
-    add_piece(st, pos, c, 0, hyphen);
+    add_piece(st, pos, c, width_of(st, pos, c), t->simple, 0, hyphen);
     finish_line(st, 1);
     return c;
 }
@@ -535,16 +643,16 @@ static int break_alone(brk_state *st, const token *t, int pos)
 static int place(brk_state *st, const token *t, int pos, float gap)
 {
     float g = st->npc ? gap : 0;
-    float w = width_of(st, pos, t->b);
+    float w = pos == t->a ? t->w : width_of(st, pos, t->b);
     if (st->x + g + w <= st->avail + 0.001f) {
-        add_piece(st, pos, t->b, g, 0);
+        add_piece(st, pos, t->b, w, t->simple, g, 0);
         return t->b;
     }
     float room = st->avail - st->x - g;
     float em = st->p->runs[st->ch[pos].run].size;
     int bp = best_break(st, pos, t->b, room, 0);
     if (bp > 0 && (st->npc == 0 || room > 0.6f * em)) {
-        add_piece(st, pos, bp, g, st->ch[bp].brk == B_HYPH);
+        add_piece(st, pos, bp, width_of(st, pos, bp), t->simple, g, st->ch[bp].brk == B_HYPH);
         finish_line(st, 1);
         return bp;
     }
@@ -575,7 +683,9 @@ int para_break(const para *p, const font_set *fs, hyph *hy, float width, float i
                para_align align, float leading, para_layout *out, char err[PARA_ERRLEN])
 {
     brk_state st = {0};
+    brk_local local;
     int rc = -1;
+    st.local = &local;
     st.p = p;
     st.fs = fs;
     st.width = width;
@@ -593,12 +703,7 @@ int para_break(const para *p, const font_set *fs, hyph *hy, float width, float i
     }
     if (decode(&st, err) != 0)
         goto done;
-    if (tokenize(&st) != 0) {
-        snprintf(err, PARA_ERRLEN, "нет памяти");
-        goto done;
-    }
-    st.addr = p->text.len && (memchr(p->text.data, '@', p->text.len) ||
-                              memchr(p->text.data, '/', p->text.len));
+    tokenize(&st);
     mark_breaks(&st, hy);
     fill_lines(&st);
     if (st.oom) {
@@ -607,9 +712,7 @@ int para_break(const para *p, const font_set *fs, hyph *hy, float width, float i
     }
     rc = 0;
 done:
-    free(st.ch);
-    free(st.tok);
-    free(st.pc);
+    release(&st);
     return rc;
 }
 
@@ -647,15 +750,18 @@ void para_draw(const para *p, const para_layout *l, pdf_ctx *pdf, float x, float
 void para_measure(const para *p, const font_set *fs, float *minw, float *maxw)
 {
     brk_state st = {0};
+    brk_local local;
     char err[PARA_ERRLEN];
+    st.local = &local;
     *minw = *maxw = 0;
     st.p = p;
     st.fs = fs;
-    if (decode(&st, err) != 0 || tokenize(&st) != 0)
+    if (decode(&st, err) != 0)
         goto done;
+    tokenize(&st);
     float line = 0;
     for (int t = 0; t < st.ntok; t++) {
-        float w = width_of(&st, st.tok[t].a, st.tok[t].b);
+        float w = st.tok[t].w;
         if (w > *minw)
             *minw = w;
         line += w;
@@ -664,6 +770,192 @@ void para_measure(const para *p, const font_set *fs, float *minw, float *maxw)
         line = st.tok[t].nl ? 0 : line + st.tok[t].gap;
     }
 done:
-    free(st.ch);
-    free(st.tok);
+    release(&st);
+}
+
+/* ---- the memo of line breaks ---- */
+
+/* The fixed part of a key; the runs (memo_run) and the text follow it. */
+typedef struct memo_head {
+    const void *fs, *hy;
+    float width, indent, leading;
+    int align, no_hyph, nruns;
+} memo_head;
+
+typedef struct memo_run {
+    uint32_t off, len;
+    int face;
+    float size;
+} memo_run;
+
+/* A remembered break: key bytes, then its lines and frags, in the arena. */
+typedef struct memo_entry {
+    uint64_t hash;
+    size_t key, keylen, val;
+    int nlines, nfrags;
+    float height;
+} memo_entry;
+
+struct para_memo {
+    memo_entry *e;           /* owned, ne used of cape */
+    int ne, cape;
+    uint32_t *slot;          /* owned: entry index + 1, 0 = empty; nslot a power of two */
+    int nslot;
+    buf arena;               /* owned: keys and results */
+    buf key;                 /* owned: the key being looked up */
+};
+
+para_memo *para_memo_new(void)
+{
+    return calloc(1, sizeof(para_memo));
+}
+
+void para_memo_free(para_memo *m)
+{
+    if (!m)
+        return;
+    free(m->e);
+    free(m->slot);
+    buf_free(&m->arena);
+    buf_free(&m->key);
+    free(m);
+}
+
+/* A hash of n bytes, eight at a time. */
+static uint64_t memo_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, v;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0x100000001B3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+    return h ^ (h >> 31);
+}
+
+/* Writes the key of a break of p into m->key. */
+static void memo_key(para_memo *m, const para *p, const font_set *fs, const hyph *hy,
+                     float width, float indent, para_align align, float leading)
+{
+    memo_head h;
+    memset(&h, 0, sizeof h);             /* padding too: keys are compared as bytes */
+    h.fs = fs;
+    h.hy = hy;
+    h.width = width;
+    h.indent = indent;
+    h.leading = leading;
+    h.align = (int)align;
+    h.no_hyph = p->no_hyph;
+    h.nruns = p->nruns;
+    buf_reset(&m->key);
+    buf_append(&m->key, &h, sizeof h);
+    for (int r = 0; r < p->nruns; r++) {
+        memo_run mr = {(uint32_t)p->runs[r].off, (uint32_t)p->runs[r].len,
+                       (int)p->runs[r].face, p->runs[r].size};
+        buf_append(&m->key, &mr, sizeof mr);
+    }
+    buf_append(&m->key, p->text.data, p->text.len);
+}
+
+/* The slot of the entry with m->key (hash x), or the empty slot where it would go. */
+static uint32_t *memo_slot(para_memo *m, uint64_t x)
+{
+    unsigned mask = (unsigned)m->nslot - 1;
+    for (unsigned i = (unsigned)x & mask;; i = (i + 1) & mask) {
+        uint32_t *s = &m->slot[i];
+        if (*s == 0)
+            return s;
+        const memo_entry *e = &m->e[*s - 1];
+        if (e->hash == x && e->keylen == m->key.len &&
+            memcmp(m->arena.data + e->key, m->key.data, e->keylen) == 0)
+            return s;
+    }
+}
+
+/* Forgets everything (the memo reached its bound). */
+static void memo_clear(para_memo *m)
+{
+    m->ne = 0;
+    memset(m->slot, 0, (size_t)m->nslot * sizeof *m->slot);
+    buf_reset(&m->arena);
+}
+
+/* Makes room for one more entry of `bytes` arena bytes. Returns 0 or -1 (no memory). */
+static int memo_room(para_memo *m, size_t bytes)
+{
+    if (m->arena.len + bytes > PARA_MEMO_BYTES && m->ne > 0)
+        memo_clear(m);
+    if (grow((void **)&m->e, &m->cape, m->ne + 1, sizeof *m->e, 256) != 0)
+        return -1;
+    if ((m->ne + 1) * 2 <= m->nslot)
+        return 0;
+    int n = m->nslot ? m->nslot * 2 : 1024;
+    uint32_t *s = calloc((size_t)n, sizeof *s);
+    if (!s)
+        return -1;
+    free(m->slot);
+    m->slot = s;
+    m->nslot = n;
+    for (int i = 0; i < m->ne; i++) {            /* re-insert: every key is distinct */
+        unsigned k = (unsigned)m->e[i].hash & (unsigned)(n - 1);
+        while (s[k])
+            k = (k + 1) & (unsigned)(n - 1);
+        s[k] = (uint32_t)i + 1;
+    }
+    return 0;
+}
+
+/* Remembers the break in out under m->key (hash x). Without memory it is just not kept. */
+static void memo_put(para_memo *m, uint64_t x, const para_layout *out)
+{
+    size_t lines = (size_t)out->nlines * sizeof *out->lines;
+    size_t frags = (size_t)out->nfrags * sizeof *out->frags;
+    if (memo_room(m, m->key.len + lines + frags) != 0 ||
+        buf_reserve(&m->arena, m->key.len + lines + frags) != 0)
+        return;
+    memo_entry *e = &m->e[m->ne];
+    *e = (memo_entry){x, m->arena.len, m->key.len, m->arena.len + m->key.len, out->nlines,
+                      out->nfrags, out->height};
+    buf_append(&m->arena, m->key.data, m->key.len);
+    buf_append(&m->arena, out->lines, lines);
+    buf_append(&m->arena, out->frags, frags);
+    *memo_slot(m, x) = (uint32_t)++m->ne;
+}
+
+/* Copies a remembered break into out. Returns 0 or -1 (no memory). */
+static int memo_get(const para_memo *m, const memo_entry *e, para_align align, para_layout *out)
+{
+    if (grow((void **)&out->lines, &out->caplines, e->nlines, sizeof *out->lines, 1) != 0 ||
+        grow((void **)&out->frags, &out->capfrags, e->nfrags, sizeof *out->frags, 1) != 0)
+        return -1;
+    size_t lines = (size_t)e->nlines * sizeof *out->lines;
+    memcpy(out->lines, m->arena.data + e->val, lines);
+    memcpy(out->frags, m->arena.data + e->val + lines, (size_t)e->nfrags * sizeof *out->frags);
+    out->nlines = e->nlines;
+    out->nfrags = e->nfrags;
+    out->height = e->height;
+    out->align = align;
+    return 0;
+}
+
+int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, float width,
+                    float indent, para_align align, float leading, para_layout *out,
+                    char err[PARA_ERRLEN])
+{
+    if (!m || p->oom)
+        return para_break(p, fs, hy, width, indent, align, leading, out, err);
+    memo_key(m, p, fs, hy, width, indent, align, leading);
+    if (m->key.oom || (m->nslot == 0 && memo_room(m, 0) != 0))
+        return para_break(p, fs, hy, width, indent, align, leading, out, err);
+    uint64_t x = memo_hash(m->key.data, m->key.len);
+    uint32_t *s = memo_slot(m, x);
+    if (*s && memo_get(m, &m->e[*s - 1], align, out) == 0)
+        return 0;
+    int rc = para_break(p, fs, hy, width, indent, align, leading, out, err);
+    if (rc == 0 && !*s)
+        memo_put(m, x, out);
+    return rc;
 }

@@ -8,7 +8,8 @@
  * between two letters and the hyphen fits. An e-mail address or a URL is never broken inside
  * (but cut bare when it fits no line). Alignment left, centre, right or justify (by placing
  * words; the last line and lines ended by '\n' stay left).
- * Widths come from font (1/1000 em). Uses font, hyph, pdf, text, buf. */
+ * Widths come from font (1/1000 em). Repeated breaks can go through a memo (para_memo).
+ * Uses font, hyph, pdf, text, buf. */
 #ifndef OTCHET_PARA_H
 #define OTCHET_PARA_H
 #include <stddef.h>
@@ -89,5 +90,20 @@ void para_draw(const para *p, const para_layout *l, pdf_ctx *pdf, float x, float
 /* The narrowest width p can be broken to without cutting a word, and its width unbroken
  * (widest line between forced breaks). For fitting table columns to content. */
 void para_measure(const para *p, const font_set *fs, float *minw, float *maxw);
+
+/* A memo of line breaks: para_break's results by everything they depend on (the runs' text,
+ * faces and sizes, no_hyph, the font set and dictionary, width, indent, alignment, leading).
+ * The documents of a run repeat the same paragraphs on every sheet (titles, legends,
+ * recommendations, table headings) and a document breaks some paragraphs several times (to
+ * keep a heading with them, to balance a title); a repeat is then a copy. Bounded: emptied when
+ * it holds PARA_MEMO_BYTES. Owned by whoever made it; one per process is the intended use. */
+#define PARA_MEMO_BYTES (8u << 20)
+typedef struct para_memo para_memo;
+para_memo *para_memo_new(void);
+void para_memo_free(para_memo *m);
+/* para_break through memo m (NULL: plain para_break). Same result, same errors. */
+int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, float width,
+                    float indent, para_align align, float leading, para_layout *out,
+                    char err[PARA_ERRLEN]);
 
 #endif

@@ -11,6 +11,21 @@
  * or 0 when the bytes are not well-formed UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
 int txt_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* txt_utf8_decode with ASCII and two-byte sequences (Cyrillic) decoded inline, for loops over
+ * every character of a text. C2–DF followed by a continuation byte is always well-formed. */
+static inline int txt_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (n > 0 && s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (n > 1 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
+        *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    return txt_utf8_decode(s, n, cp);
+}
+
 /* Appends code point cp as UTF-8. */
 void txt_utf8_put(buf *b, uint32_t cp);
 

@@ -64,8 +64,49 @@ static void test_rules(void **state)
     assert_string_equal(split("образовательного"), "обра-зо-ватель-ного");
 }
 
+/* Every letter, lower and upper case, ё too, goes to the dictionary as its KOI8-R lower case
+ * (the points are those the iconv conversion gave). */
+static void test_all_letters(void **state)
+{
+    (void)state;
+    assert_string_equal(split("съёмка"), "съём-ка");
+    assert_string_equal(split("эксплуатация"), "экс-плу-а-та-ция");
+    assert_string_equal(split("хлебобулочные"), "хле-бо-бу-лоч-ные");
+    assert_string_equal(split("южный"), "юж-ный");
+    assert_string_equal(split("физкультура"), "физ-культу-ра");
+    assert_string_equal(split("цапля"), "цап-ля");
+    assert_string_equal(split("шёлковый"), "шёл-ко-вый");
+    assert_string_equal(split("ЧЕЛОВЕЧЕСТВО"), "ЧЕ-ЛОВЕ-ЧЕ-СТВО");
+    assert_string_equal(split("гидравлика"), "гид-рав-ли-ка");
+    assert_string_equal(split("защищённый"), "за-щи-щён-ный");
+    assert_string_equal(split("ДОЖДЕВОЙ"), "ДОЖ-ДЕ-ВОЙ");
+    assert_string_equal(split("Ёлочный"), "Ёлоч-ный");
+}
+
+/* More words than the cache keeps: it is emptied and refilled, the answers stay the same. */
+static void test_cache_bound(void **state)
+{
+    (void)state;
+    char w[16];
+    assert_string_equal(split("качество"), "ка-че-ство");
+    for (int i = 0; i < 70000; i++) {          /* «бава», «бавб», … four letters each */
+        int n = 0, v = i;
+        for (int k = 0; k < 4; k++, v /= 32) {
+            unsigned cp = 0x0431 + (unsigned)(v % 32) % 31;
+            w[n++] = (char)(0xC0 | (cp >> 6));
+            w[n++] = (char)(0x80 | (cp & 0x3F));
+        }
+        int at[HYPH_MAXPOINTS];
+        hyph_points(hy, w, (size_t)n, at, HYPH_MAXPOINTS);
+    }
+    assert_string_equal(split("качество"), "ка-че-ство");
+    assert_string_equal(split("образовательного"), "обра-зо-ватель-ного");
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_words), cmocka_unit_test(test_rules)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_words), cmocka_unit_test(test_rules),
+                                       cmocka_unit_test(test_all_letters),
+                                       cmocka_unit_test(test_cache_bound)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -289,6 +289,13 @@ static void test_utf8_check_matches_decoding(void **state)
         int m1, m2;
         assert_int_equal(txt_utf8_check(s, n, &m1), check_by_decoding(s, n, &m2));
         assert_int_equal(m1, m2);
+        for (size_t i = 0; i < n; i++) {        /* the inline decoder of layout's loops too */
+            uint32_t c1 = 0, c2 = 0;
+            int l1 = txt_utf8_next((const unsigned char *)s + i, n - i, &c1);
+            assert_int_equal(l1, txt_utf8_decode((const unsigned char *)s + i, n - i, &c2));
+            if (l1)
+                assert_int_equal(c1, c2);
+        }
     }
 }
 

@@ -244,6 +244,60 @@ static void test_small_layout(void **state)
     para_layout_free(&one);
 }
 
+/* Longer than the arrays on the stack: 50 words, and 50 pieces on one line. */
+static void test_long_paragraph(void **state)
+{
+    (void)state;
+    char text[400] = "";
+    for (int i = 0; i < 50; i++)
+        strcat(text, i ? " 1111" : "1111");
+    lay(text, 45, 0, PARA_LEFT, 1);
+    assert_int_equal(L.nlines, 25);
+    assert_string_equal(line(24), "1111 1111");
+    assert_float_equal(L.lines[24].width, 42.5, 0.001);
+    for (int i = 0; i < 50; i++)
+        text[i * 2] = '1', text[i * 2 + 1] = ' ';
+    text[99] = '\0';
+    lay(text, 1000, 0, PARA_LEFT, 1);
+    assert_int_equal(L.nlines, 1);
+    assert_int_equal(L.nfrags, 50);
+    assert_float_equal(L.lines[0].width, 50 * 5 + 49 * 2.5, 0.001);
+}
+
+/* The memo gives what para_break gives: for a repeat, another width, other runs, an error. */
+static void test_memo(void **state)
+{
+    (void)state;
+    para_memo *m = para_memo_new();
+    para_layout M = PARA_LAYOUT_INIT;
+    char err[PARA_ERRLEN];
+    const font_set *fs = pdf_fonts(pdf);
+    assert_non_null(m);
+    for (int round = 0; round < 2; round++) {            /* the second round: from the memo */
+        lay("1111 2222 3333 4444 5", 45, 0, PARA_LEFT, 0);
+        assert_int_equal(para_break_memo(m, &p, fs, NULL, 45, 0, PARA_LEFT, 1.2f, &M, err), 0);
+        assert_int_equal(M.nlines, 3);
+        assert_int_equal(M.nfrags, L.nfrags);
+        assert_memory_equal(M.lines, L.lines, sizeof *L.lines * 3);
+        assert_memory_equal(M.frags, L.frags, sizeof *L.frags * (size_t)L.nfrags);
+        assert_float_equal(M.height, 36, 0.001);
+        assert_int_equal(para_break_memo(m, &p, fs, NULL, 100, 0, PARA_RIGHT, 1.2f, &M, err), 0);
+        assert_int_equal(M.nlines, 1);                   /* 100 pt: one line, 110 wide */
+        assert_int_equal(M.align, PARA_RIGHT);
+        para_clear(&p);
+        para_add(&p, FONT_SERIF, 20, "1111 2222 3333 4444 5", 21);   /* 20 pt: a word a line */
+        assert_int_equal(para_break_memo(m, &p, fs, NULL, 45, 0, PARA_LEFT, 1.2f, &M, err), 0);
+        assert_int_equal(M.nlines, 5);
+        assert_float_equal(M.lines[0].width, 40, 0.001);
+        para_clear(&p);
+        para_add(&p, FONT_SERIF, 10, "5 ₽", strlen("5 ₽"));
+        assert_int_equal(para_break_memo(m, &p, fs, NULL, 100, 0, PARA_LEFT, 1.2f, &M, err), -1);
+        assert_string_equal(err, "символа «₽» (U+20BD) нет в шрифте OtchetSerif-Regular");
+    }
+    para_layout_free(&M);
+    para_memo_free(m);
+}
+
 static void test_missing_glyph(void **state)
 {
     (void)state;
@@ -260,7 +314,8 @@ int main(void)
         cmocka_unit_test(test_break_points), cmocka_unit_test(test_justify),
         cmocka_unit_test(test_long_word), cmocka_unit_test(test_dash_and_hyphens),
         cmocka_unit_test(test_indent_and_measure), cmocka_unit_test(test_missing_glyph),
-        cmocka_unit_test(test_small_layout),
+        cmocka_unit_test(test_small_layout), cmocka_unit_test(test_long_paragraph),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_heading_not_hyphenated), cmocka_unit_test(test_names_not_hyphenated),
         cmocka_unit_test(test_forced_break_has_hyphen), cmocka_unit_test(test_email_not_broken),
     };
