@@ -367,7 +367,7 @@ static int next_code(const font_set *fs, font_face f, const unsigned char *s, si
                      size_t *i, int *k, char err[FONT_ERRLEN])
 {
     uint32_t cp;
-    int len = txt_utf8_decode(s + *i, n - *i, &cp);
+    int len = txt_utf8_next(s + *i, n - *i, &cp);
     if (len == 0) {
         snprintf(err, FONT_ERRLEN, "испорченный UTF-8 (байт 0x%02X)", s[*i]);
         return -1;
@@ -398,18 +398,23 @@ int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *o
     long sum = 0;
     int k;
     uint8_t *bits = used->bits[f];
+    if (buf_reserve(out, 2 * n) != 0) {      /* at most two bytes per byte of UTF-8 */
+        snprintf(err, FONT_ERRLEN, "нет памяти");
+        return -1;
+    }
+    unsigned char *w = (unsigned char *)out->data + start;
     while (i < n) {
         if (next_code(fs, f, (const unsigned char *)s, n, &i, &k, err) != 0) {
-            out->len = start;
-            if (out->data)
-                out->data[start] = '\0';
+            out->data[start] = '\0';
             return -1;
         }
-        char two[2] = {(char)(k >> 8), (char)(k & 0xFF)};
-        buf_append(out, two, 2);
+        *w++ = (unsigned char)(k >> 8);
+        *w++ = (unsigned char)(k & 0xFF);
         bits[k >> 3] |= (uint8_t)(1u << (k & 7));
         sum += fs->width[f][k];
     }
+    out->len = (size_t)(w - (unsigned char *)out->data);
+    out->data[out->len] = '\0';
     if (units)
         *units = sum;
     return 0;
