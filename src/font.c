@@ -18,7 +18,8 @@
 #include "text.h"
 #include "ttf.h"
 
-#define FONT_CACHE 4         /* compressed subsets remembered per face */
+#define FONT_CACHE 16        /* compressed subsets (and ToUnicode maps) remembered per face: at 1,000
+                                * sheets 4 missed one face in five, 16 misses 30 of 2,002 */
 
 typedef struct subset_entry {
     uint8_t bits[FONT_MAXCODES / 8];     /* the glyph set it was made for */
