@@ -54,6 +54,8 @@ struct pdf_ctx {
     int has_outlines;
     buf enc;                         /* scratch: encoded text */
     pdf_source *sources;             /* owned: what the streams of the document being saved read */
+    z_stream deflater;               /* pages' deflater, reused (see pack_page) */
+    int deflater_ready;
     int nsources, capsources;
     int failed;
     char err[PDF_ERRLEN];
@@ -135,6 +137,8 @@ void pdf_close(pdf_ctx *p)
     free(p->marks);
     buf_free(&p->enc);
     free(p->sources);
+    if (p->deflater_ready)
+        deflateEnd(&p->deflater);
     pdfops_free(&p->ops);
     free(p);
 }
@@ -799,17 +803,32 @@ static void attach_fonts(pdf_ctx *p)
     }
 }
 
-/* Deflates page i's operators in place (content[i] then holds the deflated bytes). */
+/* Deflates page i's operators in place (content[i] then holds the deflated bytes). One
+ * deflater serves every page of the process: compress2 would allocate its 270 KB of state per
+ * page, and each such allocation makes malloc consolidate the small blocks Lua freed. The
+ * output is compress2's (same level, window and memory level). */
 static int pack_page(pdf_ctx *p, int i, buf *z)
 {
     buf *c = &p->content[i];
-    uLongf len = compressBound(c->len);
-    buf_reset(z);
-    if (buf_reserve(z, len) != 0 ||
-        compress2((Bytef *)z->data, &len, (const Bytef *)c->data, c->len, PDF_CONTENT_LEVEL) !=
-            Z_OK)
+    z_stream *zs = &p->deflater;
+    if (!p->deflater_ready) {
+        if (deflateInit(zs, PDF_CONTENT_LEVEL) != Z_OK)
+            return -1;
+        p->deflater_ready = 1;
+    } else if (deflateReset(zs) != Z_OK) {
         return -1;
-    z->len = len;
+    }
+    uLong bound = deflateBound(zs, c->len);
+    buf_reset(z);
+    if (buf_reserve(z, bound) != 0)
+        return -1;
+    zs->next_in = (Bytef *)c->data;
+    zs->avail_in = (uInt)c->len;
+    zs->next_out = (Bytef *)z->data;
+    zs->avail_out = (uInt)bound;
+    if (deflate(zs, Z_FINISH) != Z_STREAM_END)
+        return -1;
+    z->len = zs->total_out;
     buf tmp = *c;
     *c = *z;
     *z = tmp;
