@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "pdf.h"
+#include "pdfpart.h"
 #include "pdfops.h"
 
 typedef enum {
@@ -246,19 +247,24 @@ static void draw(replay *r, const sheet *s)
     }
 }
 
-/* Finishes the document and writes it to path (temporary file, then rename, as otchet does).
- * Returns its size. */
+/* Writes data to path (temporary file, then rename, as otchet does). */
+static void write_file(const char *path, const unsigned char *data, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0 || rename(tmp, path) != 0)
+        die("cannot write output");
+}
+
+/* Finishes the document and writes it to path. Returns its size. */
 static size_t finish(replay *r, const char *path)
 {
     unsigned char *data;
     size_t got;
     if (pdf_finish(r->pdf, &data, &got) != 0)
         die(pdf_error(r->pdf));
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    if (!fp || fwrite(data, 1, got, fp) != got || fclose(fp) != 0 || rename(tmp, path) != 0)
-        die("cannot write output");
+    write_file(path, data, got);
     free(data);
     return got;
 }
@@ -280,24 +286,37 @@ int main(int argc, char **argv)
     size_t bytes = 0;
     int pages = 0;
     char path[4096];
+    /* with a combined file, each sheet's pages are kept as a part and the combined file is
+     * assembled from the parts, as otchet does: the floor draws nothing twice either */
+    buf *parts = argc > 3 ? calloc(n ? n : 1, sizeof *parts) : NULL;
     for (size_t i = 0; i < n; i++) {
+        if (parts)
+            pdf_keep(r.pdf);
         begin_doc(&r);
         draw(&r, &sh[i]);
         snprintf(path, sizeof path, "%s/%s.pdf", argv[2], sh[i].id);
         bytes += finish(&r, path);
+        if (parts && pdfpart_take(r.pdf, &parts[i]) != 0)
+            die("no part kept");
         pages += sh[i].pages;
     }
-    if (argc > 3) {   /* the combined file: every sheet, each starting on an odd page */
-        begin_doc(&r);
-        for (size_t i = 0; i < n; i++) {
-            draw(&r, &sh[i]);
-            if (sh[i].pages % 2 && i + 1 < n) {
-                sheet blank = {.n = 1, .ops = &(op){.kind = OP_PAGE, .a = {595.276f, 841.89f}}};
-                draw(&r, &blank);
-            }
-        }
+    if (parts) {   /* the combined file: every sheet, each starting on an odd page */
+        pdfpart_in *in = calloc(n ? n : 1, sizeof *in);
+        for (size_t i = 0; i < n; i++)
+            in[i] = (pdfpart_in){(const unsigned char *)parts[i].data, parts[i].len};
+        pdf_meta m = {r.title, r.author, r.subject, NULL, "otchet floor", 0, 0, 0};
+        unsigned char *data;
+        size_t len;
+        int cpages;
+        if (pdfpart_combine(r.pdf, &m, in, (int)n, 1, &data, &len, &cpages) != 0)
+            die(pdf_error(r.pdf));
         snprintf(path, sizeof path, "%s/%s", argv[2], argv[3]);
-        finish(&r, path);
+        write_file(path, data, len);
+        free(data);
+        for (size_t i = 0; i < n; i++)
+            buf_free(&parts[i]);
+        free(parts);
+        free(in);
     }
     double t = now_s() - t0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     printf("sheets=%zu seconds=%.6f cpu=%.6f pages=%d bytes=%zu\n", n, t, cpu, pages, bytes);
