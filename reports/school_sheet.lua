@@ -178,7 +178,8 @@ local function per_text(f)
 end
 
 -- A share in percent for a table cell. Memoised by value: the district's cells repeat on every
--- sheet and small schools' shares repeat (3 of 10), and formatting a number is not cheap.
+-- sheet and small schools' shares repeat (3 of 10), and formatting a number is not cheap. The
+-- tables of a sheet look pct_text up first (`pct_text[x] or pct_cell(x)`: most are there).
 local pct_text, pct_count = {}, 0
 local function pct_cell(share)
   if not share then return ru.DASH end
@@ -213,16 +214,19 @@ local function about(r) return about_result(r.procedure, r.subject, r.grade) end
 local result_label = per_result(official.result_label)
 local tidy = per_text(official.tidy)
 
--- What the sheets print of a district total, made once per total (the report year's totals
--- are shared by every sheet): { f, q = its failing share and quality, f_cell, q_cell = their
--- cells }.
-local district_info = setmetatable({}, { __mode = "k" })
-local function district_of(dist)
-  local info = district_info[dist]
+-- What the sheets print of the district total of result r (combo_key `key`) in the report
+-- year: { f, q = its failing share and quality, f_cell, q_cell = their cells }. Made once per
+-- result and run (kept by the shared data c): every sheet shows the same totals.
+local district_infos = setmetatable({}, { __mode = "k" })   -- c → { [key] = info }
+local function district_of(ds, c, r, key)
+  local infos = district_infos[c]
+  if not infos then infos = {}; district_infos[c] = infos end
+  local info = infos[key]
   if not info then
+    local dist = district(ds, c, r, c.year, key)
     local f, q = failing(dist), quality(dist)
     info = { f = f, q = q, f_cell = pct_cell(f), q_cell = pct_cell(q) }
-    district_info[dist] = info
+    infos[key] = info
   end
   return info
 end
@@ -234,9 +238,9 @@ end
 -- in report order. Each comes with what the sections print of it: { r = record, counted,
 -- f_s, q_s (the school's failing share and quality), basis (of the failing share), d (the
 -- district's, district_of) }. Also returns every record of the school's year by combo_key.
-local function school_results(ds, c, id, year)
+local function school_results(ds, c, id)
   local s, out, rank, by_key = ds.settings, {}, {}, {}
-  for _, r in ipairs(results.index(ds):rows{ school_id = id, year = year }) do
+  for _, r in ipairs(results.index(ds):rows{ school_id = id, year = c.year }) do
     local key = combo_key(r.pk, r.sk, r.grade)
     by_key[key] = by_key[key] or r
     if r.participants > 0 then
@@ -244,7 +248,7 @@ local function school_results(ds, c, id, year)
       if counted or (MAIN_SUBJECTS[r.sk] and identify.is_low(r, s)) then
         local f_s, _, _, basis = ind.failing(r)
         local e = { r = r, counted = counted, f_s = f_s, q_s = quality(r), basis = basis,
-          d = district_of(district(ds, c, r, year, key)) }
+          d = district_of(ds, c, r, key) }
         out[#out + 1], rank[e] = e, c.rank[key] or 0
       end
     end
@@ -331,7 +335,8 @@ local function results_section(d, ds, c, school, list)
     local mark = (e.counted and "" or "*") .. (e.basis == "below_min" and "¹" or "")
     local n_cell = tostring(r.participants)
     if r.participants < min_n then small = true; n_cell = n_cell .. "²" end
-    rows[i] = { row_name(r) .. mark, n_cell, pct_cell(f_s), pct_cell(q_s), dist.f_cell, dist.q_cell,
+    rows[i] = { row_name(r) .. mark, n_cell, pct_text[f_s] or pct_cell(f_s), pct_text[q_s] or pct_cell(q_s),
+      dist.f_cell, dist.q_cell,
       diff_cell(f_s, dist.f), diff_cell(q_s, dist.q) }
     if #cats < 10 then
       cats[#cats + 1] = result_label(r.procedure, r.subject, r.grade)
@@ -371,7 +376,8 @@ local function trend_section(d, c, trend)
       local r = t[k]
       if r and r.participants > 0 then
         any = true
-        cells[2 * k], cells[2 * k + 1] = pct_cell((ind_failing(r))), pct_cell(quality(r))
+        local f, q = ind_failing(r), quality(r)
+        cells[2 * k], cells[2 * k + 1] = pct_text[f] or pct_cell(f), pct_text[q] or pct_cell(q)
       else
         cells[2 * k], cells[2 * k + 1] = DASH, DASH
       end
@@ -662,7 +668,7 @@ local function add_sheet(d, ds, id)
     bold = true }, { align = "center", indent = false })
   d:heading(1, school.sn)
   passport(d, ds, c, school)
-  local list, now = school_results(ds, c, id, c.year)
+  local list, now = school_results(ds, c, id)
   results_section(d, ds, c, school, list)
   local trend = counted_trend(ds, c, id, now)
   trend_section(d, c, trend)
