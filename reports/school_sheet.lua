@@ -166,7 +166,7 @@ local function per_result(f)
 end
 
 -- A text function of one argument remembered per argument (texts of the data repeated on
--- every sheet: criteria, roadmap measures).
+-- every sheet: the checklist's criteria).
 local function per_text(f)
   local texts = {}
   return function(x)
