@@ -21,14 +21,13 @@ local function quality_counts(c)
   return c.m4 + c.m5, c.marked
 end
 
--- Why prev → cur cannot be compared, or nil when it can.
-local function not_comparable(prev, cur, min_n)
+-- Why prev → cur cannot be compared, or nil when it can; b0, b1 are the failing bases of prev
+-- and cur (indicators.failing), looked at only when both have enough participants.
+local function not_comparable(prev, cur, min_n, b0, b1)
   if not prev or not cur then return "нет результатов за один из годов" end
   if prev.participants < min_n or cur.participants < min_n then
     return "меньше " .. min_n .. " участников в одном из годов"
   end
-  local _, _, _, b0 = ind.failing(prev)
-  local _, _, _, b1 = ind.failing(cur)
   if not b0 or not b1 then return "нет отметок и данных о минимальном пороге" end
   if b0 ~= b1 then return "в одном году отметки, в другом только минимальный порог" end
   return nil
@@ -40,11 +39,14 @@ end
 --   decided_by "failing" | "quality" | nil (stable); fail_change, quality_change: unrounded
 --   differences of the shares (fractions; quality_change nil without marks).
 function M.compare(prev, cur, s)
-  local why = not_comparable(prev, cur, s.min_participants or 5)
+  local f0, a0, n0, b0, f1, a1, n1, b1
+  if prev and cur then   -- each record's failing share once: dynamics of every school use this
+    f0, a0, n0, b0 = ind.failing(prev)
+    f1, a1, n1, b1 = ind.failing(cur)
+  end
+  local why = not_comparable(prev, cur, s.min_participants or 5, b0, b1)
   if why then return { reason = why } end
   local tol = s.dynamics_tolerance or 1
-  local f0, a0, n0 = ind.failing(prev)
-  local f1, a1, n1 = ind.failing(cur)
   local out = { fail_change = f1 - f0 }
   local q0, qn0 = quality_counts(prev)
   local q1, qn1 = quality_counts(cur)

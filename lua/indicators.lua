@@ -23,14 +23,15 @@ function M.counts(row)
 end
 
 -- Makes a row a counts record in place (adds rows, marked, scored, high_n, checked, mean_n as
--- counts() describes them) and returns it: a row read from results.csv needs no copy.
+-- counts() describes them) and returns it: a row read from results.csv needs no copy. The row
+-- has none of the added fields yet (a results row or a fresh table): absent ones stay absent.
 function M.complete(row)
   local n = row.participants or 0
   row.participants, row.rows = n, 1
-  row.marked = row.m2 ~= nil and n or nil
-  row.scored = row.below_min ~= nil and n or nil
-  row.high_n = row.high_score ~= nil and n or nil
-  row.checked = (row.lowered or row.confirmed or row.raised) and n or nil
+  if row.m2 ~= nil then row.marked = n end
+  if row.below_min ~= nil then row.scored = n end
+  if row.high_score ~= nil then row.high_n = n end
+  if row.lowered or row.confirmed or row.raised then row.checked = n end
   if row.mean_score ~= nil then row.mean_n = n end
   return row
 end
@@ -54,28 +55,39 @@ function M.add(acc, c)
   return acc
 end
 
--- Count columns summed as they are, and the participants that the presence of a column adds to
--- a coverage field (see counts()); the fields of add_columns.
-local PLAIN = { "m2", "m3", "m4", "m5", "below_min", "high_score", "lowered", "confirmed", "raised" }
+-- The columns of results.csv that add_columns reads.
 M.COLUMNS = { "participants", "m2", "m3", "m4", "m5", "mean_score", "below_min", "high_score",
   "lowered", "confirmed", "raised" }
 
 -- Adds row k of results columns into acc (a fresh table when nil) exactly as add(acc,
 -- counts(row)) would, without a table per row: cols[name] is an array of the column's cells
--- (nil = empty) for every name of M.COLUMNS. Returns acc.
+-- (nil = empty) for every name of M.COLUMNS. Returns acc. Written out column by column, not
+-- as a loop over names: district totals call it for every results row, and the loop took half
+-- its instructions.
 function M.add_columns(acc, cols, k)
   acc = acc or { participants = 0, rows = 0 }
   local n = cols.participants[k] or 0
   acc.participants, acc.rows = acc.participants + n, acc.rows + 1
-  for i = 1, #PLAIN do
-    local f = PLAIN[i]
-    local v = cols[f][k]
-    if v ~= nil then acc[f] = (acc[f] or 0) + v end
-  end
-  if cols.m2[k] ~= nil then acc.marked = (acc.marked or 0) + n end
-  if cols.below_min[k] ~= nil then acc.scored = (acc.scored or 0) + n end
-  if cols.high_score[k] ~= nil then acc.high_n = (acc.high_n or 0) + n end
-  if cols.lowered[k] or cols.confirmed[k] or cols.raised[k] then acc.checked = (acc.checked or 0) + n end
+  -- fields are first set in the order add() sets them (counts, then what they cover), so a sum
+  -- is the same table whichever way it was made
+  local m2, below, high = cols.m2[k], cols.below_min[k], cols.high_score[k]
+  local lowered, confirmed, raised = cols.lowered[k], cols.confirmed[k], cols.raised[k]
+  if m2 ~= nil then acc.m2 = (acc.m2 or 0) + m2 end
+  local v = cols.m3[k]
+  if v ~= nil then acc.m3 = (acc.m3 or 0) + v end
+  v = cols.m4[k]
+  if v ~= nil then acc.m4 = (acc.m4 or 0) + v end
+  v = cols.m5[k]
+  if v ~= nil then acc.m5 = (acc.m5 or 0) + v end
+  if below ~= nil then acc.below_min = (acc.below_min or 0) + below end
+  if high ~= nil then acc.high_score = (acc.high_score or 0) + high end
+  if lowered ~= nil then acc.lowered = (acc.lowered or 0) + lowered end
+  if confirmed ~= nil then acc.confirmed = (acc.confirmed or 0) + confirmed end
+  if raised ~= nil then acc.raised = (acc.raised or 0) + raised end
+  if m2 ~= nil then acc.marked = (acc.marked or 0) + n end
+  if below ~= nil then acc.scored = (acc.scored or 0) + n end
+  if high ~= nil then acc.high_n = (acc.high_n or 0) + n end
+  if lowered or confirmed or raised then acc.checked = (acc.checked or 0) + n end
   local mean = cols.mean_score[k]
   if mean ~= nil then
     acc.mean_n = (acc.mean_n or 0) + n
@@ -113,9 +125,12 @@ function M.success(c)
 end
 
 -- качество знаний = (m4 + m5) / participants.
-function M.quality(c)
-  if c.m4 == nil then return nil end
-  return M.share(c.m4 + c.m5, c.marked)
+function M.quality(c)   -- share() written out: every sheet asks for it of every result it shows
+  local m4 = c.m4
+  if m4 == nil then return nil end
+  local good, marked = m4 + c.m5, c.marked
+  if marked == nil or marked == 0 then return nil end
+  return good / marked
 end
 
 -- средняя отметка = (2·m2 + 3·m3 + 4·m4 + 5·m5) / participants.
@@ -139,10 +154,10 @@ function M.high_score_share(c) return M.share(c.high_score, c.high_n) end
 -- otherwise below_min / participants (ЕГЭ профильная математика has no marks). Returns share,
 -- failing count, total, basis ("m2" or "below_min"); nil when neither is given or total is 0.
 function M.failing(c)
-  if c.m2 ~= nil and (c.marked or 0) > 0 then return c.m2 / c.marked, c.m2, c.marked, "m2" end
-  if c.below_min ~= nil and (c.scored or 0) > 0 then
-    return c.below_min / c.scored, c.below_min, c.scored, "below_min"
-  end
+  local m2, marked = c.m2, c.marked
+  if m2 ~= nil and marked and marked > 0 then return m2 / marked, m2, marked, "m2" end
+  local below, scored = c.below_min, c.scored
+  if below ~= nil and scored and scored > 0 then return below / scored, below, scored, "below_min" end
   return nil
 end
 

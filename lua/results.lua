@@ -18,6 +18,22 @@ local cache = setmetatable({}, { __mode = "k" })   -- ds → index, built once p
 
 local function key(...) return table.concat({ ... }, "\1") end
 
+-- engine.namekey remembered per name: lookups name the same few procedures and subjects over
+-- and over (every record of every sheet), and a table lookup is far cheaper than a key made
+-- anew. Starts over past NAME_KEYS_MAX names, so odd data cannot grow it without end.
+local NAME_KEYS_MAX = 4096
+local name_keys, name_key_count = {}, 0
+local function namekey(name)
+  local k = name_keys[name]
+  if k then return k end
+  k = engine.namekey(name)
+  if type(name) == "string" then
+    if name_key_count >= NAME_KEYS_MAX then name_keys, name_key_count = {}, 0 end
+    name_keys[name], name_key_count = k, name_key_count + 1
+  end
+  return k
+end
+
 -- Procedures in the order reports present them; others follow alphabetically.
 local PROCEDURE_ORDER = { "ВПР", "КДР", "ОГЭ", "ГВЭ", "ЕГЭ" }
 -- Subjects that lead every list, the way the seeds list them.
@@ -25,7 +41,7 @@ local SUBJECT_ORDER = { "Русский язык", "Математика", "Ма
 
 local function rank_of(list)
   local r = {}
-  for i, name in ipairs(list) do r[engine.namekey(name)] = i end
+  for i, name in ipairs(list) do r[namekey(name)] = i end
   return r
 end
 local PROC_RANK, SUBJ_RANK = rank_of(PROCEDURE_ORDER), rank_of(SUBJECT_ORDER)
@@ -48,6 +64,7 @@ local function attach(R, t)
   R.t, R.n = t, t:nrows()
   R.col = { year = "year", procedure = t:add_namekey("procedure"), subject = t:add_namekey("subject"),
     grade = "grade", school_id = "school_id" }
+  R.pcol, R.scol = R.col.procedure, R.col.subject
   for _, field in ipairs({ "procedure", "subject" }) do
     local g = t:groups({ R.col[field] })
     for k = 1, g:count() do
@@ -65,7 +82,7 @@ local function record(R, i)
   local r = R.records[i]
   if r then return r end
   r = ind.complete(R.t:row(i))
-  r.pk, r.sk, r.line = r[R.col.procedure], r[R.col.subject], r._line
+  r.pk, r.sk, r.line = r[R.pcol], r[R.scol], r._line
   R.records[i] = r
   return r
 end
@@ -119,18 +136,21 @@ end
 -- identification, dynamics and trends: straight to the exact index, no filter table.
 function Index:get(procedure, subject, grade, school_id, year)
   if not self.t or year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
-  local g = self.exact or groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS)
-  self.exact = g
-  local k = g:find(year, engine.namekey(procedure), engine.namekey(subject), grade, school_id)
-  return k and record(self, g:first(k))
+  local g = self.exact
+  if not g then g = groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS); self.exact = g end
+  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject),
+    grade, school_id)
+  if not k then return nil end
+  local i = g:first(k)
+  return self.records[i] or record(self, i)
 end
 
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
 -- names by namekey), in file order.
 function Index:rows(f)
   f = f or {}
-  local pk = f.procedure and engine.namekey(f.procedure)
-  local sk = f.subject and engine.namekey(f.subject)
+  local pk = f.procedure and namekey(f.procedure)
+  local sk = f.subject and namekey(f.subject)
   local out = {}
   for i, id in ipairs(row_ids(self, f, pk, sk)) do out[i] = record(self, id) end
   return out
@@ -139,8 +159,8 @@ end
 -- The memo key of a query: its kind and the filter's fields (names by namekey).
 local function memo_key(kind, f, a, b)
   f = f or {}
-  return key(kind, f.year or "", f.procedure and engine.namekey(f.procedure) or "",
-    f.subject and engine.namekey(f.subject) or "", f.grade or "", f.school_id or "", a or "", b or "")
+  return key(kind, f.year or "", f.procedure and namekey(f.procedure) or "",
+    f.subject and namekey(f.subject) or "", f.grade or "", f.school_id or "", a or "", b or "")
 end
 
 local function copy(t)
@@ -168,8 +188,8 @@ local SLICE = 65536
 -- indicators.COLUMNS (and `extra`) over a slice of the rows, the row being at position k. Sums
 -- read columns, not a record per row (a district total adds up 40,000 rows).
 local function each_in_columns(self, f, extra, fn)
-  local pk = f.procedure and engine.namekey(f.procedure)
-  local sk = f.subject and engine.namekey(f.subject)
+  local pk = f.procedure and namekey(f.procedure)
+  local sk = f.subject and namekey(f.subject)
   local ids, t = row_ids(self, f, pk, sk), self.t
   for first = 1, #ids, SLICE do
     local slice = table.move(ids, first, math.min(#ids, first + SLICE - 1), 1, {})
@@ -196,8 +216,8 @@ end
 -- Distinct values of field `field` over the matching rows (name keys for names), read from
 -- the column alone: no records are made.
 local function distinct(self, f, field)
-  local pk = f and f.procedure and engine.namekey(f.procedure)
-  local sk = f and f.subject and engine.namekey(f.subject)
+  local pk = f and f.procedure and namekey(f.procedure)
+  local sk = f and f.subject and namekey(f.subject)
   local seen, out, t, col = {}, {}, self.t, self.col[field]
   for _, id in ipairs(row_ids(self, f or {}, pk, sk)) do
     local k = t:get(col, id)
@@ -224,7 +244,7 @@ end
 
 -- Subjects present for a procedure (or overall), Russian and mathematics first.
 function Index:subjects(procedure, f)
-  return memoised(self, memo_key("subjects", f, procedure and engine.namekey(procedure)),
+  return memoised(self, memo_key("subjects", f, procedure and namekey(procedure)),
     function() return self:subjects_(procedure, f) end)
 end
 
@@ -238,7 +258,7 @@ end
 
 -- Grades present for a procedure and subject, ascending.
 function Index:grades(procedure, subject, f)
-  return memoised(self, memo_key("grades", f, procedure and engine.namekey(procedure), subject and engine.namekey(subject)),
+  return memoised(self, memo_key("grades", f, procedure and namekey(procedure), subject and namekey(subject)),
     function() return self:grades_(procedure, subject, f) end)
 end
 

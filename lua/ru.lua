@@ -113,9 +113,10 @@ M.num = M.memoised(num_text)
 
 -- A share given as a fraction 0…1, printed in percent with k decimals (default 1):
 -- 0.125 → "12,5 %" (no-break space before %); nil → "—".
+local pct_text = M.memoised(function(share, k) return M.num(share * 100, k) .. M.NBSP .. "%" end)
 function M.pct(share, k)
   if type(share) ~= "number" then return M.DASH end
-  return M.num(share * 100, k or 1) .. M.NBSP .. "%"
+  return pct_text(share, k or 1)
 end
 
 -- A value already in percent (targets.csv works in percent): 30 → "30,0 %".
@@ -124,12 +125,18 @@ function M.pct_value(v, k)
   return M.num(v, k or 1) .. M.NBSP .. "%"
 end
 
--- A signed number: "+0,06", "−0,06", "0,00" (zero after rounding carries no sign).
-function M.signed(x, k)
-  local s = M.num(x, k)
-  if s == M.DASH or s:sub(1, #M.MINUS) == M.MINUS or not s:find("[1-9]") then return s end
+local function signed_text(x, k)
+  local sign, int, frac = round_parts(x, k)
+  if not sign then return M.DASH end
+  local s = group(int) .. (k > 0 and ("," .. frac) or "")
+  if sign == "-" then return M.MINUS .. s end
+  if int == "0" and (k == 0 or not frac:find("[1-9]")) then return s end   -- zero: no sign
   return "+" .. s
 end
+
+-- A signed number: "+0,06", "−0,06", "0,00" (zero after rounding carries no sign). Memoised
+-- like num: differences fill whole table columns.
+M.signed = M.memoised(signed_text)
 
 -- Difference of two shares given as a fraction, in percentage points with one decimal:
 -- 0.042 → "+4,2 п.п.", -0.042 → "−4,2 п.п.", 0.0004 → "0,0 п.п."; nil → "—".
@@ -373,26 +380,24 @@ local VERBS = {
 -- "Unchanged" when the printed values or the printed difference are equal, so a sentence never
 -- says "выросла с 12,5 % до 12,5 %". Returns nil when t.to is nil.
 function M.change_sentence(t)
-  local verbs = VERBS[t.gender or "f"]
-  local fmt = t.kind == "mean" and function(v) return M.num(v, 2) end or function(v) return M.pct(v) end
-  local diff = function(d)
-    if t.kind == "mean" then return M.num(math.abs(d), 2) end
-    return M.num(math.abs(d) * 100, 1) .. M.NBSP .. "п.п."
-  end
   if type(t.to) ~= "number" then return nil end
+  local verbs, mean = VERBS[t.gender or "f"], t.kind == "mean"
   local head = t.subject .. (t.about and (" " .. t.about) or "")
-  if type(t.from) ~= "number" then return head .. " " .. verbs.be .. " " .. fmt(t.to) .. "." end
+  local to = mean and M.num(t.to, 2) or M.pct(t.to)
+  if type(t.from) ~= "number" then return head .. " " .. verbs.be .. " " .. to .. "." end
   local d = t.to - t.from
-  if fmt(t.from) == fmt(t.to) or not diff(d):find("[1-9]") then
+  local from = mean and M.num(t.from, 2) or M.pct(t.from)
+  local by = mean and M.num(math.abs(d), 2) or (M.num(math.abs(d) * 100, 1) .. M.NBSP .. "п.п.")
+  if from == to or not by:find("[1-9]") then
     if t.short then return head .. " " .. verbs.same .. "." end
-    return head .. " " .. verbs.same .. " и " .. verbs.be .. " " .. fmt(t.to) .. "."
+    return head .. " " .. verbs.same .. " и " .. verbs.be .. " " .. to .. "."
   end
   local verb = d > 0 and verbs.up or verbs.down
   if t.short then   -- "п.п." already ends with the full stop
-    local short = head .. " " .. verb .. " на " .. diff(d)
+    local short = head .. " " .. verb .. " на " .. by
     return short:sub(-1) == "." and short or (short .. ".")
   end
-  return string.format("%s %s с %s до %s (на %s).", head, verb, fmt(t.from), fmt(t.to), diff(d))
+  return string.format("%s %s с %s до %s (на %s).", head, verb, from, to, by)
 end
 
 -- ---- names in the dative case ----

@@ -135,11 +135,10 @@ end
 
 local function shared(ds) return memo.get(ds, "school_sheet", function() return compute_shared(ds) end) end
 
-local function is_counted(c, r) return c.counted_set[combo_key(r.pk, r.sk, r.grade)] end
-
--- The district total of one procedure × subject × grade in a year (all rows).
-local function district(ds, c, r, year)
-  local key = year .. "|" .. combo_key(r.pk, r.sk, r.grade)
+-- The district total of one procedure × subject × grade in a year (all rows); key is the
+-- result's combo_key.
+local function district(ds, c, r, year, key)
+  key = year .. "|" .. key
   if not c.district[key] then
     c.district[key] = results.index(ds):sum{ year = year, procedure = r.procedure, subject = r.subject, grade = r.grade }
   end
@@ -148,8 +147,39 @@ end
 
 -- ---- pieces of text ----
 
+-- f(procedure, subject, grade) remembered per procedure, subject and grade: the texts of a
+-- result (its row name, chart label, phrase) are the same on every sheet, and making them
+-- (declining, changing case) costs many times a lookup. Grades are integers (schema), so a
+-- grade is its own key.
+local function per_result(f)
+  local by_procedure = {}
+  return function(procedure, subject, grade)
+    local by_subject = by_procedure[procedure]
+    if not by_subject then by_subject = {}; by_procedure[procedure] = by_subject end
+    local by_grade = by_subject[subject]
+    if not by_grade then by_grade = {}; by_subject[subject] = by_grade end
+    local g = grade == nil and false or grade
+    local t = by_grade[g]
+    if t == nil then t = f(procedure, subject, grade); by_grade[g] = t end
+    return t
+  end
+end
+
+-- A text function of one argument remembered per argument (texts of the data repeated on
+-- every sheet: the checklist's criteria).
+local function per_text(f)
+  local texts = {}
+  return function(x)
+    if x == nil then return f(x) end
+    local t = texts[x]
+    if t == nil then t = f(x); texts[x] = t end
+    return t
+  end
+end
+
 -- A share in percent for a table cell. Memoised by value: the district's cells repeat on every
--- sheet and small schools' shares repeat (3 of 10), and formatting a number is not cheap.
+-- sheet and small schools' shares repeat (3 of 10), and formatting a number is not cheap. The
+-- tables of a sheet look pct_text up first (`pct_text[x] or pct_cell(x)`: most are there).
 local pct_text, pct_count = {}, 0
 local function pct_cell(share)
   if not share then return ru.DASH end
@@ -162,42 +192,94 @@ local function pct_cell(share)
   end
   return t
 end
+
 local function diff_cell(a, b) return (a and b) and ru.signed((a - b) * 100, 1) or ru.DASH end
 
-local function quality(cnt) return ind.quality(cnt) end
-local function failing(cnt) return (ind.failing(cnt)) end
+local quality, ind_failing = ind.quality, ind.failing
+local function failing(cnt) return (ind_failing(cnt)) end
+
+local EXAMS = { ["ОГЭ"] = true, ["ЕГЭ"] = true, ["ГВЭ"] = true }
 
 -- "ВПР, математика, 5 кл." for a table row.
-local function row_name(r)
-  local exam = ({ ["ОГЭ"] = true, ["ЕГЭ"] = true, ["ГВЭ"] = true })[r.procedure]
-  return r.procedure .. ", " .. official.uncapital(r.subject) .. ((r.grade and not exam) and (", " .. r.grade .. ru.NBSP .. "кл.") or "")
+local result_name = per_result(function(procedure, subject, grade)
+  return procedure .. ", " .. official.uncapital(subject) ..
+    ((grade and not EXAMS[procedure]) and (", " .. grade .. ru.NBSP .. "кл.") or "")
+end)
+local function row_name(r) return result_name(r.procedure, r.subject, r.grade) end
+
+-- "по математике в 5 классах" / "по русскому языку (ОГЭ)".
+local about_result = per_result(function(procedure, subject, grade) return ru.about(subject, grade, procedure) end)
+local function about(r) return about_result(r.procedure, r.subject, r.grade) end
+
+local result_label = per_result(official.result_label)
+local tidy = per_text(official.tidy)
+
+-- What the sheets print of the district total of result r (combo_key `key`) in the report
+-- year: { f, q = its failing share and quality, f_cell, q_cell = their cells }. Made once per
+-- result and run (kept by the shared data c): every sheet shows the same totals.
+local district_infos = setmetatable({}, { __mode = "k" })   -- c → { [key] = info }
+local function district_of(ds, c, r, key)
+  local infos = district_infos[c]
+  if not infos then infos = {}; district_infos[c] = infos end
+  local info = infos[key]
+  if not info then
+    local dist = district(ds, c, r, c.year, key)
+    local f, q = failing(dist), quality(dist)
+    info = { f = f, q = q, f_cell = pct_cell(f), q_cell = pct_cell(q) }
+    infos[key] = info
+  end
+  return info
 end
 
--- "по математике в 5 классах" / "по русскому языку (ОГЭ)". Declining a subject name is slow
--- and every sheet asks for the same few: each phrase is made once per process.
-local about_cache = {}
-local function about(r)
-  local k = r.procedure .. "\1" .. r.subject .. "\1" .. tostring(r.grade)
-  local t = about_cache[k]
-  if not t then t = ru.about(r.subject, r.grade, r.procedure); about_cache[k] = t end
-  return t
-end
+-- ---- the school's results, looked up once per sheet ----
 
 -- The school's results of the report year to show: the counted procedures, and the other
 -- results in Russian and mathematics that are low (failing share at or above the threshold),
--- in report order.
-local function school_results(ds, c, id, year)
-  local out = {}
-  local thr = ds.settings.low_share_threshold or 30
-  for _, r in ipairs(results.index(ds):rows{ school_id = id, year = year }) do
-    if r.participants > 0 and (is_counted(c, r) or (MAIN_SUBJECTS[r.sk] and identify.is_low(r, ds.settings))) then
-      out[#out + 1] = r
+-- in report order. Each comes with what the sections print of it: { r = record, counted,
+-- f_s, q_s (the school's failing share and quality), basis (of the failing share), d (the
+-- district's, district_of) }. Also returns every record of the school's year by combo_key.
+local function school_results(ds, c, id)
+  local s, out, rank, by_key = ds.settings, {}, {}, {}
+  for _, r in ipairs(results.index(ds):rows{ school_id = id, year = c.year }) do
+    local key = combo_key(r.pk, r.sk, r.grade)
+    by_key[key] = by_key[key] or r
+    if r.participants > 0 then
+      local counted = c.counted_set[key]
+      if counted or (MAIN_SUBJECTS[r.sk] and identify.is_low(r, s)) then
+        local f_s, _, _, basis = ind.failing(r)
+        local e = { r = r, counted = counted, f_s = f_s, q_s = quality(r), basis = basis,
+          d = district_of(ds, c, r, key) }
+        out[#out + 1], rank[e] = e, c.rank[key] or 0
+      end
     end
   end
-  local rank = c.rank
-  table.sort(out, function(a, b)
-    return (rank[combo_key(a.pk, a.sk, a.grade)] or 0) < (rank[combo_key(b.pk, b.sk, b.grade)] or 0)
-  end)
+  table.sort(out, function(a, b) return rank[a] < rank[b] end)
+  return out, by_key
+end
+
+-- The combo_key of a counted procedure (c.counted's entries, which live as long as the data).
+local counted_keys = setmetatable({}, { __mode = "k" })
+local function counted_key(p)
+  local k = counted_keys[p]
+  if not k then k = combo_key(nk(p.procedure), nk(p.subject), p.grade); counted_keys[p] = k end
+  return k
+end
+
+-- The counted procedures' results of the school in the three years of the trend and their
+-- dynamics (the report year against the year before): a list in c.counted order of
+-- { p = counted procedure, [1], [2], [3] = records of year − 2, year − 1, year (or nil),
+-- dyn = dynamics.compare }. The same comparison as identify's clusters make (same records,
+-- same settings), made here from the records already at hand. now: the records of the report
+-- year by combo_key (school_results); the name keys of counted procedures never hold "|" (the
+-- list is split on it), so their combo_key matches only their own results.
+local function counted_trend(ds, c, id, now)
+  local R, year, s, out = results.index(ds), c.year, ds.settings, {}
+  for i, p in ipairs(c.counted) do
+    local r2 = R:get(p.procedure, p.subject, p.grade, id, year - 2)
+    local r1 = R:get(p.procedure, p.subject, p.grade, id, year - 1)
+    local r0 = now[counted_key(p)]
+    out[i] = { p = p, r2, r1, r0, dyn = dynamics.compare(r1, r0, s) }
+  end
   return out
 end
 
@@ -226,42 +308,42 @@ local function passport(d, ds, c, school)
   d:table{ size = TABLE_PT, columns = { { mm = 27 }, { rel = 1.2 }, { mm = 26 }, { rel = 1 } }, rows = rows }
 end
 
-local function results_section(d, ds, c, school)
+-- The columns and header of the results table (the same on every sheet; layout only reads them).
+local RESULTS_COLUMNS = { { rel = 1 }, { mm = 15, numeric = true }, { mm = 14, numeric = true },
+  { mm = 16, numeric = true }, { mm = 14, numeric = true }, { mm = 16, numeric = true }, { mm = 15, numeric = true },
+  { mm = 16, numeric = true } }
+local RESULTS_HEADER = {
+  { { text = "Процедура, предмет, класс", rowspan = 2 }, { text = "Участ\u{AD}ников", rowspan = 2 },
+    { text = "ОО, %", colspan = 2 }, { text = "Округ, %", colspan = 2 }, { text = "Отклонение, п.п.", colspan = 2 } },
+  { "«2»", "кач.", "«2»", "кач.", "«2»", "кач." },
+}
+
+-- The table and chart of the report year's results (school_results) against the district.
+local function results_section(d, ds, c, school, list)
   local year = c.year
-  local list = school_results(ds, c, school.school_id, year)
   d:heading(2, "2. Результаты оценочных процедур " .. year .. ru.NBSP .. "года в сравнении с округом")
   if #list == 0 then
     d:para("Результатов оценочных процедур, учитываемых при идентификации, за " .. year .. ru.NBSP .. "год нет.")
-    return list
+    return
   end
   local rows, small, below, extra, cats, s_vals, d_vals = {}, false, false, false, {}, {}, {}
   local min_n = ds.settings.min_participants or 5
-  for _, r in ipairs(list) do
-    local dist = district(ds, c, r, year)
-    local f_s, f_d = failing(r), failing(dist)
-    local q_s, q_d = quality(r), quality(dist)
-    local _, _, _, basis = ind.failing(r)
-    below = below or basis == "below_min"
-    extra = extra or not is_counted(c, r)
-    local mark = (is_counted(c, r) and "" or "*") .. (basis == "below_min" and "¹" or "")
+  for i, e in ipairs(list) do
+    local r, f_s, q_s, dist = e.r, e.f_s, e.q_s, e.d
+    below = below or e.basis == "below_min"
+    extra = extra or not e.counted
+    local mark = (e.counted and "" or "*") .. (e.basis == "below_min" and "¹" or "")
     local n_cell = tostring(r.participants)
     if r.participants < min_n then small = true; n_cell = n_cell .. "²" end
-    rows[#rows + 1] = { row_name(r) .. mark, n_cell, pct_cell(f_s), pct_cell(q_s), pct_cell(f_d), pct_cell(q_d),
-      diff_cell(f_s, f_d), diff_cell(q_s, q_d) }
+    rows[i] = { row_name(r) .. mark, n_cell, pct_text[f_s] or pct_cell(f_s), pct_text[q_s] or pct_cell(q_s),
+      dist.f_cell, dist.q_cell,
+      diff_cell(f_s, dist.f), diff_cell(q_s, dist.q) }
     if #cats < 10 then
-      cats[#cats + 1] = official.result_label(r.procedure, r.subject, r.grade)
-      s_vals[#cats], d_vals[#cats] = f_s and f_s * 100, f_d and f_d * 100
+      cats[#cats + 1] = result_label(r.procedure, r.subject, r.grade)
+      s_vals[#cats], d_vals[#cats] = f_s and f_s * 100, dist.f and dist.f * 100
     end
   end
-  d:table{ size = TABLE_PT,
-    columns = { { rel = 1 }, { mm = 15, numeric = true }, { mm = 14, numeric = true }, { mm = 16, numeric = true },
-      { mm = 14, numeric = true }, { mm = 16, numeric = true }, { mm = 15, numeric = true }, { mm = 16, numeric = true } },
-    header = {
-      { { text = "Процедура, предмет, класс", rowspan = 2 }, { text = "Участ\u{AD}ников", rowspan = 2 },
-        { text = "ОО, %", colspan = 2 }, { text = "Округ, %", colspan = 2 }, { text = "Отклонение, п.п.", colspan = 2 } },
-      { "«2»", "кач.", "«2»", "кач.", "«2»", "кач." },
-    },
-    rows = rows }
+  d:table{ size = TABLE_PT, columns = RESULTS_COLUMNS, header = RESULTS_HEADER, rows = rows }
   local notes = { "«2» — доля отметок «2», кач. — качество знаний (доля «4» и «5»). Приведены процедуры, " ..
     "учитываемые при идентификации школ с низкими результатами" ..
     (extra and "; * — другие результаты с долей «2» не ниже порога." or ".") }
@@ -275,33 +357,35 @@ local function results_section(d, ds, c, school)
       categories = cats, series = { { name = school.sn, values = s_vals }, { name = "Округ", values = d_vals } },
       value_labels = true, height = CHART_MM }
   end
-  return list
 end
 
 local STATUS_TEXT = { positive = "положительная", negative = "отрицательная", stable = "стабильная" }
 
-local function trend_section(d, ds, c, school)
-  local year, id = c.year, school.school_id
-  local R = results.index(ds)
+local TREND_HEADER2 = { "«2»", "кач.", "«2»", "кач.", "«2»", "кач." }
+local TREND_COLUMNS = { { rel = 1 } }
+for _ = 1, 6 do TREND_COLUMNS[#TREND_COLUMNS + 1] = { mm = 14, numeric = true } end
+TREND_COLUMNS[#TREND_COLUMNS + 1] = { mm = 30, align = "center" }
+
+-- The three-year table of the counted procedures (counted_trend) with their dynamics.
+local function trend_section(d, c, trend)
+  local year = c.year
   local years = { year - 2, year - 1, year }
   d:heading(2, "3. Динамика результатов за " .. (year - 2) .. "–" .. year .. ru.NBSP .. "гг.")
-  local rows = {}
-  for _, p in ipairs(c.counted) do
-    local cells, any = { row_name(p) }, false
-    for _, y in ipairs(years) do
-      local r = R:get(p.procedure, p.subject, p.grade, id, y)
+  local rows, DASH = {}, ru.DASH
+  for _, t in ipairs(trend) do
+    local cells, any = { row_name(t.p) }, false
+    for k = 1, 3 do
+      local r = t[k]
       if r and r.participants > 0 then
         any = true
-        cells[#cells + 1] = pct_cell(failing(r))
-        cells[#cells + 1] = pct_cell(quality(r))
+        local f, q = ind_failing(r), quality(r)
+        cells[2 * k], cells[2 * k + 1] = pct_text[f] or pct_cell(f), pct_text[q] or pct_cell(q)
       else
-        cells[#cells + 1] = ru.DASH
-        cells[#cells + 1] = ru.DASH
+        cells[2 * k], cells[2 * k + 1] = DASH, DASH
       end
     end
     if any then
-      local dyn = dynamics.result_dynamics(ds, id, year, p.procedure, p.subject, p.grade)
-      cells[#cells + 1] = dyn.status and STATUS_TEXT[dyn.status] or "несопоставимо"
+      cells[8] = t.dyn.status and STATUS_TEXT[t.dyn.status] or "несопоставимо"
       rows[#rows + 1] = cells
     end
   end
@@ -313,12 +397,7 @@ local function trend_section(d, ds, c, school)
   local h1 = { { text = "Процедура, предмет, класс", rowspan = 2 } }
   for _, y in ipairs(years) do h1[#h1 + 1] = { text = y .. ", %", colspan = 2 } end
   h1[#h1 + 1] = { text = "Динамика " .. year .. " к " .. (year - 1), rowspan = 2 }
-  local h2 = {}
-  for _ = 1, 3 do h2[#h2 + 1] = "«2»"; h2[#h2 + 1] = "кач." end
-  local cols = { { rel = 1 } }
-  for _ = 1, 6 do cols[#cols + 1] = { mm = 14, numeric = true } end
-  cols[#cols + 1] = { mm = 30, align = "center" }
-  d:table{ size = TABLE_PT, columns = cols, header = { h1, h2 }, rows = rows }
+  d:table{ size = TABLE_PT, columns = TREND_COLUMNS, header = { h1, TREND_HEADER2 }, rows = rows }
 end
 
 local function identification_section(d, ds, c, school)
@@ -342,7 +421,7 @@ local function identification_section(d, ds, c, school)
   local rows = {}
   for i, cr in ipairs(c.checklist.criteria) do
     local v = answers[cr.id]
-    rows[#rows + 1] = { tostring(i), official.tidy(cr.text),
+    rows[#rows + 1] = { tostring(i), tidy(cr.text),
       v == nil and "нет данных" or { text = v and "да" or "нет", bold = v } }
   end
   d:table{ size = TABLE_PT, columns = { { mm = 8, align = "center" }, { rel = 1 }, { mm = 20, align = "center" } },
@@ -396,6 +475,21 @@ local function tasks_text(rows)
   return "Задачи дорожной карты: " .. table.concat(parts, "; ") .. "."
 end
 
+-- measures_text and tasks_text remembered per factor (its list of roadmap rows, c.roadmap's,
+-- the same on every sheet of a run) and year: each sheet names the same few factors.
+local roadmap_texts = setmetatable({}, { __mode = "k" })
+local function roadmap_text(rows, kind, year)
+  local by_kind = roadmap_texts[rows]
+  if not by_kind then by_kind = {}; roadmap_texts[rows] = by_kind end
+  local k = kind == "tasks" and kind or year
+  local t = by_kind[k]
+  if t == nil then
+    t = (kind == "tasks" and tasks_text(rows) or measures_text(rows, year)) or false
+    by_kind[k] = t
+  end
+  return t or nil
+end
+
 -- The school's risk factors of the report year, most severe first.
 local function school_risks(c, id)
   local list = {}
@@ -429,10 +523,10 @@ local function risks_section(d, ds, c, school)
     elseif not measures then
       cell = "в дорожной карте мер нет — предусмотреть меры в школьной программе"
     elseif lvl == nk("высокий") then
-      cell = measures_text(measures, year)
+      cell = roadmap_text(measures, "measures", year)
         or "меры дорожной карты по фактору выполнены — предусмотреть меры в школьной программе"
     else
-      cell = tasks_text(measures) or measures_text(measures, year) or ru.DASH
+      cell = roadmap_text(measures, "tasks") or roadmap_text(measures, "measures", year) or ru.DASH
     end
     rows[#rows + 1] = { official.capital(r.factor), r.level or ru.DASH, cell }
   end
@@ -464,14 +558,12 @@ end
 
 -- Results of the list against the district: texts of the low ones, of those whose failing
 -- share exceeds the district's by 10 п.п. or more, and of those whose quality lags by as much.
-local function result_findings(ds, c, list)
+local function result_findings(ds, list)
   local s = ds.settings
   local thr, min_n = (s.low_share_threshold or 30) / 100, s.min_participants or 5
   local low, high, weak = {}, {}, {}
-  for _, r in ipairs(list) do
-    local dist = district(ds, c, r, c.year)
-    local f_s, f_d = failing(r), failing(dist)
-    local q_s, q_d = quality(r), quality(dist)
+  for _, e in ipairs(list) do
+    local r, f_s, f_d, q_s, q_d = e.r, e.f_s, e.d.f, e.q_s, e.d.q
     if r.participants >= min_n then
       local what = about(r)
       if f_s and f_s >= thr then
@@ -487,9 +579,10 @@ local function result_findings(ds, c, list)
   return low, high, weak
 end
 
--- Recommendations on results: one item per kind of finding, listing the results.
-local function result_advice(ds, c, entry, list, add)
-  local low, high, weak = result_findings(ds, c, list)
+-- Recommendations on results: one item per kind of finding, listing the results, and one on
+-- the counted results whose dynamics are negative (trend: counted_trend).
+local function result_advice(ds, list, trend, add)
+  local low, high, weak = result_findings(ds, list)
   if #low > 0 then
     add("Организовать адресную работу с обучающимися, не достигшими базового уровня подготовки " ..
       "(индивидуальные образовательные маршруты, дополнительные занятия, контроль текущей успеваемости); " ..
@@ -504,13 +597,14 @@ local function result_advice(ds, c, entry, list, add)
       "повышенного уровня); качество ниже окружного на 10 п.п. и более: " .. table.concat(weak, "; ") .. ".")
   end
   local falling = {}
-  for _, dyn in ipairs(entry.dynamics.items) do
+  for _, tr in ipairs(trend) do
+    local dyn, prev, cur = tr.dyn, tr[2], tr[3]
     if dyn.status == "negative" then
       local t = dyn.decided_by == "quality"
-        and ru.change_sentence{ subject = "качество знаний", about = about(dyn), from = quality(dyn.prev),
-          to = quality(dyn.cur), gender = "n" }
-        or ru.change_sentence{ subject = "доля «2»", about = about(dyn), from = failing(dyn.prev),
-          to = failing(dyn.cur), gender = "f" }
+        and ru.change_sentence{ subject = "качество знаний", about = about(tr.p), from = quality(prev),
+          to = quality(cur), gender = "n" }
+        or ru.change_sentence{ subject = "доля «2»", about = about(tr.p), from = failing(prev),
+          to = failing(cur), gender = "f" }
       falling[#falling + 1] = (t:gsub("%.$", ""))
     end
   end
@@ -520,7 +614,7 @@ local function result_advice(ds, c, entry, list, add)
   end
 end
 
-local function recommendations(ds, c, school, list, risks)
+local function recommendations(ds, c, school, list, trend, risks)
   local s, id = ds.settings, school.school_id
   local entry = c.clusters.by_school[id]
   local out = {}
@@ -529,7 +623,7 @@ local function recommendations(ds, c, school, list, risks)
     add("Разработать (скорректировать) школьную программу повышения качества образования с учётом оснований " ..
       "включения в перечень (раздел 4) и факторов риска (раздел 5).")
   end
-  result_advice(ds, c, entry, list, add)
+  result_advice(ds, list, trend, add)
   local o = c.objectivity_of[id]
   local od = c.objectivity.district.raised
   if o and o.raised and od and o.raised >= 0.05 and o.raised >= 2 * od then
@@ -576,13 +670,15 @@ local function add_sheet(d, ds, id)
     bold = true }, { align = "center", indent = false })
   d:heading(1, school.sn)
   passport(d, ds, c, school)
-  local list = results_section(d, ds, c, school)
-  trend_section(d, ds, c, school)
+  local list, now = school_results(ds, c, id)
+  results_section(d, ds, c, school, list)
+  local trend = counted_trend(ds, c, id, now)
+  trend_section(d, c, trend)
   identification_section(d, ds, c, school)
   local risks = risks_section(d, ds, c, school)
   partner_section(d, c, school)
   d:heading(2, "7. Рекомендации")
-  for i, t in ipairs(recommendations(ds, c, school, list, risks)) do d:item(t, { i }) end
+  for i, t in ipairs(recommendations(ds, c, school, list, trend, risks)) do d:item(t, { i }) end
   official.sign(d, s)
 end
 
