@@ -10,13 +10,24 @@ local M = {}
 M.namekey = engine.namekey
 
 -- Upper case of Cyrillic and Latin letters (the string library only knows ASCII).
+local function upper_char(ch)
+  local c = utf8.codepoint(ch)
+  if c >= 0x430 and c <= 0x44F then return utf8.char(c - 0x20) end
+  if c == 0x451 then return "Ё" end
+  return ch:upper()
+end
+
+-- Memo of upper(): every school sheet puts the same organisation name in capitals.
+local uppers, nuppers = {}, 0
+
 function M.upper(s)
-  return (tostring(s):gsub(utf8.charpattern, function(ch)
-    local c = utf8.codepoint(ch)
-    if c >= 0x430 and c <= 0x44F then return utf8.char(c - 0x20) end
-    if c == 0x451 then return "Ё" end
-    return ch:upper()
-  end))
+  s = tostring(s)
+  local u = uppers[s]
+  if u then return u end
+  u = s:gsub(utf8.charpattern, upper_char)
+  if nuppers >= 1024 then uppers, nuppers = {}, 0 end
+  uppers[s], nuppers = u, nuppers + 1
+  return u
 end
 
 -- The first letter of s in upper / lower case.
