@@ -67,13 +67,13 @@ local function risk_high(risks, id)
 end
 
 -- Answers of one school: { [criterion id] = true | false | nil }.
--- year = { low = low results of the year by school, clusters, ege = ege_below_min_by_school,
--- risks = risks.csv rows of y by school }.
-local function answers(ds, school, year, ident)
+-- facts = what the year's data says by school: { low = its low results, clusters,
+-- ege = ege_below_min_by_school, risks = its risks.csv rows }.
+local function answers(ds, school, facts, ident)
   local id, s = school.school_id, ds.settings
   local y1, y2 = ident.low_y1, ident.low_y2
-  local y0 = year.low[id] or {}
-  local c = year.clusters.by_school[id]   -- its dynamics and risk zone, computed once
+  local y0 = facts.low[id] or {}
+  local c = facts.clusters.by_school[id]   -- its dynamics and risk zone, computed once
   local d = c.dynamics
   local small = identify.is_small(school, s)
   local zone, no_dyn = nil, nil   -- `a and false or nil` would give nil: spelled out
@@ -83,8 +83,8 @@ local function answers(ds, school, year, ident)
     low_two_last_year = #y1 >= 2,
     low_last_two_years = #y1 >= 1 and #y2 >= 1,
     low_three_years = #y2 >= 1 and #y1 >= 1 and #y0 >= 1,
-    ege_below_min = year.ege[id],
-    risk_high = risk_high(year.risks, id),
+    ege_below_min = facts.ege[id],
+    risk_high = risk_high(facts.risks, id),
     risk_zone = zone,
     small = small,
     no_positive_dynamics = no_dyn,
@@ -108,10 +108,10 @@ function M.build_(ds, y)
   end
   local schools = identify.schools(ds)
   if #schools == 0 then return out end
-  local year = { low = identify.low_results_by_school(ds, y), clusters = identify.clusters(ds, y),
+  local facts = { low = identify.low_results_by_school(ds, y), clusters = identify.clusters(ds, y),
     ege = ege_below_min_by_school(ds, y), risks = identify.risks_by_school(ds, y) }
   for _, school in ipairs(schools) do
-    out.schools[school.school_id] = answers(ds, school, year, ident.by_school[school.school_id])
+    out.schools[school.school_id] = answers(ds, school, facts, ident.by_school[school.school_id])
   end
   return out
 end

@@ -33,21 +33,6 @@ function M.is_low(c, s)
   return count * 100 >= (s.low_share_threshold or 30) * total, share, count, total, basis
 end
 
--- The counted procedures low for a school in a year: list of { procedure, subject, grade,
--- year, count (m2 or below_min), participants, share (unrounded), basis ("m2"|"below_min") }.
-function M.low_results(ds, school_id, year)
-  local R, out = results.index(ds), {}
-  for _, p in ipairs(results.counted(ds)) do
-    local c = R:get(p.procedure, p.subject, p.grade, school_id, year)
-    local low, share, count, total, basis = M.is_low(c, ds.settings)
-    if low then
-      out[#out + 1] = { procedure = c.procedure, subject = c.subject, grade = p.grade, year = year,
-        count = count, participants = total, share = share, basis = basis }
-    end
-  end
-  return out
-end
-
 -- The group index of results.csv by year × procedure × subject × grade (names by name key),
 -- built once per dataset; nil without results.csv.
 local function year_combo_groups(ds)
@@ -90,6 +75,7 @@ end
 
 -- The low results of every school in a year: { [school_id] = list as low_results(ds, id, year)
 -- gives }, schools without any left out. Memoised per dataset and year; the lists are shared.
+-- Every school's at once: identification asks for them all.
 function M.low_results_by_school(ds, year)
   return memo.get(ds, "low_results", function()
     local out, counted, g = {}, results.counted(ds), year_combo_groups(ds)
@@ -98,6 +84,13 @@ function M.low_results_by_school(ds, year)
     end
     return out
   end, year)
+end
+
+-- The counted procedures low for a school in a year: list of { procedure, subject, grade,
+-- year, count (m2 or below_min), participants, share (unrounded), basis ("m2"|"below_min") }.
+function M.low_results(ds, school_id, year)
+  local list = M.low_results_by_school(ds, year)[school_id] or {}
+  return table.move(list, 1, #list, 1, {})   -- the caller's own list
 end
 
 local function same_key(a, b)
