@@ -2,10 +2,9 @@
 -- к типу школ с низкими результатами обучения»): да / нет per criterion per school for a report
 -- year. The criteria are those of the seeds the data can answer; "да" always points at a risk,
 -- nil means the data cannot tell (no risks.csv, no ЕГЭ, no students). Uses identify (its
--- clusters give each school's dynamics and risk zone) and results.
+-- clusters give each school's dynamics and risk zone) and the table of results.csv.
 local engine = require("engine")
 local identify = require("identify")
-local results = require("results")
 local memo = require("memo")
 
 local M = {}
@@ -35,37 +34,46 @@ function M.text(c, y, s)
   return string.format(c.text, y)
 end
 
--- Did any ЕГЭ participant of the school fail the minimum in a subject by choice in year y?
--- nil when the school has no ЕГЭ subject by choice with below_min that year.
-local function ege_below_min(ds, id, y)
+-- Did any ЕГЭ participant fail the minimum in a subject by choice in year y, per school:
+-- { [school_id] = true | false }, schools without an ЕГЭ subject by choice with below_min that
+-- year left out (nil: no data). One C pass sums below_min by school and subject (counts are
+-- never negative, so a sum above 0 means a row above 0).
+local function ege_below_min_by_school(ds, y)
+  local out, f = {}, ds.files.results
+  if not f or not f.table:has("below_min") then return out end
+  local t = f.table
+  local sk = t:add_namekey("subject")
   local compulsory = {}
   for _, s in ipairs(COMPULSORY) do compulsory[engine.namekey(s)] = true end
-  local any, failed = false, false
-  for _, r in ipairs(results.index(ds):rows({ school_id = id, year = y, procedure = "ЕГЭ" })) do
-    if not compulsory[r.sk] and r.below_min ~= nil then
-      any, failed = true, failed or r.below_min > 0
+  local groups = t:group_sum({ by = { "school_id", sk }, sum = { "below_min" },
+    where = { year = y, [t:add_namekey("procedure")] = engine.namekey("ЕГЭ") } })
+  for _, g in ipairs(groups) do
+    if not compulsory[g[sk]] and g.below_min ~= nil and g.school_id ~= nil then
+      out[g.school_id] = out[g.school_id] or g.below_min > 0
     end
   end
-  if not any then return nil end
-  return failed
+  return out
 end
 
--- Any risk factor at level высокий in year y; nil without risks.csv.
-local function risk_high(ds, id, y)
-  local rows = identify.risk_rows(ds, id, y)
-  if not rows then return nil end
-  for _, r in ipairs(rows) do
-    if r.level and engine.namekey(r.level) == engine.namekey("высокий") then return true end
+-- Any risk factor of school id at level высокий; nil without risks.csv (risks: the rows of
+-- the year by school, identify.risks_by_school).
+local HIGH = engine.namekey("высокий")
+local function risk_high(risks, id)
+  if not risks then return nil end
+  for _, r in ipairs(risks[id] or {}) do
+    if r.level and engine.namekey(r.level) == HIGH then return true end
   end
   return false
 end
 
 -- Answers of one school: { [criterion id] = true | false | nil }.
-local function answers(ds, school, y, ident)
+-- facts = what the year's data says by school: { low = its low results, clusters,
+-- ege = ege_below_min_by_school, risks = its risks.csv rows }.
+local function answers(ds, school, facts, ident)
   local id, s = school.school_id, ds.settings
   local y1, y2 = ident.low_y1, ident.low_y2
-  local y0 = identify.low_results(ds, id, y)
-  local c = identify.clusters(ds, y).by_school[id]   -- its dynamics and risk zone, computed once
+  local y0 = facts.low[id] or {}
+  local c = facts.clusters.by_school[id]   -- its dynamics and risk zone, computed once
   local d = c.dynamics
   local small = identify.is_small(school, s)
   local zone, no_dyn = nil, nil   -- `a and false or nil` would give nil: spelled out
@@ -75,8 +83,8 @@ local function answers(ds, school, y, ident)
     low_two_last_year = #y1 >= 2,
     low_last_two_years = #y1 >= 1 and #y2 >= 1,
     low_three_years = #y2 >= 1 and #y1 >= 1 and #y0 >= 1,
-    ege_below_min = ege_below_min(ds, id, y),
-    risk_high = risk_high(ds, id, y),
+    ege_below_min = facts.ege[id],
+    risk_high = risk_high(facts.risks, id),
     risk_zone = zone,
     small = small,
     no_positive_dynamics = no_dyn,
@@ -98,8 +106,12 @@ function M.build_(ds, y)
   for _, c in ipairs(M.CRITERIA) do
     out.criteria[#out.criteria + 1] = { id = c.id, text = M.text(c, y, ds.settings) }
   end
-  for _, school in ipairs(identify.schools(ds)) do
-    out.schools[school.school_id] = answers(ds, school, y, ident.by_school[school.school_id])
+  local schools = identify.schools(ds)
+  if #schools == 0 then return out end
+  local facts = { low = identify.low_results_by_school(ds, y), clusters = identify.clusters(ds, y),
+    ege = ege_below_min_by_school(ds, y), risks = identify.risks_by_school(ds, y) }
+  for _, school in ipairs(schools) do
+    out.schools[school.school_id] = answers(ds, school, facts, ident.by_school[school.school_id])
   end
   return out
 end

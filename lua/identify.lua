@@ -33,19 +33,64 @@ function M.is_low(c, s)
   return count * 100 >= (s.low_share_threshold or 30) * total, share, count, total, basis
 end
 
+-- The group index of results.csv by year × procedure × subject × grade (names by name key),
+-- built once per dataset; nil without results.csv.
+local function year_combo_groups(ds)
+  local f = ds.files.results
+  if not f then return nil end
+  return memo.get(ds, "identify_year_combo", function()
+    local t = f.table
+    return t:groups({ "year", t:add_namekey("procedure"), t:add_namekey("subject"), "grade" })
+  end)
+end
+
+-- Adds the low result of each school on counted result p in `year` to out[school_id], as
+-- low_results lists it. One group lookup and a few column reads for every school at once: the
+-- record of a school is the first row of its procedure × subject × grade × year (what
+-- results.Index:get gives), made only as far as is_low reads it.
+local function add_low(ds, g, p, year, out)
+  local t = ds.files.results.table
+  local k = g:find(year, engine.namekey(p.procedure), engine.namekey(p.subject), p.grade)
+  if not k then return end
+  local rows = g:rows(k)
+  local ids, n, m2, below = t:cells("school_id", rows), t:cells("participants", rows),
+    t:has("m2") and t:cells("m2", rows) or {}, t:has("below_min") and t:cells("below_min", rows) or {}
+  local seen, c, s = {}, {}, ds.settings
+  local is_low, complete = M.is_low, ind.complete
+  for i = 1, #rows do
+    local id = ids[i]
+    if id ~= nil and not seen[id] then
+      seen[id] = true
+      c.participants, c.m2, c.below_min = n[i], m2[i], below[i]
+      local low, share, count, total, basis = is_low(complete(c), s)
+      if low then
+        local list = out[id] or {}
+        out[id] = list
+        list[#list + 1] = { procedure = t:get("procedure", rows[i]), subject = t:get("subject", rows[i]),
+          grade = p.grade, year = year, count = count, participants = total, share = share, basis = basis }
+      end
+    end
+  end
+end
+
+-- The low results of every school in a year: { [school_id] = list as low_results(ds, id, year)
+-- gives }, schools without any left out. Memoised per dataset and year; the lists are shared.
+-- Every school's at once: identification asks for them all.
+function M.low_results_by_school(ds, year)
+  return memo.get(ds, "low_results", function()
+    local out, counted, g = {}, results.counted(ds), year_combo_groups(ds)
+    if g then
+      for _, p in ipairs(counted) do add_low(ds, g, p, year, out) end
+    end
+    return out
+  end, year)
+end
+
 -- The counted procedures low for a school in a year: list of { procedure, subject, grade,
 -- year, count (m2 or below_min), participants, share (unrounded), basis ("m2"|"below_min") }.
 function M.low_results(ds, school_id, year)
-  local R, out = results.index(ds), {}
-  for _, p in ipairs(results.counted(ds)) do
-    local c = R:get(p.procedure, p.subject, p.grade, school_id, year)
-    local low, share, count, total, basis = M.is_low(c, ds.settings)
-    if low then
-      out[#out + 1] = { procedure = c.procedure, subject = c.subject, grade = p.grade, year = year,
-        count = count, participants = total, share = share, basis = basis }
-    end
-  end
-  return out
+  local list = M.low_results_by_school(ds, year)[school_id] or {}
+  return table.move(list, 1, #list, 1, {})   -- the caller's own list
 end
 
 local function same_key(a, b)
@@ -87,9 +132,13 @@ end
 function identify(ds, year)
   local rule = ds.settings.low_rule or "fioko"
   local out = { year = year, rule = rule, order = {}, low = {}, by_school = {} }
-  for _, s in ipairs(M.schools(ds)) do
+  local schools, low1, low2 = M.schools(ds), {}, {}
+  if #schools > 0 then   -- as many questions as schools: none asked without schools
+    low1, low2 = M.low_results_by_school(ds, year - 1), M.low_results_by_school(ds, year - 2)
+  end
+  for _, s in ipairs(schools) do
     local id = s.school_id
-    local y1, y2 = M.low_results(ds, id, year - 1), M.low_results(ds, id, year - 2)
+    local y1, y2 = low1[id] or {}, low2[id] or {}
     local met, triggers = apply_rule(rule, y1, y2)
     out.by_school[id] = { school_id = id, low = met ~= nil, rule_met = met, triggers = triggers,
       low_y1 = y1, low_y2 = y2 }
@@ -135,17 +184,53 @@ end
 
 -- ---- clusters ----
 
--- The risks.csv rows (table:row records) of a school in a year, in file order; nil without
--- risks.csv. Found through a group index by school and year (one scan of the file per
--- process, not one per school).
-function M.risk_rows(ds, school_id, year)
+-- The risks.csv rows (table:row records) of a year by school: { [school_id] = rows in file
+-- order }, rows without a school left out; nil without risks.csv. One pass over the year's
+-- rows, memoised per dataset and year: the lists are shared, callers read them.
+function M.risks_by_school(ds, year)
   local f = ds.files.risks
   if not f then return nil end
-  local g = memo.get(ds, "risk_groups", function() return f.table:groups({ "school_id", "year" }) end)
-  local k = g:find(school_id, year)
-  local out = {}
-  if k then
-    for i, row in ipairs(g:rows(k)) do out[i] = f.table:row(row) end
+  return memo.get(ds, "risks_by_school", function()
+    local t, out = f.table, {}
+    local g = t:groups({ "year" })
+    local k = year ~= nil and g:find(year)
+    if not k then return out end
+    local rows = g:rows(k)
+    local ids = t:cells("school_id", rows)
+    for i = 1, #rows do
+      local id = ids[i]
+      if id ~= nil then
+        local list = out[id] or {}
+        out[id] = list
+        list[#list + 1] = t:row(rows[i])
+      end
+    end
+    return out
+  end, year)
+end
+
+-- The risks.csv rows (table:row records) of a school in a year, in file order; nil without
+-- risks.csv. The list is shared (risks_by_school): read it, do not change it.
+function M.risk_rows(ds, school_id, year)
+  local by_school = M.risks_by_school(ds, year)
+  if not by_school then return nil end
+  return by_school[school_id] or {}
+end
+
+local HIGH = engine.namekey("высокий")
+
+-- The risk-zone factors among risks.csv rows (risk_zone).
+local function zone_factors(rows)
+  local out, seen, zone = {}, {}, {}
+  for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[engine.namekey(name)] = true end
+  for _, r in ipairs(rows) do
+    local k = tostring(r.factor) .. "\1" .. tostring(r.level)
+    if not seen[k] then
+      seen[k] = true
+      if r.factor and r.level and zone[engine.namekey(r.factor)] and engine.namekey(r.level) == HIGH then
+        out[#out + 1] = r.factor
+      end
+    end
   end
   return out
 end
@@ -153,18 +238,7 @@ end
 -- Risk-zone factors of a school at level высокий in a year (names as written in risks.csv),
 -- each distinct factor-and-level once, in order of first appearance.
 function M.risk_zone(ds, school_id, year)
-  local out, seen, zone = {}, {}, {}
-  for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[engine.namekey(name)] = true end
-  for _, r in ipairs(M.risk_rows(ds, school_id, year) or {}) do
-    local k = tostring(r.factor) .. "\1" .. tostring(r.level)
-    if not seen[k] then
-      seen[k] = true
-      if r.factor and r.level and zone[engine.namekey(r.factor)] and engine.namekey(r.level) == engine.namekey("высокий") then
-        out[#out + 1] = r.factor
-      end
-    end
-  end
-  return out
+  return zone_factors(M.risk_rows(ds, school_id, year) or {})
 end
 
 -- Is the school small: students < small_school_students, or status «малочисленная»? Returns
@@ -187,10 +261,10 @@ local function dynamics_text(d, year)
 end
 
 -- The cluster of one school: 1 low results; 2 risk zone; 3 positive dynamics; "stable".
-local function cluster_of(ds, school, ident, year)
+local function cluster_of(ds, school, ident, year, risks)
   local e = { school_id = school.school_id, identification = ident, reasons = {} }
   e.dynamics = dynamics.school_dynamics(ds, school.school_id, year)
-  e.risks = M.risk_zone(ds, school.school_id, year)
+  e.risks = zone_factors(risks and risks[school.school_id] or {})
   local small, small_why = M.is_small(school, ds.settings)
   e.small = small
   if ident.low then
@@ -224,8 +298,9 @@ function clusters(ds, year)
   local ident = M.identify(ds, year)
   local out = { year = year, order = ident.order, identification = ident, by_school = {},
     members = { [1] = {}, [2] = {}, [3] = {}, stable = {} } }
+  local risks = M.risks_by_school(ds, year)
   for _, s in ipairs(M.schools(ds)) do
-    local e = cluster_of(ds, s, ident.by_school[s.school_id], year)
+    local e = cluster_of(ds, s, ident.by_school[s.school_id], year, risks)
     out.by_school[s.school_id] = e
     local m = out.members[e.cluster]
     m[#m + 1] = s.school_id

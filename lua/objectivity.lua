@@ -1,9 +1,9 @@
 -- objectivity — ВПР objectivity (DESIGN.md "Documents"): shares of participants whose ВПР
 -- mark was lower than (понизили), equal to (подтвердили) or higher than (повысили) their
 -- journal mark, per school and for the district, over any subset of subjects and grades.
--- Uses results and indicators.
+-- Uses sums (results.csv sums by group) and indicators.
 local ind = require("indicators")
-local results = require("results")
+local sums = require("sums")
 local identify = require("identify")
 local memo = require("memo")
 
@@ -20,9 +20,8 @@ function M.table(ds, year, f)
 end
 
 function M.table_(ds, year, f)
-  local R = results.index(ds)
   local base = { year = year, procedure = f.procedure or "ВПР", subject = f.subject, grade = f.grade }
-  local out, by_school = { schools = {} }, R:sums_by(base, "school_id")   -- one pass over the rows
+  local out, by_school = { schools = {} }, sums.by(ds, base, { "school_id" })   -- one pass over the rows
   for _, s in ipairs(identify.schools(ds)) do
     local c = by_school[s.school_id] or { participants = 0, rows = 0 }
     if (c.checked or 0) > 0 then
@@ -31,7 +30,7 @@ function M.table_(ds, year, f)
         lowered = sh.lowered, confirmed = sh.confirmed, raised = sh.raised }
     end
   end
-  local all = R:sum(base)
+  local all = sums.by(ds, base, {})[true] or ind.sum({})
   local sh = ind.objectivity(all)
   out.district = { counts = all, lowered = sh.lowered, confirmed = sh.confirmed, raised = sh.raised }
   return out

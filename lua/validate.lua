@@ -106,37 +106,52 @@ local SLICE = 65536
 local COUNT_COLUMNS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
   "lowered", "confirmed", "raised" }
 
+-- The messages of check_result_rows, one function each: the row loop stays short, and a
+-- valid row (the usual one) costs only the tests.
+local function marks_partly(f, problems, i)
+  problems:error(at(f, i), "отметки «2»–«5» заполнены не полностью: укажите все четыре или ни одной")
+end
+
+local function marks_sum(f, problems, i, sum, n)
+  problems:error(at(f, i), string.format("сумма отметок «2»–«5» (%d) не равна числу участников (%d)", sum, n))
+end
+
+local function over_participants(f, problems, i, column, v, n)
+  problems:error({ file = f.path, line = f.table:line(i), column = column },
+    string.format("значение %d больше числа участников (%d)", v, n))
+end
+
+local function objectivity_sum(f, problems, i, sum, n)
+  problems:warning(at(f, i), string.format(
+    "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", sum, n))
+end
+
 local function check_result_rows(f, problems, bad, first, last)
   local t, any_bad = f.table, next(bad) ~= nil
   local c = cols(t, COUNT_COLUMNS, first, last)
   local part, m2c, m3c, m4c, m5c = c.participants, c.m2, c.m3, c.m4, c.m5
   local below, high, low, conf, rais = c.below_min, c.high_score, c.lowered, c.confirmed, c.raised
   for k = 1, part.n do
-    local i, n = first + k - 1, part[k]
-    if n and any_bad and bad[t:line(i)] then n = nil end
+    local n = part[k]
+    if n and any_bad and bad[t:line(first + k - 1)] then n = nil end
     if n then
       local m2, m3, m4, m5 = m2c[k], m3c[k], m4c[k], m5c[k]
-      local given = (m2 and 1 or 0) + (m3 and 1 or 0) + (m4 and 1 or 0) + (m5 and 1 or 0)
-      if given > 0 and given < 4 then
-        problems:error(at(f, i), "отметки «2»–«5» заполнены не полностью: укажите все четыре или ни одной")
-      elseif given == 4 and m2 + m3 + m4 + m5 ~= n then
-        problems:error(at(f, i), string.format("сумма отметок «2»–«5» (%d) не равна числу участников (%d)",
-          m2 + m3 + m4 + m5, n))
+      if m2 and m3 and m4 and m5 then
+        local sum = m2 + m3 + m4 + m5
+        if sum ~= n then marks_sum(f, problems, first + k - 1, sum, n) end
+      elseif m2 or m3 or m4 or m5 then
+        marks_partly(f, problems, first + k - 1)
       end
       local v = below[k]
-      if v and v > n then
-        problems:error({ file = f.path, line = t:line(i), column = "below_min" },
-          string.format("значение %d больше числа участников (%d)", v, n))
-      end
+      if v and v > n then over_participants(f, problems, first + k - 1, "below_min", v, n) end
       v = high[k]
-      if v and v > n then
-        problems:error({ file = f.path, line = t:line(i), column = "high_score" },
-          string.format("значение %d больше числа участников (%d)", v, n))
-      end
+      if v and v > n then over_participants(f, problems, first + k - 1, "high_score", v, n) end
       local l, cf, r = low[k], conf[k], rais[k]
-      if (l or cf or r) and (l or 0) + (cf or 0) + (r or 0) ~= n then
-        problems:warning(at(f, i), string.format(
-          "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", (l or 0) + (cf or 0) + (r or 0), n))
+      if l and cf and r then
+        if l + cf + r ~= n then objectivity_sum(f, problems, first + k - 1, l + cf + r, n) end
+      elseif l or cf or r then
+        local sum = (l or 0) + (cf or 0) + (r or 0)
+        if sum ~= n then objectivity_sum(f, problems, first + k - 1, sum, n) end
       end
     end
   end
@@ -166,17 +181,9 @@ local function exam_groups(t)
   return t:groups({ "year", pk, sk, "school_id" }), pk, sk
 end
 
--- Participants of results.csv of one exam and school: the sum over its rows (grades), or nil
--- when results.csv has no such rows.
-local function results_participants(rt, rgroups, y, pr, su, s)
-  local k = rgroups:find(y, pr, su, s)
-  if not k then return nil end
-  local sum = 0
-  for _, row in ipairs(rgroups:rows(k)) do sum = sum + (rt:get("participants", row) or 0) end
-  return sum
-end
-
--- participants.csv against results.csv: the number of participants per exam and school.
+-- participants.csv against results.csv: the number of participants per exam and school. The
+-- exam groups of both files are joined in C (g:match) and results.csv's participants summed
+-- per group (g:sums): the loop below only compares numbers.
 local function check_participant_counts(ds, problems)
   local p, r = ds.files.participants, ds.files.results
   if not p or not r then return end
@@ -186,19 +193,21 @@ local function check_participant_counts(ds, problems)
   if next(cell_error_lines(p, problems)) then return end
   local rt, pt = r.table, p.table
   local rgroups = exam_groups(rt)
-  local pgroups, ppk, psk = exam_groups(pt)
+  local pgroups = exam_groups(pt)
   if not rgroups or not pgroups or not rt:has("participants") then return end
   -- groups come in order of first row; a message names the spelling of that row; groups with
-  -- an empty or invalid (already reported) key cell are not compared
-  for k = 1, pgroups:count() do
-    local first = pgroups:first(k)
-    local y, pr, su, s = pt:get("year", first), pt:get(ppk, first), pt:get(psk, first), pt:get("school_id", first)
-    if y and pr and su and s then
-      local want, got = results_participants(rt, rgroups, y, pr, su, s), pgroups:size(k)
-      if want and want ~= got then
+  -- an empty or invalid (already reported) key cell match no results group and are not compared
+  local match, sizes, sums = pgroups:match(rgroups), pgroups:sizes(), rgroups:sums("participants")
+  for k = 1, #sizes do
+    local j = match[k]
+    if j then
+      local want, got = sums[j] or 0, sizes[k]
+      if want ~= got then
+        local first = pgroups:first(k)
         problems:warning(at(p, first), string.format(
           "%s, %s, %d г., ОО %s: участников в participants.csv — %d, в results.csv — %d",
-          pt:get("procedure", first), pt:get("subject", first), y, s, got, want))
+          pt:get("procedure", first), pt:get("subject", first), pt:get("year", first), pt:get("school_id", first),
+          got, want))
       end
     end
   end
@@ -219,12 +228,23 @@ local function risk_catalogue(ds, problems)
   return cat
 end
 
+-- Whether the name key of every distinct string of column `name` of t is in `known` (yes for
+-- an absent column): then no row of the column needs a look.
+local function all_known(t, name, known)
+  if not t:has(name) then return true end
+  for _, v in ipairs(t:distinct(name)) do
+    if not known[engine.namekey(v)] then return false end
+  end
+  return true
+end
+
 local function check_risks(ds, catalogue, problems)
   local f = ds.files.risks
   if not f then return end
   check_duplicates(f, { "year", "school_id", "factor" }, "фактор риска этой ОО за этот год", problems, { "factor" })
   local levels = {}
   for _, l in ipairs(schema.risk_levels) do levels[engine.namekey(l)] = true end
+  if all_known(f.table, "factor", catalogue) and all_known(f.table, "level", levels) then return end
   local c = cols(f.table, { "factor", "level" })
   for i = 1, c.factor.n do
     if c.factor[i] and not catalogue[engine.namekey(c.factor[i])] then

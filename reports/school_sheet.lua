@@ -14,6 +14,7 @@ local checklist = require("checklist")
 local objectivity = require("objectivity")
 local official = require("official")
 local memo = require("memo")
+local sums = require("sums")
 
 -- One compact style for every sheet (a typical school fits two pages, the signature and the
 -- executor note stay with the last lines by themselves): chart height (mm), table text (pt).
@@ -76,29 +77,16 @@ local function roadmap_by_factor(ds)
   return out
 end
 
-local function risks_by_school(ds, year)
-  local out = {}
-  local f = ds.files.risks
-  if not f then return nil end
-  for i = 1, f.table:nrows() do
-    local r = f.table:row(i)
-    if r.year == year then
-      out[r.school_id] = out[r.school_id] or {}
-      table.insert(out[r.school_id], r)
-    end
-  end
-  return out
-end
-
 local function combo_key(pk, sk, grade) return pk .. "|" .. sk .. "|" .. grade end
 
--- The district totals and the report order of every procedure × subject × grade of a year.
+-- The district totals and the report order of every procedure × subject × grade of a year:
+-- the totals summed by group in one pass (sums.by keys them as combo_key does).
 local function district_totals(ds, c, year)
-  local R = results.index(ds)
-  for i, cmb in ipairs(R:combos{ year = year }) do
+  local totals = sums.by(ds, { year = year }, { "procedure", "subject", "grade" })
+  for i, cmb in ipairs(results.index(ds):combos{ year = year }) do
     local k = combo_key(nk(cmb.procedure), nk(cmb.subject), cmb.grade)
     c.rank[k] = i
-    c.district[year .. "|" .. k] = R:sum{ year = year, procedure = cmb.procedure, subject = cmb.subject, grade = cmb.grade }
+    c.district[year .. "|" .. k] = totals[k]
   end
 end
 
@@ -121,7 +109,7 @@ local function compute_shared(ds)
   c.clusters = identify.clusters(ds, year)
   c.checklist = checklist.build(ds, year)
   c.roadmap = roadmap_by_factor(ds)
-  c.risks = risks_by_school(ds, year)
+  c.risks = identify.risks_by_school(ds, year)
   c.counted = results.counted(ds)
   c.counted_set = {}
   for _, p in ipairs(c.counted) do c.counted_set[nk(p.procedure) .. "|" .. nk(p.subject) .. "|" .. p.grade] = true end

@@ -476,30 +476,76 @@ static double cell_number(const tbl *t, size_t row, int col)
     }
 }
 
-/* Grows the per-group result arrays to hold `cap` groups. */
-static int grow_results(size_t cap, int nval, size_t **first, double **sums, size_t **counts,
-                        size_t **rows)
+/* Grows the per-group result arrays of s to hold `cap` groups. */
+static int grow_sums(tbl_sums *s, size_t cap, int nval, int weighted)
 {
-    size_t *f = realloc(*first, cap * sizeof *f);
-    if (f) *first = f;
-    double *s = realloc(*sums, cap * (size_t)(nval ? nval : 1) * sizeof *s);
-    if (s) *sums = s;
-    size_t *c = realloc(*counts, cap * (size_t)(nval ? nval : 1) * sizeof *c);
-    if (c) *counts = c;
-    size_t *r = realloc(*rows, cap * sizeof *r);
-    if (r) *rows = r;
-    return f && s && c && r ? 0 : -1;
+    size_t nv = cap * (size_t)(nval ? nval : 1);
+    size_t *f = realloc(s->first_row, cap * sizeof *f);
+    if (f) s->first_row = f;
+    size_t *r = realloc(s->rows, cap * sizeof *r);
+    if (r) s->rows = r;
+    double *sm = realloc(s->sums, nv * sizeof *sm);
+    if (sm) s->sums = sm;
+    size_t *c = realloc(s->counts, nv * sizeof *c);
+    if (c) s->counts = c;
+    if (!f || !r || !sm || !c)
+        return -1;
+    if (!weighted)
+        return 0;
+    double *ws = realloc(s->wsums, nv * sizeof *ws);
+    if (ws) s->wsums = ws;
+    double *w = realloc(s->weights, nv * sizeof *w);
+    if (w) s->weights = w;
+    return ws && w ? 0 : -1;
 }
 
-int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int nval,
-                  const tbl_where *where, int nwhere, size_t *ngroups, size_t **first_row,
-                  double **sums, size_t **counts, size_t **rows)
+/* Starts group g at row r: no rows, nothing summed. */
+static void start_group(tbl_sums *s, size_t g, size_t r, int nval)
+{
+    s->first_row[g] = r;
+    s->rows[g] = 0;
+    for (size_t at = g * (size_t)nval; at < (g + 1) * (size_t)nval; at++) {
+        s->sums[at] = 0, s->counts[at] = 0;
+        if (s->wsums)
+            s->wsums[at] = 0, s->weights[at] = 0;
+    }
+}
+
+/* Adds row r's value cells into group g. */
+static void add_to_group(tbl_sums *s, const tbl *t, size_t g, size_t r, const int *vals, int nval,
+                         int weight)
+{
+    double w = 0;
+    if (weight >= 0 && t->cols[weight].present[r])
+        w = cell_number(t, r, weight);
+    s->rows[g]++;
+    for (int v = 0; v < nval; v++) {
+        if (!t->cols[vals[v]].present[r])
+            continue;
+        size_t at = g * (size_t)nval + (size_t)v;
+        double x = cell_number(t, r, vals[v]);
+        s->sums[at] += x;
+        s->counts[at]++;
+        if (weight >= 0) {
+            s->wsums[at] += x * w;
+            s->weights[at] += w;
+        }
+    }
+}
+
+void tbl_sums_free(tbl_sums *s)
+{
+    free(s->first_row), free(s->rows), free(s->sums), free(s->counts), free(s->wsums), free(s->weights);
+    memset(s, 0, sizeof *s);
+}
+
+int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int nval, int weight,
+                  const tbl_where *where, int nwhere, tbl_sums *out)
 {
     key_index ix = {0};
     size_t cap = 0;
     int rc = -1;
-    *first_row = NULL, *sums = NULL, *counts = NULL, *rows = NULL;
-    *ngroups = 0;
+    memset(out, 0, sizeof *out);
     for (size_t r = 0; r < t->nrows; r++) {
         if (!row_passes(t, r, where, nwhere))
             continue;
@@ -508,31 +554,18 @@ int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int
         if (g == (size_t)-1)
             goto done;
         if (is_new) {
-            if (g == cap && grow_results(cap = cap ? cap * 2 : 64, nval, first_row, sums, counts, rows) != 0)
+            if (g == cap && grow_sums(out, cap = cap ? cap * 2 : 64, nval, weight >= 0) != 0)
                 goto done;
-            (*first_row)[g] = r;
-            (*rows)[g] = 0;
-            for (int v = 0; v < nval; v++) {
-                (*sums)[g * (size_t)nval + (size_t)v] = 0;
-                (*counts)[g * (size_t)nval + (size_t)v] = 0;
-            }
+            start_group(out, g, r, nval);
         }
-        (*rows)[g]++;
-        for (int v = 0; v < nval; v++) {
-            if (!t->cols[vals[v]].present[r])
-                continue;
-            (*sums)[g * (size_t)nval + (size_t)v] += cell_number(t, r, vals[v]);
-            (*counts)[g * (size_t)nval + (size_t)v]++;
-        }
+        add_to_group(out, t, g, r, vals, nval, weight);
     }
-    *ngroups = ix.ngroups;
+    out->ngroups = ix.ngroups;
     rc = 0;
 done:
     index_free(&ix);
-    if (rc != 0) {
-        free(*first_row), free(*sums), free(*counts), free(*rows);
-        *first_row = NULL, *sums = NULL, *counts = NULL, *rows = NULL;
-    }
+    if (rc != 0)
+        tbl_sums_free(out);
     return rc;
 }
 
@@ -685,6 +718,56 @@ const uint32_t *tbl_groups_rows(const tbl_groups *g, size_t group, size_t *n)
 {
     *n = g->start[group + 1] - g->start[group];
     return g->rows + g->start[group];
+}
+
+void tbl_groups_sum(const tbl_groups *g, const tbl *t, int col, double *sums, size_t *counts)
+{
+    const tbl_col *c = &t->cols[col];
+    for (size_t grp = 0; grp < g->ix.ngroups; grp++) {
+        double sum = 0;
+        size_t n = 0;
+        for (uint32_t i = g->start[grp]; i < g->start[grp + 1]; i++) {
+            if (c->present[g->rows[i]])
+                sum += cell_number(t, g->rows[i], col), n++;
+        }
+        sums[grp] = sum, counts[grp] = n;
+    }
+}
+
+/* The key of row r's cell in column col of t as a cell key of column ucol of u: strings by
+ * their text (TBL_KEY_NONE when u's column holds no such string), other types as they are. */
+static int64_t key_in(const tbl *t, size_t r, int col, const tbl *u, int ucol)
+{
+    if (t->cols[col].type != TBL_STR)
+        return cell_key(t, r, col);
+    size_t len;
+    const char *s = tbl_code_str(t, col, tbl_code(t, r, col), &len);
+    return tbl_key_str(u, ucol, s, len);
+}
+
+int tbl_groups_match(const tbl_groups *g, const tbl *t, const tbl_groups *h, const tbl *u, long *match)
+{
+    if (g->nkeys != h->nkeys)
+        return -1;
+    for (int k = 0; k < g->nkeys; k++)
+        if (t->cols[g->keys[k]].type != u->cols[h->keys[k]].type)
+            return -1;
+    for (size_t grp = 0; grp < g->ix.ngroups; grp++) {
+        size_t r = g->ix.group_row[grp];
+        int64_t key[TBL_GROUP_MAXKEYS];
+        match[grp] = -1;
+        int k = 0;
+        for (; k < g->nkeys; k++) {
+            if (!t->cols[g->keys[k]].present[r])
+                break;
+            key[k] = key_in(t, r, g->keys[k], u, h->keys[k]);
+            if (key[k] == TBL_KEY_NONE)
+                break;
+        }
+        if (k == g->nkeys)
+            match[grp] = tbl_groups_find(h, u, key);
+    }
+    return 0;
 }
 
 int64_t tbl_key_str(const tbl *t, int col, const char *s, size_t len)

@@ -78,14 +78,26 @@ typedef struct tbl_where {
     double d;       /* NUM value */
 } tbl_where;
 
-/* Group rows by the key columns and sum the value columns (empty cells add nothing; `counts`
- * gets, per group and value column, how many cells were present). Rows failing any filter are
- * skipped. Results: *ngroups groups in order of first appearance; group g's first row in
- * first_row[g], its sums in sums[g*nval + v], its present counts in counts[g*nval + v] and its
- * number of rows in rows[g]. All arrays malloc'd, caller frees. Returns 0 or -1 (memory). */
-int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int nval,
-                  const tbl_where *where, int nwhere, size_t *ngroups, size_t **first_row,
-                  double **sums, size_t **counts, size_t **rows);
+/* What tbl_group_sum gives: groups in order of first appearance; for group g its first row
+ * first_row[g] and number of rows rows[g]; for g and value column v (at g*nval + v) the sum of
+ * the present cells sums[], how many were present counts[] and, with a weight column, the
+ * weighted sum Σ cell·w wsums[] and the weight of the present cells Σ w weights[] (a row
+ * whose weight cell is empty weighs 0). wsums and weights are NULL without a weight column. */
+typedef struct tbl_sums {
+    size_t ngroups;
+    size_t *first_row, *rows;
+    double *sums;
+    size_t *counts;
+    double *wsums, *weights;
+} tbl_sums;
+
+/* Group rows by the key columns and sum the value columns (empty cells add nothing); with
+ * weight >= 0 (a column) also the weighted sums, e.g. a participant-weighted mean's numerator
+ * and denominator. Rows failing any filter are skipped. Fills *out (arrays malloc'd, free
+ * with tbl_sums_free, also after a failure). Returns 0 or -1 (memory). */
+int tbl_group_sum(const tbl *t, const int *keys, int nkeys, const int *vals, int nval, int weight,
+                  const tbl_where *where, int nwhere, tbl_sums *out);
+void tbl_sums_free(tbl_sums *s);
 
 /* Rows whose key (all `keys` columns, empty cells included) repeats an earlier row: for each,
  * dup[k] = the row and orig[k] = the earlier row. Arrays malloc'd; returns count or -1. */
@@ -112,6 +124,14 @@ const int *tbl_groups_keys(const tbl_groups *g, int *n);
 long tbl_groups_find(const tbl_groups *g, const tbl *t, const int64_t *key);
 /* The rows of group `group` (0-based), ascending; *n of them; points into g. */
 const uint32_t *tbl_groups_rows(const tbl_groups *g, size_t group, size_t *n);
+/* Per group of g (over t): the sum of the present cells of numeric column col in sums[group]
+ * and their number in counts[group]; both arrays hold tbl_groups_count(g) entries. */
+void tbl_groups_sum(const tbl_groups *g, const tbl *t, int col, double *sums, size_t *counts);
+/* Joins two indexes: for each group of g (over t), the group of h (over u) whose key cells
+ * equal its own (strings by text, e.g. two files' name-key columns) in match[group], or -1;
+ * a group with an empty key cell matches nothing. match holds tbl_groups_count(g) entries.
+ * Returns 0, or -1 when the key columns differ in number or type. */
+int tbl_groups_match(const tbl_groups *g, const tbl *t, const tbl_groups *h, const tbl *u, long *match);
 /* Cell keys of values: a string of STR column col (TBL_KEY_NONE when no cell holds it), a
  * number of a NUM column. INT and DATE cells are their value, an empty cell TBL_KEY_EMPTY. */
 int64_t tbl_key_str(const tbl *t, int col, const char *s, size_t len);

@@ -232,50 +232,106 @@ static int ptrbox_gc(lua_State *L)
     return 0;
 }
 
-/* t:group_sum{by = {cols}, sum = {cols}, where = {col = value}} → list of groups; each group
- * has the key columns' values, the sums (nil where no cell was present), _rows, _first. */
+/* Pushes a sum as the column's type gives it: an integer when every term was an integer. */
+static void push_sum(lua_State *L, double v, int integer)
+{
+    if (integer)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+}
+
+/* Sets field `name` of the table on top to {col = value per value column present in group g},
+ * values from arr (wsums or weights); `integer` says which columns' values are integers. */
+static void set_weighted(lua_State *L, const tbl *t, const tbl_sums *s, const double *arr, size_t g,
+                         const int *vals, int nv, const int *integer, const char *name)
+{
+    lua_createtable(L, 0, nv);                        /* group sub */
+    for (int v = 0; v < nv; v++) {
+        size_t at = g * (size_t)nv + (size_t)v;
+        if (s->counts[at] == 0)
+            continue;
+        push_sum(L, arr[at], integer[v]);
+        lua_setfield(L, -2, t->cols[vals[v]].name);
+    }
+    lua_setfield(L, -2, name);                        /* group */
+}
+
+/* Pushes group g of s as a table: key cells, sums, _rows, _first and, with a weight column,
+ * _weighted and _weight. */
+static void push_group(lua_State *L, const tbl *t, const tbl_sums *s, size_t g, const int *keys, int nk,
+                       const int *vals, int nv, int weight)
+{
+    lua_createtable(L, 0, nk + nv + 4);
+    for (int k = 0; k < nk; k++) {
+        push_value(L, t, s->first_row[g], keys[k]);
+        lua_setfield(L, -2, t->cols[keys[k]].name);
+    }
+    for (int v = 0; v < nv; v++) {
+        size_t at = g * (size_t)nv + (size_t)v;
+        if (s->counts[at] == 0)
+            continue;
+        push_sum(L, s->sums[at], t->cols[vals[v]].type == TBL_INT);
+        lua_setfield(L, -2, t->cols[vals[v]].name);
+    }
+    if (weight >= 0) {
+        int wint = t->cols[weight].type == TBL_INT, prod_int[MAXCOLS], w_int[MAXCOLS];
+        for (int v = 0; v < nv; v++)
+            prod_int[v] = wint && t->cols[vals[v]].type == TBL_INT, w_int[v] = wint;
+        set_weighted(L, t, s, s->wsums, g, vals, nv, prod_int, "_weighted");
+        set_weighted(L, t, s, s->weights, g, vals, nv, w_int, "_weight");
+    }
+    lua_pushinteger(L, (lua_Integer)s->rows[g]);
+    lua_setfield(L, -2, "_rows");
+    lua_pushinteger(L, (lua_Integer)s->first_row[g] + 1);
+    lua_setfield(L, -2, "_first");
+}
+
+#define SUMS_MT "otchet.sums"
+
+static int sums_gc(lua_State *L)
+{
+    tbl_sums_free(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* t:group_sum{by = {cols}, sum = {cols}, where = {col = value}, weight = col} → list of groups;
+ * each group has the key columns' values, the sums (nil where no cell was present), _rows,
+ * _first; with a (numeric) weight column also _weighted = {col = Σ cell·weight} and _weight =
+ * {col = Σ weight over the rows where col is present}, an empty weight cell counting as 0. */
 static int tbl_group_sum_(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    int keys[MAXCOLS], vals[MAXCOLS], impossible;
+    int keys[MAXCOLS], vals[MAXCOLS], impossible, weight = -1;
     tbl_where where[MAXCOLS];
     lua_getfield(L, 2, "by");
     lua_getfield(L, 2, "sum");
-    lua_getfield(L, 2, "where");                      /* spec by sum where */
+    lua_getfield(L, 2, "where");
+    lua_getfield(L, 2, "weight");                     /* spec by sum where weight */
     int nk = read_cols(L, t, 3, keys, MAXCOLS);
     int nv = read_cols(L, t, 4, vals, MAXCOLS);
     int nw = read_where(L, t, 5, where, MAXCOLS, &impossible);
-    size_t ng = 0, *first = NULL, *counts = NULL, *rows = NULL;
-    double *sums = NULL;
-    void **box = push_ptrbox(L, 4);                   /* spec by sum where box */
-    if (!impossible && tbl_group_sum(t, keys, nk, vals, nv, where, nw, &ng, &first, &sums, &counts, &rows) != 0)
+    if (!lua_isnil(L, 6)) {
+        weight = check_col(L, t, 6);
+        luaL_argcheck(L, t->cols[weight].type == TBL_INT || t->cols[weight].type == TBL_NUM, 2,
+                      "вес — числовой столбец");
+    }
+    tbl_sums *s = lua_newuserdatauv(L, sizeof *s, 0); /* spec by sum where weight sums */
+    memset(s, 0, sizeof *s);
+    if (luaL_newmetatable(L, SUMS_MT)) {              /* ... sums mt */
+        lua_pushcfunction(L, sums_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);                          /* ... sums: frees the arrays when collected */
+    if (!impossible && tbl_group_sum(t, keys, nk, vals, nv, weight, where, nw, s) != 0)
         return luaL_error(L, "недостаточно памяти");
-    box[0] = first, box[1] = sums, box[2] = counts, box[3] = rows;
-    lua_createtable(L, (int)ng, 0);                   /* ... result */
-    for (size_t g = 0; g < ng; g++) {
-        lua_createtable(L, 0, nk + nv + 2);
-        for (int k = 0; k < nk; k++) {
-            push_value(L, t, first[g], keys[k]);
-            lua_setfield(L, -2, t->cols[keys[k]].name);
-        }
-        for (int v = 0; v < nv; v++) {
-            size_t at = g * (size_t)nv + (size_t)v;
-            if (counts[at] == 0)
-                continue;
-            if (t->cols[vals[v]].type == TBL_INT)
-                lua_pushinteger(L, (lua_Integer)sums[at]);
-            else
-                lua_pushnumber(L, sums[at]);
-            lua_setfield(L, -2, t->cols[vals[v]].name);
-        }
-        lua_pushinteger(L, (lua_Integer)rows[g]);
-        lua_setfield(L, -2, "_rows");
-        lua_pushinteger(L, (lua_Integer)first[g] + 1);
-        lua_setfield(L, -2, "_first");
+    lua_createtable(L, (int)s->ngroups, 0);           /* ... sums result */
+    for (size_t g = 0; g < s->ngroups; g++) {
+        push_group(L, t, s, g, keys, nk, vals, nv, weight);
         lua_rawseti(L, -2, (lua_Integer)g + 1);
     }
-    return 1;                                         /* the box frees the arrays when collected */
+    return 1;
 }
 
 /* t:duplicates{cols} → list of {row = r, first = r0}: rows repeating an earlier row's key. */
@@ -437,6 +493,69 @@ static int groups_size(lua_State *L)
     return 1;
 }
 
+/* g:sizes() → list of the number of rows of every group. */
+static int groups_sizes(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    size_t n = tbl_groups_count(b->g);
+    lua_createtable(L, (int)n, 0);
+    for (size_t k = 0; k < n; k++) {
+        size_t rows;
+        tbl_groups_rows(b->g, k, &rows);
+        lua_pushinteger(L, (lua_Integer)rows);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/* g:sums(col) → list of the sum of numeric column col over the rows of every group (nil where
+ * no cell of the group is present; an integer for an integer column). */
+static int groups_sums(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    int c = check_col(L, b->t, 2);
+    luaL_argcheck(L, b->t->cols[c].type == TBL_INT || b->t->cols[c].type == TBL_NUM, 2, "ожидается числовой столбец");
+    size_t n = tbl_groups_count(b->g);
+    void **box = push_ptrbox(L, 2);                   /* g col box */
+    double *sums = box[0] = malloc((n ? n : 1) * sizeof *sums);
+    size_t *counts = box[1] = malloc((n ? n : 1) * sizeof *counts);
+    if (!sums || !counts)
+        return luaL_error(L, "недостаточно памяти");
+    tbl_groups_sum(b->g, b->t, c, sums, counts);
+    lua_createtable(L, (int)n, 0);                    /* g col box list */
+    for (size_t k = 0; k < n; k++) {
+        if (counts[k] == 0)
+            continue;
+        push_sum(L, sums[k], b->t->cols[c].type == TBL_INT);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/* g:match(h) → list: for every group of g, the number of the group of h (another index, of
+ * any table, with key columns of the same types) holding the same key values, strings compared
+ * by text; nil where there is none or a key cell of g's group is empty. */
+static int groups_match(lua_State *L)
+{
+    groups_box *b = check_groups(L, 1);
+    groups_box *h = check_groups(L, 2);
+    size_t n = tbl_groups_count(b->g);
+    void **box = push_ptrbox(L, 1);                   /* g h box */
+    long *match = box[0] = malloc((n ? n : 1) * sizeof *match);
+    if (!match)
+        return luaL_error(L, "недостаточно памяти");
+    luaL_argcheck(L, tbl_groups_match(b->g, b->t, h->g, h->t, match) == 0, 2,
+                  "ключевые столбцы групп не совпадают по числу или типу");
+    lua_createtable(L, (int)n, 0);                    /* g h box list */
+    for (size_t k = 0; k < n; k++) {
+        if (match[k] < 0)
+            continue;
+        lua_pushinteger(L, (lua_Integer)match[k] + 1);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
 static int groups_count(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)tbl_groups_count(check_groups(L, 1)->g));
@@ -455,14 +574,18 @@ static const luaL_Reg groups_methods[] = {
     {"count", groups_count},
     {"find", groups_find},
     {"first", groups_first},
+    {"match", groups_match},
     {"rows", groups_rows},
     {"size", groups_size},
+    {"sizes", groups_sizes},
+    {"sums", groups_sums},
     {NULL, NULL}
 };
 
 /* t:groups{cols} → an index of the rows by the key columns: g:find(values…) → group (groups
  * are numbered in order of their first row), g:rows(group) → row numbers, g:first(group),
- * g:size(group), g:count(). Lookups cost a hash probe, not a scan. */
+ * g:size(group), g:count(); for every group at once g:sizes(), g:sums(col), g:match(h).
+ * Lookups cost a hash probe, not a scan. */
 static int tbl_groups_(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);

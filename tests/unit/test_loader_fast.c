@@ -232,22 +232,19 @@ static void test_duplicates_and_groups(void **state)
     }
     free(dup);
     free(orig);
-    size_t ng, *first_row, *counts, *rows;
-    double *sums;
+    tbl_sums gs;
     int vals[] = {cv};
-    assert_int_equal(tbl_group_sum(t, keys, 2, vals, 1, NULL, 0, &ng, &first_row, &sums, &counts, &rows), 0);
-    assert_int_equal(ng, KEYS);
-    for (size_t g = 0; g < ng; g++) {
-        assert_int_equal(first_row[g], g);
+    assert_int_equal(tbl_group_sum(t, keys, 2, vals, 1, -1, NULL, 0, &gs), 0);
+    assert_int_equal(gs.ngroups, KEYS);
+    assert_null(gs.wsums);
+    for (size_t g = 0; g < gs.ngroups; g++) {
+        assert_int_equal(gs.first_row[g], g);
         size_t want_rows = g < N - KEYS ? 2 : 1, odd = (g % 2) + (g < N - KEYS ? (g + KEYS) % 2 : 0);
-        assert_int_equal(rows[g], want_rows);
-        assert_int_equal(counts[g], odd);
-        assert_true(sums[g] == 1.5 * (double)odd);
+        assert_int_equal(gs.rows[g], want_rows);
+        assert_int_equal(gs.counts[g], odd);
+        assert_true(gs.sums[g] == 1.5 * (double)odd);
     }
-    free(first_row);
-    free(sums);
-    free(counts);
-    free(rows);
+    tbl_sums_free(&gs);
     tbl_free(t);
 }
 

@@ -1,5 +1,6 @@
 /* Tests of table.c's group index (tbl_groups): rows listed by key in file order, lookups by
- * string code, integer and empty cell, and keys no row holds. */
+ * string code, integer and empty cell, and keys no row holds; and of weighted group sums
+ * (tbl_group_sum with a weight column). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +126,51 @@ static void test_groups_of_an_empty_table(void **state)
     tbl_free(t);
 }
 
+/* k, w (INT) and v (NUM) of 4 rows: a 10 1.5 | a - 2 | b 4 - | a 3 0.5 (- empty). Weighted
+ * by w, group a: Σv = 4, Σv·w = 15 + 0 + 1.5 = 16.5, Σw where v = 13; Σw = 13 (2 cells),
+ * Σw·w = 109. Group b: v absent; Σw = 4, Σw·w = 16. */
+static void test_group_sum_weighted(void **state)
+{
+    (void)state;
+    static const char *k[] = {"a", "a", "b", "a"};
+    static const int w[] = {10, -1, 4, 3};
+    static const double v[] = {1.5, 2, -1, 0.5};
+    tbl *t = tbl_new();
+    assert_int_equal(tbl_add_col(t, "k", TBL_STR), 0);
+    assert_int_equal(tbl_add_col(t, "w", TBL_INT), 1);
+    assert_int_equal(tbl_add_col(t, "v", TBL_NUM), 2);
+    for (int r = 0; r < 4; r++) {
+        assert_int_equal(tbl_add_row(t, r + 2), r);
+        tbl_set_str(t, (size_t)r, 0, k[r], 1);
+        if (w[r] >= 0)
+            tbl_set_int(t, (size_t)r, 1, w[r]);
+        if (v[r] >= 0)
+            tbl_set_num(t, (size_t)r, 2, v[r]);
+    }
+    int keys[] = {0}, vals[] = {2, 1};
+    tbl_sums s;
+    assert_int_equal(tbl_group_sum(t, keys, 1, vals, 2, 1, NULL, 0, &s), 0);
+    assert_int_equal(s.ngroups, 2);
+    assert_int_equal(s.first_row[0], 0);
+    assert_int_equal(s.rows[0], 3);
+    assert_int_equal(s.first_row[1], 2);
+    assert_int_equal(s.rows[1], 1);
+    assert_true(s.sums[0] == 4 && s.counts[0] == 3 && s.wsums[0] == 16.5 && s.weights[0] == 13);
+    assert_true(s.sums[1] == 13 && s.counts[1] == 2 && s.wsums[1] == 109 && s.weights[1] == 13);
+    assert_true(s.counts[2] == 0 && s.wsums[2] == 0 && s.weights[2] == 0);
+    assert_true(s.sums[3] == 4 && s.counts[3] == 1 && s.wsums[3] == 16 && s.weights[3] == 4);
+    tbl_sums_free(&s);
+    tbl_where only_b = {.col = 0, .i = tbl_find_code(t, 0, "b", 1)};
+    assert_int_equal(tbl_group_sum(t, keys, 1, vals, 2, -1, &only_b, 1, &s), 0);
+    assert_int_equal(s.ngroups, 1);
+    assert_int_equal(s.first_row[0], 2);
+    assert_null(s.wsums);
+    assert_null(s.weights);
+    tbl_sums_free(&s);
+    tbl_sums_free(&s);   /* a freed result frees again as a no-op */
+    tbl_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_groups_keys_no_row_holds),
         cmocka_unit_test(test_groups_by_number_and_limits),
         cmocka_unit_test(test_groups_of_an_empty_table),
+        cmocka_unit_test(test_group_sum_weighted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
