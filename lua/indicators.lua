@@ -99,6 +99,33 @@ function M.add_columns(acc, cols, k)
   return acc
 end
 
+-- Count columns a group's sums give as they are.
+local PLAIN = { "m2", "m3", "m4", "m5", "below_min", "high_score", "lowered", "confirmed", "raised" }
+
+-- The counts record of a group of rows from its sums (a group of table:group_sum over
+-- M.COLUMNS weighted by participants: g[col] = Σ cell, g._weight[col] = Σ participants of the
+-- rows with the cell, g._weighted[col] = Σ cell·participants, g._rows), equal to add_columns
+-- over the rows one by one. nil when the sums do not tell `checked` (participants of the rows
+-- with any of lowered, confirmed, raised): some rows but not all have them and no one column
+-- covers every participant — the caller then adds the rows up itself.
+function M.from_group_sums(g)
+  local w, n = g._weight, g.participants or 0
+  local c = { participants = n, rows = g._rows }
+  for i = 1, #PLAIN do c[PLAIN[i]] = g[PLAIN[i]] end
+  c.marked, c.scored, c.high_n, c.mean_n = w.m2, w.below_min, w.high_score, w.mean_score
+  if (c.mean_n or 0) > 0 then
+    c.mean_sum = g._weighted.mean_score
+    c.mean_score = c.mean_sum / c.mean_n
+  end
+  local l, cf, r = w.lowered, w.confirmed, w.raised
+  if l or cf or r then
+    -- checked lies between the largest of them and n: it is n when one of them is n
+    if l ~= n and cf ~= n and r ~= n then return nil end
+    c.checked = n
+  end
+  return c
+end
+
 -- The sum of a list of counts records (rows or totals); `rows` counts the results rows.
 function M.sum(list)
   local acc = { participants = 0, rows = 0 }
