@@ -41,6 +41,7 @@ struct font_set {
     subset_entry cache[FONT_NFACES][FONT_CACHE];
     subset_entry cmaps[FONT_CACHE];      /* deflated ToUnicode maps, by the codes of all faces */
     unsigned long clock;
+    uint32_t fingerprint;                /* font_fingerprint */
 };
 
 static const char *const face_file[FONT_NFACES] = {
@@ -222,13 +223,19 @@ const font_metrics *font_face_metrics(const font_set *fs, font_face f)
     return &fs->metrics[f];
 }
 
-uint32_t font_fingerprint(const font_set *fs)
+/* The fingerprint of the codes and widths, made once when the fonts are opened. */
+static uint32_t fingerprint(const font_set *fs)
 {
     uint32_t h = 2166136261u;
     for (int k = 1; k <= fs->ncodes; k++)
         for (int f = 0; f < FONT_NFACES; f++)
             h = (h ^ (uint32_t)(fs->cp_of_code[k] * 31u + (uint16_t)fs->width[f][k])) * 16777619u;
     return h;
+}
+
+uint32_t font_fingerprint(const font_set *fs)
+{
+    return fs->fingerprint;   /* every part a sheet hands over carries it */
 }
 
 int font_ncodes(const font_set *fs)
@@ -295,6 +302,7 @@ font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[F
             goto fail;
     if (build_codes(fs, defs, err) != 0)
         goto fail;
+    fs->fingerprint = fingerprint(fs);
     fs->on_error = on_error;   /* only now: errors while loading are reported through err */
     fs->user = user;
     return fs;
