@@ -569,6 +569,30 @@ done:
     return rc;
 }
 
+int tbl_row_unbalanced(const tbl *t, size_t row, const int *parts, int nparts, int whole)
+{
+    if (!t->cols[whole].present[row])
+        return 0;
+    int given = 0;
+    uint64_t sum = 0;   /* unsigned: wraps as a Lua integer sum does, and overflow is defined */
+    for (int p = 0; p < nparts; p++) {
+        const tbl_col *c = &t->cols[parts[p]];
+        if (c->present[row]) {
+            given++;
+            sum += (uint64_t)((int64_t *)c->data)[row];
+        }
+    }
+    if (given == 0)
+        return 0;
+    return given < nparts || sum != (uint64_t)((int64_t *)t->cols[whole].data)[row];
+}
+
+int tbl_row_greater(const tbl *t, size_t row, int a, int b)
+{
+    const tbl_col *ca = &t->cols[a], *cb = &t->cols[b];
+    return ca->present[row] && cb->present[row] && ((int64_t *)ca->data)[row] > ((int64_t *)cb->data)[row];
+}
+
 long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size_t **orig)
 {
     key_index ix = {0};

@@ -358,6 +358,52 @@ static int tbl_duplicates_(lua_State *L)
     return 1;
 }
 
+/* An INT column of t named at stack index idx (a misuse raises). */
+static int check_int_col(lua_State *L, const tbl *t, int idx)
+{
+    int c = check_col(L, t, idx);
+    luaL_argcheck(L, t->cols[c].type == TBL_INT, idx, "ожидается целочисленный столбец");
+    return c;
+}
+
+/* t:rows_unbalanced({parts…}, whole) → the rows (ascending) whose integer columns `parts` do
+ * not add up to integer column `whole`: the whole given, some parts given, and not all of them
+ * or with another sum (tbl_row_unbalanced). A check of every row costs no Lua per row. */
+static int tbl_rows_unbalanced(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int parts[MAXCOLS];
+    int np = read_cols(L, t, 2, parts, MAXCOLS);
+    luaL_argcheck(L, np >= 1, 2, "нужен хотя бы один столбец");
+    for (int p = 0; p < np; p++)
+        luaL_argcheck(L, t->cols[parts[p]].type == TBL_INT, 2, "ожидаются целочисленные столбцы");
+    int whole = check_int_col(L, t, 3);
+    lua_newtable(L);                                  /* ... out */
+    lua_Integer n = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (tbl_row_unbalanced(t, r, parts, np, whole)) {
+            lua_pushinteger(L, (lua_Integer)r + 1);
+            lua_rawseti(L, -2, ++n);
+        }
+    return 1;
+}
+
+/* t:rows_greater(a, b) → the rows (ascending) where integer columns a and b are both given
+ * and a's cell is greater (tbl_row_greater). */
+static int tbl_rows_greater(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int a = check_int_col(L, t, 2), b = check_int_col(L, t, 3);
+    lua_newtable(L);                                  /* out */
+    lua_Integer n = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (tbl_row_greater(t, r, a, b)) {
+            lua_pushinteger(L, (lua_Integer)r + 1);
+            lua_rawseti(L, -2, ++n);
+        }
+    return 1;
+}
+
 /* t:distinct(col) → list of the distinct strings of a string column, in order of first use. */
 static int tbl_distinct(lua_State *L)
 {
@@ -631,6 +677,8 @@ static const luaL_Reg tbl_methods[] = {
     {"line", tbl_line},
     {"nrows", tbl_nrows},
     {"row", tbl_row},
+    {"rows_greater", tbl_rows_greater},
+    {"rows_unbalanced", tbl_rows_unbalanced},
     {NULL, NULL}
 };
 
