@@ -569,6 +569,38 @@ done:
     return rc;
 }
 
+long tbl_first_rows(const tbl *t, const size_t *rows, size_t n, int col, uint8_t *keep)
+{
+    /* an open-addressing set of the cell keys seen, at most half full */
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    int64_t *seen = malloc(cap * sizeof *seen);
+    uint8_t *used = calloc(cap, 1);
+    long kept = -1;
+    if (!seen || !used)
+        goto done;
+    kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        keep[i] = 0;
+        if (!t->cols[col].present[rows[i]])
+            continue;
+        int64_t k = cell_key(t, rows[i], col);
+        size_t s = (size_t)mix64((uint64_t)k) & (cap - 1);
+        while (used[s] && seen[s] != k)
+            s = (s + 1) & (cap - 1);
+        if (used[s])
+            continue;
+        used[s] = 1, seen[s] = k;
+        keep[i] = 1;
+        kept++;
+    }
+done:
+    free(seen);
+    free(used);
+    return kept;
+}
+
 int tbl_row_unbalanced(const tbl *t, size_t row, const int *parts, int nparts, int whole)
 {
     if (!t->cols[whole].present[row])

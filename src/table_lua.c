@@ -358,6 +358,39 @@ static int tbl_duplicates_(lua_State *L)
     return 1;
 }
 
+/* t:first_rows(name, rows) → of the listed rows (1-based, any order), the first with each
+ * distinct value of column `name`, in list order; rows with an empty cell are left out
+ * (tbl_first_rows). One row per school among a group's rows, or the distinct values of a
+ * column over some rows (t:cells of the result), without a Lua step per row. */
+static int tbl_first_rows_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    size_t n = (size_t)luaL_len(L, 3);
+    /* the 0-based rows, then a keep flag per row, in memory Lua owns */
+    size_t *rows = lua_newuserdatauv(L, n * (sizeof *rows + 1) + 1, 0);   /* ... ud */
+    uint8_t *keep = (uint8_t *)(rows + n);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);        /* ... ud row */
+        lua_Integer r = lua_tointeger(L, -1);
+        luaL_argcheck(L, r >= 1 && (size_t)r <= t->nrows, 3, "номер строки вне таблицы");
+        lua_pop(L, 1);                                /* ... ud */
+        rows[i] = (size_t)(r - 1);
+    }
+    long kept = tbl_first_rows(t, rows, n, c, keep);
+    if (kept < 0)
+        return luaL_error(L, "недостаточно памяти");
+    lua_createtable(L, (int)kept, 0);                 /* ... ud out */
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) {
+            lua_pushinteger(L, (lua_Integer)rows[i] + 1);
+            lua_rawseti(L, -2, ++k);
+        }
+    return 1;
+}
+
 /* An INT column of t named at stack index idx (a misuse raises). */
 static int check_int_col(lua_State *L, const tbl *t, int idx)
 {
@@ -670,6 +703,7 @@ static const luaL_Reg tbl_methods[] = {
     {"columns", tbl_columns},
     {"distinct", tbl_distinct},
     {"duplicates", tbl_duplicates_},
+    {"first_rows", tbl_first_rows_},
     {"get", tbl_get_},
     {"group_sum", tbl_group_sum_},
     {"groups", tbl_groups_},

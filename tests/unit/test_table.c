@@ -1,7 +1,7 @@
 /* Tests of table.c's group index (tbl_groups): rows listed by key in file order, lookups by
- * string code, integer and empty cell, and keys no row holds; and of weighted group sums
- * (tbl_group_sum with a weight column); and of the row tests (tbl_row_unbalanced,
- * tbl_row_greater). */
+ * string code, integer and empty cell, and keys no row holds; of weighted group sums
+ * (tbl_group_sum with a weight column); of tbl_first_rows; and of the row tests
+ * (tbl_row_unbalanced, tbl_row_greater). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,6 +172,30 @@ static void test_group_sum_weighted(void **state)
     tbl_free(t);
 }
 
+/* The first row of each school, of each year (an INT column) and of each n (a NUM column:
+ * 0.0 is one value) over some rows in a given order; empty cells are left out. */
+static void test_first_rows(void **state)
+{
+    (void)state;
+    tbl *t = sample();
+    /* schools 01 02 01 03 01 02 01, years 2023 2023 2024 2023 - 2023 2023 */
+    size_t rows[] = {6, 4, 0, 1, 2, 3, 5};
+    uint8_t keep[7];
+    assert_int_equal(tbl_first_rows(t, rows, 7, 0, keep), 3);
+    const uint8_t by_school[7] = {1, 0, 0, 1, 0, 1, 0};   /* 01 at row 6, 02 at 1, 03 at 3 */
+    assert_memory_equal(keep, by_school, 7);
+    assert_int_equal(tbl_first_rows(t, rows, 7, 1, keep), 2);
+    const uint8_t by_year[7] = {1, 0, 0, 0, 1, 0, 0};     /* row 4 has no year */
+    assert_memory_equal(keep, by_year, 7);
+    assert_int_equal(tbl_first_rows(t, rows, 0, 1, keep), 0);
+    tbl_set_num(t, 3, 2, -0.0);
+    size_t zeros[] = {3, 0, 1};                           /* n = -0.0, 0.0, 0.5 */
+    assert_int_equal(tbl_first_rows(t, zeros, 3, 2, keep), 2);
+    const uint8_t by_n[3] = {1, 0, 1};
+    assert_memory_equal(keep, by_n, 3);
+    tbl_free(t);
+}
+
 /* n, a, b, c (all INT) of 6 rows for the row tests; 0 stands for an empty cell. */
 static tbl *counts_sample(void)
 {
@@ -231,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_groups_by_number_and_limits),
         cmocka_unit_test(test_groups_of_an_empty_table),
         cmocka_unit_test(test_group_sum_weighted),
+        cmocka_unit_test(test_first_rows),
         cmocka_unit_test(test_row_unbalanced),
         cmocka_unit_test(test_row_greater),
     };
