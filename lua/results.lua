@@ -153,7 +153,8 @@ local YEAR_COMBO = { "year", "procedure", "subject", "grade" }
 function Index:school_rows(procedure, subject, grade, year)
   if not self.t or year == nil or grade == nil then return NONE, NONE end
   local g = groups_of(self, "year,procedure,subject,grade", YEAR_COMBO)
-  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject), grade)
+  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject),
+    grade)
   if not k then return NONE, NONE end
   local rows = self.t:first_rows("school_id", g:rows(k))
   return rows, self.t:cells("school_id", rows)
