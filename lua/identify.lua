@@ -23,52 +23,40 @@ function M.schools(ds)
   return out
 end
 
+-- The verdict of is_low on a result of n participants whose failing share is share = count /
+-- total on `basis` (indicators.failing; share nil when it has none).
+local function judged(n, s, share, count, total, basis)
+  if n < (s.min_participants or 5) or not share then return false end
+  return count * 100 >= (s.low_share_threshold or 30) * total, share, count, total, basis
+end
+
 -- Is a counts record low under settings s? Counted only with ≥ min_participants; the failing
 -- share is compared unrounded and exactly: count·100 ≥ threshold·total (3 of 10 is 30 % and
 -- low; 29,96 % is not, though it prints "30,0 %"). Returns low, share, count, total, basis.
 function M.is_low(c, s)
-  if not c or c.participants < (s.min_participants or 5) then return false end
-  local share, count, total, basis = ind.failing(c)
-  if not share then return false end
-  return count * 100 >= (s.low_share_threshold or 30) * total, share, count, total, basis
-end
-
--- The group index of results.csv by year × procedure × subject × grade (names by name key),
--- built once per dataset; nil without results.csv.
-local function year_combo_groups(ds)
-  local f = ds.files.results
-  if not f then return nil end
-  return memo.get(ds, "identify_year_combo", function()
-    local t = f.table
-    return t:groups({ "year", t:add_namekey("procedure"), t:add_namekey("subject"), "grade" })
-  end)
+  if not c then return false end
+  return judged(c.participants, s, ind.failing(c))
 end
 
 -- Adds the low result of each school on counted result p in `year` to out[school_id], as
--- low_results lists it. One group lookup and a few column reads for every school at once: the
--- record of a school is the first row of its procedure × subject × grade × year (what
--- results.Index:get gives), made only as far as is_low reads it.
-local function add_low(ds, g, p, year, out)
-  local t = ds.files.results.table
-  local k = g:find(year, engine.namekey(p.procedure), engine.namekey(p.subject), p.grade)
-  if not k then return end
-  local rows = g:rows(k)
-  local ids, n, m2, below = t:cells("school_id", rows), t:cells("participants", rows),
-    t:has("m2") and t:cells("m2", rows) or {}, t:has("below_min") and t:cells("below_min", rows) or {}
-  local seen, c, s = {}, {}, ds.settings
-  local is_low, complete = M.is_low, ind.complete
+-- low_results lists it. The school's row of p (results.Index:school_rows) is judged from its
+-- cells as is_low judges its record: every school at once, no record made.
+local function add_low(ds, p, year, out)
+  local R = results.index(ds)
+  local rows, ids = R:school_rows(p.procedure, p.subject, p.grade, year)
+  if #rows == 0 then return end
+  local np, m2s, belows = R:cells("participants", rows), R:cells("m2", rows), R:cells("below_min", rows)
+  local s, t = ds.settings, R.t
+  local failing_of = ind.failing_of
   for i = 1, #rows do
-    local id = ids[i]
-    if id ~= nil and not seen[id] then
-      seen[id] = true
-      c.participants, c.m2, c.below_min = n[i], m2[i], below[i]
-      local low, share, count, total, basis = is_low(complete(c), s)
-      if low then
-        local list = out[id] or {}
-        out[id] = list
-        list[#list + 1] = { procedure = t:get("procedure", rows[i]), subject = t:get("subject", rows[i]),
-          grade = p.grade, year = year, count = count, participants = total, share = share, basis = basis }
-      end
+    local n = np[i] or 0   -- as complete() records it; its marks and below_min cover all n
+    local low, share, count, total, basis = judged(n, s, failing_of(m2s[i], n, belows[i], n))
+    if low then
+      local id = ids[i]
+      local list = out[id] or {}
+      out[id] = list
+      list[#list + 1] = { procedure = t:get("procedure", rows[i]), subject = t:get("subject", rows[i]),
+        grade = p.grade, year = year, count = count, participants = total, share = share, basis = basis }
     end
   end
 end
@@ -78,10 +66,8 @@ end
 -- Every school's at once: identification asks for them all.
 function M.low_results_by_school(ds, year)
   return memo.get(ds, "low_results", function()
-    local out, counted, g = {}, results.counted(ds), year_combo_groups(ds)
-    if g then
-      for _, p in ipairs(counted) do add_low(ds, g, p, year, out) end
-    end
+    local out = {}
+    for _, p in ipairs(results.counted(ds)) do add_low(ds, p, year, out) end
     return out
   end, year)
 end

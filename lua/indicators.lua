@@ -180,13 +180,18 @@ function M.high_score_share(c) return M.share(c.high_score, c.high_n) end
 -- The failing share of identification and dynamics: m2 / participants where marks are given,
 -- otherwise below_min / participants (ЕГЭ профильная математика has no marks). Returns share,
 -- failing count, total, basis ("m2" or "below_min"); nil when neither is given or total is 0.
-function M.failing(c)
-  local m2, marked = c.m2, c.marked
+local function failing_of(m2, marked, below, scored)
   if m2 ~= nil and marked and marked > 0 then return m2 / marked, m2, marked, "m2" end
-  local below, scored = c.below_min, c.scored
   if below ~= nil and scored and scored > 0 then return below / scored, below, scored, "below_min" end
   return nil
 end
+
+function M.failing(c) return failing_of(c.m2, c.marked, c.below_min, c.scored) end
+
+-- failing() from the counts as numbers: m2 of `marked` participants, below_min of `scored`.
+-- For rules that read a results row's cells without making its record: the marks and
+-- below_min of a row cover all its participants (complete()), so failing_of(m2, n, below, n).
+M.failing_of = failing_of
 
 -- ВПР objectivity: shares of participants whose ВПР mark was lower than / equal to / higher
 -- than their journal mark (понизили / подтвердили / повысили).

@@ -145,6 +145,27 @@ function Index:get(procedure, subject, grade, school_id, year)
   return self.records[i] or record(self, i)
 end
 
+local YEAR_COMBO = { "year", "procedure", "subject", "grade" }
+
+-- The rows of one procedure × subject × grade in `year`, one per school — the row get() gives
+-- for it, the school's first — in file order, and their school ids: rows, ids. No records are
+-- made: identification and dynamics read the cells of every school at once (Index:cells).
+function Index:school_rows(procedure, subject, grade, year)
+  if not self.t or year == nil or grade == nil then return NONE, NONE end
+  local g = groups_of(self, "year,procedure,subject,grade", YEAR_COMBO)
+  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject),
+    grade)
+  if not k then return NONE, NONE end
+  local rows = self.t:first_rows("school_id", g:rows(k))
+  return rows, self.t:cells("school_id", rows)
+end
+
+-- The cells of column `name` at the listed rows (table:cells); an absent column reads as all
+-- empty.
+function Index:cells(name, rows)
+  return self.t and self.t:has(name) and self.t:cells(name, rows) or {}
+end
+
 -- Records matching filter f = {year=, procedure=, subject=, grade=, school_id=} (any subset;
 -- names by namekey), in file order.
 function Index:rows(f)
@@ -213,16 +234,16 @@ function Index:sums_by(f, field)
   return out
 end
 
--- Distinct values of field `field` over the matching rows (name keys for names), read from
--- the column alone: no records are made.
+-- Distinct values of field `field` over the matching rows (name keys for names), in order of
+-- first appearance, read from the column in C (table:first_rows): no records are made.
 local function distinct(self, f, field)
   local pk = f and f.procedure and namekey(f.procedure)
   local sk = f and f.subject and namekey(f.subject)
-  local seen, out, t, col = {}, {}, self.t, self.col[field]
-  for _, id in ipairs(row_ids(self, f or {}, pk, sk)) do
-    local k = t:get(col, id)
-    if not seen[k] then seen[k] = true; out[#out + 1] = k end
-  end
+  local t = self.t
+  if not t then return {} end
+  local col = self.col[field]
+  local out = t:cells(col, t:first_rows(col, row_ids(self, f or {}, pk, sk)))
+  out.n = nil   -- a plain list: callers copy it with pairs
   return out
 end
 

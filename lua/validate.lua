@@ -99,9 +99,9 @@ local function check_school_refs(file, ids, problems, allow_empty)
 end
 
 -- Per row: the marks 2–5 all or none, their sum, below_min/high_score within the participants,
--- lowered + confirmed + raised. Columns are read into locals a slice of rows at a time (no
--- table per row, no whole columns: at 40,000 schools this loop runs over 2 M rows, and ten
--- whole columns alone would take 300 MB of the Lua heap).
+-- lowered + confirmed + raised. C finds the rows that may break one of these (suspect_rows):
+-- the rules below then look at those rows alone, a slice of rows at a time (no table per row,
+-- no whole columns: at 40,000 schools results.csv has 2 M rows).
 local SLICE = 65536
 local COUNT_COLUMNS = { "participants", "m2", "m3", "m4", "m5", "below_min", "high_score",
   "lowered", "confirmed", "raised" }
@@ -126,35 +126,57 @@ local function objectivity_sum(f, problems, i, sum, n)
     "понизили + подтвердили + повысили (%d) не равно числу участников (%d)", sum, n))
 end
 
-local function check_result_rows(f, problems, bad, first, last)
+-- The rules over the listed rows (ascending), in row order.
+local function check_result_rows(f, problems, bad, rows)
   local t, any_bad = f.table, next(bad) ~= nil
-  local c = cols(t, COUNT_COLUMNS, first, last)
+  local c = {}
+  for _, name in ipairs(COUNT_COLUMNS) do c[name] = t:has(name) and t:cells(name, rows) or {} end
   local part, m2c, m3c, m4c, m5c = c.participants, c.m2, c.m3, c.m4, c.m5
   local below, high, low, conf, rais = c.below_min, c.high_score, c.lowered, c.confirmed, c.raised
-  for k = 1, part.n do
-    local n = part[k]
-    if n and any_bad and bad[t:line(first + k - 1)] then n = nil end
+  for k = 1, #rows do
+    local i, n = rows[k], part[k]
+    if n and any_bad and bad[t:line(i)] then n = nil end
     if n then
       local m2, m3, m4, m5 = m2c[k], m3c[k], m4c[k], m5c[k]
       if m2 and m3 and m4 and m5 then
         local sum = m2 + m3 + m4 + m5
-        if sum ~= n then marks_sum(f, problems, first + k - 1, sum, n) end
+        if sum ~= n then marks_sum(f, problems, i, sum, n) end
       elseif m2 or m3 or m4 or m5 then
-        marks_partly(f, problems, first + k - 1)
+        marks_partly(f, problems, i)
       end
       local v = below[k]
-      if v and v > n then over_participants(f, problems, first + k - 1, "below_min", v, n) end
+      if v and v > n then over_participants(f, problems, i, "below_min", v, n) end
       v = high[k]
-      if v and v > n then over_participants(f, problems, first + k - 1, "high_score", v, n) end
+      if v and v > n then over_participants(f, problems, i, "high_score", v, n) end
       local l, cf, r = low[k], conf[k], rais[k]
       if l and cf and r then
-        if l + cf + r ~= n then objectivity_sum(f, problems, first + k - 1, l + cf + r, n) end
+        if l + cf + r ~= n then objectivity_sum(f, problems, i, l + cf + r, n) end
       elseif l or cf or r then
         local sum = (l or 0) + (cf or 0) + (r or 0)
-        if sum ~= n then objectivity_sum(f, problems, first + k - 1, sum, n) end
+        if sum ~= n then objectivity_sum(f, problems, i, sum, n) end
       end
     end
   end
+end
+
+-- The rows check_result_rows may have something to say about, ascending: those whose marks or
+-- objectivity counts are not either all empty or all given and adding up to the participants,
+-- and those with below_min or high_score above them (table:rows_unbalanced, rows_greater: a
+-- test in C per row). nil when results.csv lacks a count column: then every row is looked at.
+local function suspect_rows(t)
+  for _, name in ipairs(COUNT_COLUMNS) do
+    if not t:has(name) then return nil end
+  end
+  local seen, out = {}, {}
+  for _, rows in ipairs({ t:rows_unbalanced({ "m2", "m3", "m4", "m5" }, "participants"),
+      t:rows_unbalanced({ "lowered", "confirmed", "raised" }, "participants"),
+      t:rows_greater("below_min", "participants"), t:rows_greater("high_score", "participants") }) do
+    for _, i in ipairs(rows) do
+      if not seen[i] then seen[i] = true; out[#out + 1] = i end
+    end
+  end
+  table.sort(out)
+  return out
 end
 
 local function check_results(ds, problems)
@@ -162,9 +184,12 @@ local function check_results(ds, problems)
   if not f then return end
   check_duplicates(f, { "year", "procedure", "subject", "grade", "school_id" },
     "строка с тем же годом, процедурой, предметом, классом и ОО", problems, { "procedure", "subject" })
-  local bad, n = cell_error_lines(f, problems), f.table:nrows()
+  local bad, suspects = cell_error_lines(f, problems), suspect_rows(f.table)
+  local n = suspects and #suspects or f.table:nrows()
   for first = 1, n, SLICE do
-    check_result_rows(f, problems, bad, first, math.min(n, first + SLICE - 1))
+    local rows = {}
+    for k = first, math.min(n, first + SLICE - 1) do rows[#rows + 1] = suspects and suspects[k] or k end
+    check_result_rows(f, problems, bad, rows)
   end
 end
 

@@ -569,6 +569,62 @@ done:
     return rc;
 }
 
+long tbl_first_rows(const tbl *t, const size_t *rows, size_t n, int col, uint8_t *keep)
+{
+    /* an open-addressing set of the cell keys seen, at most half full */
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    int64_t *seen = malloc(cap * sizeof *seen);
+    uint8_t *used = calloc(cap, 1);
+    long kept = -1;
+    if (!seen || !used)
+        goto done;
+    kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        keep[i] = 0;
+        if (!t->cols[col].present[rows[i]])
+            continue;
+        int64_t k = cell_key(t, rows[i], col);
+        size_t s = (size_t)mix64((uint64_t)k) & (cap - 1);
+        while (used[s] && seen[s] != k)
+            s = (s + 1) & (cap - 1);
+        if (used[s])
+            continue;
+        used[s] = 1, seen[s] = k;
+        keep[i] = 1;
+        kept++;
+    }
+done:
+    free(seen);
+    free(used);
+    return kept;
+}
+
+int tbl_row_unbalanced(const tbl *t, size_t row, const int *parts, int nparts, int whole)
+{
+    if (!t->cols[whole].present[row])
+        return 0;
+    int given = 0;
+    uint64_t sum = 0;   /* unsigned: wraps as a Lua integer sum does, and overflow is defined */
+    for (int p = 0; p < nparts; p++) {
+        const tbl_col *c = &t->cols[parts[p]];
+        if (c->present[row]) {
+            given++;
+            sum += (uint64_t)((int64_t *)c->data)[row];
+        }
+    }
+    if (given == 0)
+        return 0;
+    return given < nparts || sum != (uint64_t)((int64_t *)t->cols[whole].data)[row];
+}
+
+int tbl_row_greater(const tbl *t, size_t row, int a, int b)
+{
+    const tbl_col *ca = &t->cols[a], *cb = &t->cols[b];
+    return ca->present[row] && cb->present[row] && ((int64_t *)ca->data)[row] > ((int64_t *)cb->data)[row];
+}
+
 long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size_t **orig)
 {
     key_index ix = {0};

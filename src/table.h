@@ -103,6 +103,22 @@ void tbl_sums_free(tbl_sums *s);
  * dup[k] = the row and orig[k] = the earlier row. Arrays malloc'd; returns count or -1. */
 long tbl_duplicates(const tbl *t, const int *keys, int nkeys, size_t **dup, size_t **orig);
 
+/* Of rows[0..n) (0-based), flags the first with each distinct value of column col: keep[i] = 1
+ * for those, 0 for the rest and for rows whose cell is empty (strings by code, as groups
+ * compare them). E.g. one row per school among a group's rows, or a column's distinct values
+ * over some rows. Returns how many are kept, or -1 (memory). */
+long tbl_first_rows(const tbl *t, const size_t *rows, size_t n, int col, uint8_t *keep);
+
+/* ---- row tests over integer columns: a check every row needs, without a Lua call per row;
+ * what a flagged row means is the caller's business ---- */
+
+/* Is row `row` unbalanced: INT column `whole` has a value, some of the INT columns parts[]
+ * have one, and not all of them do or their sum differs from the whole (the sum wraps around
+ * as Lua's integers do)? E.g. counts that must add up to a total, all given or none. */
+int tbl_row_unbalanced(const tbl *t, size_t row, const int *parts, int nparts, int whole);
+/* Do INT columns a and b both have a value in row `row`, a's the greater? */
+int tbl_row_greater(const tbl *t, size_t row, int a, int b);
+
 /* ---- groups: the rows of every key, for many lookups (an index) ---- */
 
 #define TBL_GROUP_MAXKEYS 8

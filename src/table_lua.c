@@ -358,6 +358,85 @@ static int tbl_duplicates_(lua_State *L)
     return 1;
 }
 
+/* t:first_rows(name, rows) → of the listed rows (1-based, any order), the first with each
+ * distinct value of column `name`, in list order; rows with an empty cell are left out
+ * (tbl_first_rows). One row per school among a group's rows, or the distinct values of a
+ * column over some rows (t:cells of the result), without a Lua step per row. */
+static int tbl_first_rows_(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int c = check_col(L, t, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    size_t n = (size_t)luaL_len(L, 3);
+    /* the 0-based rows, then a keep flag per row, in memory Lua owns */
+    size_t *rows = lua_newuserdatauv(L, n * (sizeof *rows + 1) + 1, 0);   /* ... ud */
+    uint8_t *keep = (uint8_t *)(rows + n);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);        /* ... ud row */
+        lua_Integer r = lua_tointeger(L, -1);
+        luaL_argcheck(L, r >= 1 && (size_t)r <= t->nrows, 3, "номер строки вне таблицы");
+        lua_pop(L, 1);                                /* ... ud */
+        rows[i] = (size_t)(r - 1);
+    }
+    long kept = tbl_first_rows(t, rows, n, c, keep);
+    if (kept < 0)
+        return luaL_error(L, "недостаточно памяти");
+    lua_createtable(L, (int)kept, 0);                 /* ... ud out */
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) {
+            lua_pushinteger(L, (lua_Integer)rows[i] + 1);
+            lua_rawseti(L, -2, ++k);
+        }
+    return 1;
+}
+
+/* An INT column of t named at stack index idx (a misuse raises). */
+static int check_int_col(lua_State *L, const tbl *t, int idx)
+{
+    int c = check_col(L, t, idx);
+    luaL_argcheck(L, t->cols[c].type == TBL_INT, idx, "ожидается целочисленный столбец");
+    return c;
+}
+
+/* t:rows_unbalanced({parts…}, whole) → the rows (ascending) whose integer columns `parts` do
+ * not add up to integer column `whole`: the whole given, some parts given, and not all of them
+ * or with another sum (tbl_row_unbalanced). A check of every row costs no Lua per row. */
+static int tbl_rows_unbalanced(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int parts[MAXCOLS];
+    int np = read_cols(L, t, 2, parts, MAXCOLS);
+    luaL_argcheck(L, np >= 1, 2, "нужен хотя бы один столбец");
+    for (int p = 0; p < np; p++)
+        luaL_argcheck(L, t->cols[parts[p]].type == TBL_INT, 2, "ожидаются целочисленные столбцы");
+    int whole = check_int_col(L, t, 3);
+    lua_newtable(L);                                  /* ... out */
+    lua_Integer n = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (tbl_row_unbalanced(t, r, parts, np, whole)) {
+            lua_pushinteger(L, (lua_Integer)r + 1);
+            lua_rawseti(L, -2, ++n);
+        }
+    return 1;
+}
+
+/* t:rows_greater(a, b) → the rows (ascending) where integer columns a and b are both given
+ * and a's cell is greater (tbl_row_greater). */
+static int tbl_rows_greater(lua_State *L)
+{
+    tbl *t = check_tbl(L, 1);
+    int a = check_int_col(L, t, 2), b = check_int_col(L, t, 3);
+    lua_newtable(L);                                  /* out */
+    lua_Integer n = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (tbl_row_greater(t, r, a, b)) {
+            lua_pushinteger(L, (lua_Integer)r + 1);
+            lua_rawseti(L, -2, ++n);
+        }
+    return 1;
+}
+
 /* t:distinct(col) → list of the distinct strings of a string column, in order of first use. */
 static int tbl_distinct(lua_State *L)
 {
@@ -624,6 +703,7 @@ static const luaL_Reg tbl_methods[] = {
     {"columns", tbl_columns},
     {"distinct", tbl_distinct},
     {"duplicates", tbl_duplicates_},
+    {"first_rows", tbl_first_rows_},
     {"get", tbl_get_},
     {"group_sum", tbl_group_sum_},
     {"groups", tbl_groups_},
@@ -631,6 +711,8 @@ static const luaL_Reg tbl_methods[] = {
     {"line", tbl_line},
     {"nrows", tbl_nrows},
     {"row", tbl_row},
+    {"rows_greater", tbl_rows_greater},
+    {"rows_unbalanced", tbl_rows_unbalanced},
     {NULL, NULL}
 };
 

@@ -1,5 +1,6 @@
 /* table_lua — Lua binding of table: a loaded table as userdata "otchet.table" with row access
- * and the bulk operations (group_sum, duplicates). Uses table and Lua. */
+ * and the bulk operations (group_sum, groups, duplicates, first_rows, row tests). Uses table
+ * and Lua. */
 #ifndef OTCHET_TABLE_LUA_H
 #define OTCHET_TABLE_LUA_H
 #include <lua.h>

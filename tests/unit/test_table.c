@@ -1,6 +1,7 @@
 /* Tests of table.c's group index (tbl_groups): rows listed by key in file order, lookups by
- * string code, integer and empty cell, and keys no row holds; and of weighted group sums
- * (tbl_group_sum with a weight column). */
+ * string code, integer and empty cell, and keys no row holds; of weighted group sums
+ * (tbl_group_sum with a weight column); of tbl_first_rows; and of the row tests
+ * (tbl_row_unbalanced, tbl_row_greater). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,81 @@ static void test_group_sum_weighted(void **state)
     tbl_free(t);
 }
 
+/* The first row of each school, of each year (an INT column) and of each n (a NUM column:
+ * 0.0 is one value) over some rows in a given order; empty cells are left out. */
+static void test_first_rows(void **state)
+{
+    (void)state;
+    tbl *t = sample();
+    /* schools 01 02 01 03 01 02 01, years 2023 2023 2024 2023 - 2023 2023 */
+    size_t rows[] = {6, 4, 0, 1, 2, 3, 5};
+    uint8_t keep[7];
+    assert_int_equal(tbl_first_rows(t, rows, 7, 0, keep), 3);
+    const uint8_t by_school[7] = {1, 0, 0, 1, 0, 1, 0};   /* 01 at row 6, 02 at 1, 03 at 3 */
+    assert_memory_equal(keep, by_school, 7);
+    assert_int_equal(tbl_first_rows(t, rows, 7, 1, keep), 2);
+    const uint8_t by_year[7] = {1, 0, 0, 0, 1, 0, 0};     /* row 4 has no year */
+    assert_memory_equal(keep, by_year, 7);
+    assert_int_equal(tbl_first_rows(t, rows, 0, 1, keep), 0);
+    tbl_set_num(t, 3, 2, -0.0);
+    size_t zeros[] = {3, 0, 1};                           /* n = -0.0, 0.0, 0.5 */
+    assert_int_equal(tbl_first_rows(t, zeros, 3, 2, keep), 2);
+    const uint8_t by_n[3] = {1, 0, 1};
+    assert_memory_equal(keep, by_n, 3);
+    tbl_free(t);
+}
+
+/* n, a, b, c (all INT) of 6 rows for the row tests; 0 stands for an empty cell. */
+static tbl *counts_sample(void)
+{
+    static const int64_t v[6][4] = {
+        {10, 3, 3, 4},                      /* balanced: 3 + 3 + 4 = 10 */
+        {10, 3, 3, 5},                      /* sum 11 */
+        {10, 3, 0, 7},                      /* b empty: partly given, though 3 + 7 = 10 */
+        {10, 0, 0, 0},                      /* no part given */
+        {0, 1, 1, 1},                       /* no whole */
+        {5, INT64_MAX, INT64_MAX, 7},       /* wraps around to 5, as Lua's integers do */
+    };
+    tbl *t = tbl_new();
+    assert_non_null(t);
+    const char *names[] = {"n", "a", "b", "c"};
+    for (int c = 0; c < 4; c++)
+        assert_int_equal(tbl_add_col(t, names[c], TBL_INT), c);
+    for (int r = 0; r < 6; r++) {
+        assert_int_equal(tbl_add_row(t, r + 2), r);
+        for (int c = 0; c < 4; c++)
+            if (v[r][c])
+                tbl_set_int(t, (size_t)r, c, v[r][c]);
+    }
+    return t;
+}
+
+static void test_row_unbalanced(void **state)
+{
+    (void)state;
+    tbl *t = counts_sample();
+    int parts[] = {1, 2, 3};
+    const int want[6] = {0, 1, 1, 0, 0, 0};
+    for (size_t r = 0; r < 6; r++)
+        assert_int_equal(tbl_row_unbalanced(t, r, parts, 3, 0), want[r]);
+    /* a, c of row 2 alone are all given and add up to 10 */
+    int ac[] = {1, 3};
+    assert_int_equal(tbl_row_unbalanced(t, 2, ac, 2, 0), 0);
+    tbl_free(t);
+}
+
+static void test_row_greater(void **state)
+{
+    (void)state;
+    tbl *t = counts_sample();
+    const int want[6] = {0, 0, 0, 0, 0, 1};   /* only INT64_MAX > 5; row 4 has no n */
+    for (size_t r = 0; r < 6; r++)
+        assert_int_equal(tbl_row_greater(t, r, 1, 0), want[r]);
+    assert_int_equal(tbl_row_greater(t, 0, 0, 1), 1);   /* 10 > 3 */
+    assert_int_equal(tbl_row_greater(t, 2, 2, 0), 0);   /* b empty */
+    tbl_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +255,9 @@ int main(void)
         cmocka_unit_test(test_groups_by_number_and_limits),
         cmocka_unit_test(test_groups_of_an_empty_table),
         cmocka_unit_test(test_group_sum_weighted),
+        cmocka_unit_test(test_first_rows),
+        cmocka_unit_test(test_row_unbalanced),
+        cmocka_unit_test(test_row_greater),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
