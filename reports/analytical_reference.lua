@@ -8,6 +8,7 @@
 -- (captions, footnotes, CSV copies) and the indicator library (results, indicators, identify,
 -- objectivity, participants).
 local doc = require("doc")
+local name_key = require("names").key
 local ru = require("ru")
 local csvout = require("csvout")
 local report_tables = require("report_tables")
@@ -77,6 +78,12 @@ local function combo_text(c, with_grade)
   return s
 end
 
+-- The key of a procedure × subject × grade as results rows carry it (names by name key), for
+-- matching the counted procedures of the settings with the combos of the data.
+local function combo_key(c)
+  return name_key(c.procedure) .. "|" .. name_key(c.subject) .. "|" .. c.grade
+end
+
 -- ---- numbers ----
 
 local pct, pp, int = report_tables.pct, report_tables.pp, report_tables.int
@@ -100,54 +107,52 @@ local function context(ds)
   local ok, list = pcall(results.counted, ds)
   A.counted_list = ok and list or {}
   for _, p in ipairs(A.counted_list) do
-    -- every row of one procedure × subject × grade has the same key: the first one says it
-    local r = R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })[1]
-    if r then A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true end
+    if #R:years({ procedure = p.procedure, subject = p.subject, grade = p.grade }) > 0 then
+      A.counted[combo_key(p)] = true
+    end
   end
   return A
 end
 
--- Facts of one procedure × subject × grade: its key, kind of result, whether it is counted.
-local function combo_info(A, c)
-  local rows = A.R:rows({ procedure = c.procedure, subject = c.subject, grade = c.grade })
-  local r1 = rows[1]
-  local info = { procedure = c.procedure, subject = c.subject, grade = c.grade, fold = fold(c.procedure) }
-  info.counted = A.counted[r1.pk .. "|" .. r1.sk .. "|" .. r1.grade] or false
-  for _, r in ipairs(rows) do
-    if r.m2 ~= nil then info.marks = true end
-    if r.mean_score ~= nil then info.score = true end
-    if r.below_min ~= nil then info.below = true end
-    if r.high_score ~= nil then info.high = true end
-  end
-  info.levels = LEVELS[info.fold] and info.marks
-  info.exam = EXAMS[info.fold]
-  return info
-end
-
+-- The district total of a combo in `year` (a counts record of results.sum), nil without rows.
 local function district(A, c, year)
   local sum = A.R:sum({ year = year, procedure = c.procedure, subject = c.subject, grade = c.grade })
   if sum.rows == 0 then return nil end
   return sum
 end
 
+-- Facts of one procedure × subject × grade: its key, kind of result, whether it is counted.
+-- Whether any of its rows gives marks (or a mean score) is read from its district totals of
+-- every year, which the sections need anyway: a total has `marked` (`mean_n`) exactly when one
+-- of its rows has «2» (a mean score).
+local function combo_info(A, c)
+  local info = { procedure = c.procedure, subject = c.subject, grade = c.grade, fold = fold(c.procedure) }
+  info.counted = A.counted[combo_key(c)] or false
+  for _, y in ipairs(A.years) do
+    local t = district(A, c, y)
+    if t and t.marked ~= nil then info.marks = true end
+    if t and t.mean_n ~= nil then info.score = true end
+  end
+  info.levels = LEVELS[info.fold] and info.marks
+  info.exam = EXAMS[info.fold]
+  return info
+end
+
 -- What the overview and the conclusions print about procedure p in year y: participants,
--- results rows, combos (procedure × subject × grade) and schools, counted in one pass over its
--- rows (R:sum, R:combos and R:schools would each walk them again, R:combos once per subject).
--- Memoised in A.
+-- results rows, combos (procedure × subject × grade) and schools. Participants and rows add up
+-- the district totals of its combos (whole numbers: the order of adding does not matter),
+-- which the results sections need too; no record per results row is made. Memoised in A.
 local function procedure_facts(A, y, p)
   A.facts = A.facts or {}
   local key = y .. "|" .. p
   if A.facts[key] then return A.facts[key] end
-  local rows = A.R:rows({ year = y, procedure = p })
-  local participants, combos, schools, ncombos, nschools = 0, {}, {}, 0, 0
-  for _, r in ipairs(rows) do
-    participants = participants + r.participants
-    local grades = combos[r.sk]
-    if not grades then grades = {}; combos[r.sk] = grades end
-    if not grades[r.grade] then grades[r.grade] = true; ncombos = ncombos + 1 end
-    if not schools[r.school_id] then schools[r.school_id] = true; nschools = nschools + 1 end
+  local participants, rows, combos = 0, 0, 0
+  for _, c in ipairs(A.R:combos({ year = y, procedure = p })) do
+    local t = district(A, c, y)
+    participants, rows, combos = participants + t.participants, rows + t.rows, combos + 1
   end
-  local facts = { participants = participants, rows = #rows, combos = ncombos, schools = nschools }
+  local facts = { participants = participants, rows = rows, combos = combos,
+    schools = #A.R:schools({ year = y, procedure = p }) }
   A.facts[key] = facts
   return facts
 end
