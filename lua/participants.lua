@@ -133,8 +133,13 @@ end
 function M.oge_marks_sum_(ds, year, min_sum)
   local out = new_tally()
   local t = each_participant(ds, year, "ОГЭ", { "mark" }, function(id, cols, first, last)
-    local sum = best_sum(cols.mark, first, last, 4)
-    count(out, id, sum ~= nil and sum >= min_sum)
+    local marks, n, sum = cols.mark, 0, 0
+    for i = first, last do
+      if marks[i] ~= nil then n, sum = n + 1, sum + marks[i] end
+    end
+    -- marks are whole numbers (schema): with exactly four the order of adding does not matter
+    if n > 4 then sum = best_sum(marks, first, last, 4) end
+    count(out, id, n >= 4 and sum >= min_sum)
   end)
   return t and finish(out)
 end
