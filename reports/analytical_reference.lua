@@ -106,11 +106,8 @@ local function context(ds)
   A.counted = {}
   local ok, list = pcall(results.counted, ds)
   A.counted_list = ok and list or {}
-  for _, p in ipairs(A.counted_list) do
-    if #R:years({ procedure = p.procedure, subject = p.subject, grade = p.grade }) > 0 then
-      A.counted[combo_key(p)] = true
-    end
-  end
+  -- looked up only for the combos of the data: a counted one the data lacks is never asked for
+  for _, p in ipairs(A.counted_list) do A.counted[combo_key(p)] = true end
   return A
 end
 
@@ -147,9 +144,11 @@ local function procedure_facts(A, y, p)
   local key = y .. "|" .. p
   if A.facts[key] then return A.facts[key] end
   local participants, rows, combos = 0, 0, 0
-  for _, c in ipairs(A.R:combos({ year = y, procedure = p })) do
-    local t = district(A, c, y)
-    participants, rows, combos = participants + t.participants, rows + t.rows, combos + 1
+  for _, c in ipairs(A.R:combos({ year = y })) do   -- the year's combos, shared by procedures
+    if c.procedure == p then
+      local t = district(A, c, y)
+      participants, rows, combos = participants + t.participants, rows + t.rows, combos + 1
+    end
   end
   local facts = { participants = participants, rows = rows, combos = combos,
     schools = #A.R:schools({ year = y, procedure = p }) }
