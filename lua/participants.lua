@@ -52,12 +52,13 @@ end
 local CHUNK = 4096   -- participants whose cells are read at once
 local NONE = {}      -- the cells of a column the file lacks
 
--- Calls fn(school_id, cols, first, last) for every participant of `year` and `procedure` (by
--- name key): a participant is a code within a school; cols[name] holds the cells of column
--- `name` (each of `names`; empty when the file lacks it) and the participant's rows are
--- positions first..last of it, in file order. The group index is built once per dataset.
--- Returns t (participants.csv), or nil without participants.csv.
-local function each_participant(ds, year, procedure, names, fn)
+-- Calls fn(ids, cols, ends) for the participants of `year` and `procedure` (by name key), a
+-- few thousand at a time: a participant is a code within a school; participant j of the call
+-- is of school ids[j] and has the cells ends[j - 1] + 1 … ends[j] (from 1 for the first) of
+-- cols[name], the cells of column `name` (each of `names`; empty when the file lacks it) at
+-- their rows in file order. The group index is built once per dataset. Returns t
+-- (participants.csv), or nil without participants.csv.
+local function each_chunk(ds, year, procedure, names, fn)
   local f = ds.files.participants
   if not f then return nil end
   local t = f.table
@@ -76,11 +77,7 @@ local function each_participant(ds, year, procedure, names, fn)
     end
     local cols = {}
     for _, name in ipairs(names) do cols[name] = t:has(name) and t:cells(name, rows) or NONE end
-    local ids, first = t:cells("school_id", firsts), 1
-    for j = 1, #ends do
-      fn(ids[j], cols, first, ends[j])
-      first = ends[j] + 1
-    end
+    fn(t:cells("school_id", firsts), cols, ends)
   end
   return t
 end
@@ -89,11 +86,21 @@ end
 -- it the indicator's result table { num, den, share, by_school = { [id] = { num, den, share } } }.
 local function new_tally() return { num = 0, den = 0, by_school = {} } end
 
-local function count(out, school_id, ok)
-  local s = out.by_school[school_id]
-  if not s then s = { num = 0, den = 0 }; out.by_school[school_id] = s end
-  s.den, out.den = s.den + 1, out.den + 1
-  if ok then s.num, out.num = s.num + 1, out.num + 1 end
+-- Counts participants 1..n into tally out: participant j is of school ids[j] and has passed
+-- when ok[j]. A school's participants mostly come one after another: its entry is kept.
+local function count(out, ids, ok, n)
+  local by, num, last, s = out.by_school, out.num, nil, nil
+  for j = 1, n do
+    local id = ids[j]
+    if id ~= last or not s then
+      s = by[id]
+      if not s then s = { num = 0, den = 0 }; by[id] = s end
+      last = id
+    end
+    s.den = s.den + 1
+    if ok[j] then s.num, num = s.num + 1, num + 1 end
+  end
+  out.num, out.den = num, out.den + n
 end
 
 local function finish(out)
@@ -132,14 +139,20 @@ end
 
 function M.oge_marks_sum_(ds, year, min_sum)
   local out = new_tally()
-  local t = each_participant(ds, year, "ОГЭ", { "mark" }, function(id, cols, first, last)
-    local marks, n, sum = cols.mark, 0, 0
-    for i = first, last do
-      if marks[i] ~= nil then n, sum = n + 1, sum + marks[i] end
+  local t = each_chunk(ds, year, "ОГЭ", { "mark" }, function(ids, cols, ends)
+    local marks, ok, first = cols.mark, {}, 1
+    for j = 1, #ends do
+      local last, n, sum = ends[j], 0, 0
+      for i = first, last do
+        local m = marks[i]
+        if m then n = n + 1; sum = sum + m end
+      end
+      -- marks are whole numbers (schema): with exactly four the order of adding does not matter
+      if n > 4 then sum = best_sum(marks, first, last, 4) end
+      ok[j] = n >= 4 and sum >= min_sum
+      first = last + 1
     end
-    -- marks are whole numbers (schema): with exactly four the order of adding does not matter
-    if n > 4 then sum = best_sum(marks, first, last, 4) end
-    count(out, id, n >= 4 and sum >= min_sum)
+    count(out, ids, ok, #ends)
   end)
   return t and finish(out)
 end
@@ -188,11 +201,15 @@ local function ege_judged(ds, year)
     local J = { school = {}, above = {}, unknown = {}, top3 = {}, n = 0 }
     local t = ds.files.participants and ds.files.participants.table
     local sk = t and t:add_namekey("subject")
-    if not each_participant(ds, year, "ЕГЭ", { "subject", sk, "score", "mark" }, function(id, cols, first, last)
-      local n = J.n + 1
-      J.n, J.school[n] = n, id
-      J.above[n], J.unknown[n] = above_minimums(cols, first, last, min_of, sk)
-      J.top3[n] = best_sum(cols.score, first, last, 3) or false
+    if not each_chunk(ds, year, "ЕГЭ", { "subject", sk, "score", "mark" }, function(ids, cols, ends)
+      local first = 1
+      for j = 1, #ends do
+        local n, last = J.n + 1, ends[j]
+        J.n, J.school[n] = n, ids[j]
+        J.above[n], J.unknown[n] = above_minimums(cols, first, last, min_of, sk)
+        J.top3[n] = best_sum(cols.score, first, last, 3) or false
+        first = last + 1
+      end
     end) then
       return nil
     end
@@ -207,9 +224,6 @@ local function unknown_list(set)
   return out
 end
 
-local function add_unknown(set, list)
-  for _, name in ipairs(list or NONE) do set[name] = true end
-end
 
 -- Share of ЕГЭ participants of `year` at or above the minimum in every subject they took
 -- (seed 002, показатель 2). Result also has `unknown` = subjects without a known minimum.
@@ -221,10 +235,10 @@ function M.ege_all_above_min_(ds, year)
   local J = ege_judged(ds, year)
   if not J then return nil end
   local unknown, out = {}, new_tally()
-  for i = 1, J.n do
-    add_unknown(unknown, J.unknown[i])
-    count(out, J.school[i], J.above[i])
+  for _, list in pairs(J.unknown) do   -- a set: the order of visiting does not matter
+    for _, name in ipairs(list) do unknown[name] = true end
   end
+  count(out, J.school, J.above, J.n)
   out.unknown = unknown_list(unknown)
   return finish(out)
 end
@@ -240,13 +254,18 @@ end
 function M.ege_top3_sum_(ds, year, min_sum)
   local J = ege_judged(ds, year)
   if not J then return nil end
-  local unknown, out = {}, new_tally()
+  local unknown, out, ok = {}, new_tally(), {}
   for i = 1, J.n do
     local sum = J.top3[i]
-    local reach = sum and sum >= min_sum
-    if reach then add_unknown(unknown, J.unknown[i]) end
-    count(out, J.school[i], reach and J.above[i])
+    ok[i] = sum and sum >= min_sum and J.above[i]
   end
+  for i, list in pairs(J.unknown) do   -- a set: the order of visiting does not matter
+    local sum = J.top3[i]
+    if sum and sum >= min_sum then
+      for _, name in ipairs(list) do unknown[name] = true end
+    end
+  end
+  count(out, J.school, ok, J.n)
   out.unknown = unknown_list(unknown)
   return finish(out)
 end
