@@ -594,9 +594,13 @@ local function in_schools(n)
   return ru.num(n) .. NB .. ru.plural(n, "школе", "школах", "школах")
 end
 
--- Schools whose failing share in the report year is at or above the threshold (unrounded).
+-- Schools whose failing share in the report year is at or above the threshold (unrounded):
+-- list of { school, share, count, total, small }, made once per combo (its conclusions and the
+-- section of low results both list them; the latter adds fields of its own).
 local function low_schools(A, info)
+  if info.low_schools then return info.low_schools end
   local out, records = {}, school_records(A, info)
+  info.low_schools = out
   for _, s in ipairs(A.schools) do
     local c = records[s.school_id]
     local share, count, total = nil, nil, nil
@@ -661,10 +665,15 @@ local function distribution_chart(A, d, info)
     cats[#cats + 1] = label
     for j, n in ipairs(counts) do vals[j][#cats] = n + 0.0 end
   end
-  local records = school_records(A, info)
+  local records, labels = school_records(A, info), A.chart_labels
+  if not labels then   -- every chart of the district names every school: labels made once
+    labels = {}
+    for _, s in ipairs(A.schools) do labels[s] = chart_label(s) end
+    A.chart_labels = labels
+  end
   for _, s in ipairs(A.schools) do
     local c = records[s.school_id]
-    add(chart_label(s) .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
+    add(labels[s] .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
   end
   add("По округу", district(A, info, A.Y))
   if #cats < 2 then return end
