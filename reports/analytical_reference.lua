@@ -500,6 +500,14 @@ local function school_records(A, info)
   return info.records
 end
 
+-- The shares of a school's counts record c that its row prints (value_cells, csv_row): those of
+-- indicators.shares, without the ones a thousand school rows per combo would compute unread.
+local function row_shares(c)
+  return { m2 = ind.mark_share(c, 2), m3 = ind.mark_share(c, 3), m4 = ind.mark_share(c, 4),
+    m5 = ind.mark_share(c, 5), success = ind.success(c), quality = ind.quality(c),
+    mean_mark = ind.mean_mark(c), below_min = ind.below_min_share(c), high_score = ind.high_score_share(c) }
+end
+
 -- School rows of a combo in the report year, in schools.csv order; notes collect footnotes.
 local function school_rows(A, info, flags)
   local rows, records = {}, school_records(A, info)
@@ -510,7 +518,7 @@ local function school_rows(A, info, flags)
       local small = c.participants > 0 and c.participants < A.min_n
       if c.participants == 0 then flags.zero = true end
       if small then flags.small = true; name = name .. "*" end
-      local sh = ind.shares(c)
+      local sh = row_shares(c)
       rows[#rows + 1] = value_cells(info, c, sh, { tostring(#rows + 1), name })
       csv_row(A, info, A.Y, s.school_id, school_name(s),
         (info.counted and c.participants >= A.min_n) and "да" or "нет", c, sh)
