@@ -746,7 +746,6 @@ local function procedure_sections(A, d, combos, first_number)
         distribution_chart(A, d, info)
         trend_chart(A, d, info)
       end
-      info.records = nil   -- a record per school: kept for one combo at a time
     end
   end
   return n
