@@ -8,6 +8,7 @@
 -- (captions, footnotes, CSV copies) and the indicator library (results, indicators, identify,
 -- objectivity, participants).
 local doc = require("doc")
+local name_key = require("names").key
 local ru = require("ru")
 local csvout = require("csvout")
 local report_tables = require("report_tables")
@@ -77,6 +78,12 @@ local function combo_text(c, with_grade)
   return s
 end
 
+-- The key of a procedure × subject × grade as results rows carry it (names by name key), for
+-- matching the counted procedures of the settings with the combos of the data.
+local function combo_key(c)
+  return name_key(c.procedure) .. "|" .. name_key(c.subject) .. "|" .. c.grade
+end
+
 -- ---- numbers ----
 
 local pct, pp, int = report_tables.pct, report_tables.pp, report_tables.int
@@ -99,55 +106,52 @@ local function context(ds)
   A.counted = {}
   local ok, list = pcall(results.counted, ds)
   A.counted_list = ok and list or {}
-  for _, p in ipairs(A.counted_list) do
-    -- every row of one procedure × subject × grade has the same key: the first one says it
-    local r = R:rows({ procedure = p.procedure, subject = p.subject, grade = p.grade })[1]
-    if r then A.counted[r.pk .. "|" .. r.sk .. "|" .. r.grade] = true end
-  end
+  -- looked up only for the combos of the data: a counted one the data lacks is never asked for
+  for _, p in ipairs(A.counted_list) do A.counted[combo_key(p)] = true end
   return A
 end
 
--- Facts of one procedure × subject × grade: its key, kind of result, whether it is counted.
-local function combo_info(A, c)
-  local rows = A.R:rows({ procedure = c.procedure, subject = c.subject, grade = c.grade })
-  local r1 = rows[1]
-  local info = { procedure = c.procedure, subject = c.subject, grade = c.grade, fold = fold(c.procedure) }
-  info.counted = A.counted[r1.pk .. "|" .. r1.sk .. "|" .. r1.grade] or false
-  for _, r in ipairs(rows) do
-    if r.m2 ~= nil then info.marks = true end
-    if r.mean_score ~= nil then info.score = true end
-    if r.below_min ~= nil then info.below = true end
-    if r.high_score ~= nil then info.high = true end
-  end
-  info.levels = LEVELS[info.fold] and info.marks
-  info.exam = EXAMS[info.fold]
-  return info
-end
-
+-- The district total of a combo in `year` (a counts record of results.sum), nil without rows.
 local function district(A, c, year)
   local sum = A.R:sum({ year = year, procedure = c.procedure, subject = c.subject, grade = c.grade })
   if sum.rows == 0 then return nil end
   return sum
 end
 
+-- Facts of one procedure × subject × grade: its key, kind of result, whether it is counted.
+-- Whether any of its rows gives marks (or a mean score) is read from its district totals of
+-- every year, which the sections need anyway: a total has `marked` (`mean_n`) exactly when one
+-- of its rows has «2» (a mean score).
+local function combo_info(A, c)
+  local info = { procedure = c.procedure, subject = c.subject, grade = c.grade, fold = fold(c.procedure) }
+  info.counted = A.counted[combo_key(c)] or false
+  for _, y in ipairs(A.years) do
+    local t = district(A, c, y)
+    if t and t.marked ~= nil then info.marks = true end
+    if t and t.mean_n ~= nil then info.score = true end
+  end
+  info.levels = LEVELS[info.fold] and info.marks
+  info.exam = EXAMS[info.fold]
+  return info
+end
+
 -- What the overview and the conclusions print about procedure p in year y: participants,
--- results rows, combos (procedure × subject × grade) and schools, counted in one pass over its
--- rows (R:sum, R:combos and R:schools would each walk them again, R:combos once per subject).
--- Memoised in A.
+-- results rows, combos (procedure × subject × grade) and schools. Participants and rows add up
+-- the district totals of its combos (whole numbers: the order of adding does not matter),
+-- which the results sections need too; no record per results row is made. Memoised in A.
 local function procedure_facts(A, y, p)
   A.facts = A.facts or {}
   local key = y .. "|" .. p
   if A.facts[key] then return A.facts[key] end
-  local rows = A.R:rows({ year = y, procedure = p })
-  local participants, combos, schools, ncombos, nschools = 0, {}, {}, 0, 0
-  for _, r in ipairs(rows) do
-    participants = participants + r.participants
-    local grades = combos[r.sk]
-    if not grades then grades = {}; combos[r.sk] = grades end
-    if not grades[r.grade] then grades[r.grade] = true; ncombos = ncombos + 1 end
-    if not schools[r.school_id] then schools[r.school_id] = true; nschools = nschools + 1 end
+  local participants, rows, combos = 0, 0, 0
+  for _, c in ipairs(A.R:combos({ year = y })) do   -- the year's combos, shared by procedures
+    if c.procedure == p then
+      local t = district(A, c, y)
+      participants, rows, combos = participants + t.participants, rows + t.rows, combos + 1
+    end
   end
-  local facts = { participants = participants, rows = #rows, combos = ncombos, schools = nschools }
+  local facts = { participants = participants, rows = rows, combos = combos,
+    schools = #A.R:schools({ year = y, procedure = p }) }
   A.facts[key] = facts
   return facts
 end
@@ -496,6 +500,14 @@ local function school_records(A, info)
   return info.records
 end
 
+-- The shares of a school's counts record c that its row prints (value_cells, csv_row): those of
+-- indicators.shares, without the ones a thousand school rows per combo would compute unread.
+local function row_shares(c)
+  return { m2 = ind.mark_share(c, 2), m3 = ind.mark_share(c, 3), m4 = ind.mark_share(c, 4),
+    m5 = ind.mark_share(c, 5), success = ind.success(c), quality = ind.quality(c),
+    mean_mark = ind.mean_mark(c), below_min = ind.below_min_share(c), high_score = ind.high_score_share(c) }
+end
+
 -- School rows of a combo in the report year, in schools.csv order; notes collect footnotes.
 local function school_rows(A, info, flags)
   local rows, records = {}, school_records(A, info)
@@ -506,7 +518,7 @@ local function school_rows(A, info, flags)
       local small = c.participants > 0 and c.participants < A.min_n
       if c.participants == 0 then flags.zero = true end
       if small then flags.small = true; name = name .. "*" end
-      local sh = ind.shares(c)
+      local sh = row_shares(c)
       rows[#rows + 1] = value_cells(info, c, sh, { tostring(#rows + 1), name })
       csv_row(A, info, A.Y, s.school_id, school_name(s),
         (info.counted and c.participants >= A.min_n) and "да" or "нет", c, sh)
@@ -590,9 +602,13 @@ local function in_schools(n)
   return ru.num(n) .. NB .. ru.plural(n, "школе", "школах", "школах")
 end
 
--- Schools whose failing share in the report year is at or above the threshold (unrounded).
+-- Schools whose failing share in the report year is at or above the threshold (unrounded):
+-- list of { school, share, count, total, small }, made once per combo (its conclusions and the
+-- section of low results both list them; the latter adds fields of its own).
 local function low_schools(A, info)
+  if info.low_schools then return info.low_schools end
   local out, records = {}, school_records(A, info)
+  info.low_schools = out
   for _, s in ipairs(A.schools) do
     local c = records[s.school_id]
     local share, count, total = nil, nil, nil
@@ -657,10 +673,15 @@ local function distribution_chart(A, d, info)
     cats[#cats + 1] = label
     for j, n in ipairs(counts) do vals[j][#cats] = n + 0.0 end
   end
-  local records = school_records(A, info)
+  local records, labels = school_records(A, info), A.chart_labels
+  if not labels then   -- every chart of the district names every school: labels made once
+    labels = {}
+    for _, s in ipairs(A.schools) do labels[s] = chart_label(s) end
+    A.chart_labels = labels
+  end
   for _, s in ipairs(A.schools) do
     local c = records[s.school_id]
-    add(chart_label(s) .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
+    add(labels[s] .. ((c and c.participants > 0 and c.participants < A.min_n) and "*" or ""), c)
   end
   add("По округу", district(A, info, A.Y))
   if #cats < 2 then return end

@@ -97,11 +97,43 @@ fail:
     return NULL;
 }
 
-/* Digits of |v| rounded half away from zero to `decimals` places, decided on the 15-significant-
- * digit decimal form of v (as lua/ru.lua's round does: 12,25 → 12,3; 2,675 → 2,68 with two).
- * Writes the digits with no point into out; returns how many of them precede the point. */
+/* The fast way of round_digits (lua/ru.lua's round_parts argues it the same way): y = |v|·10^d
+ * differs from the 15-significant-digit decimal form of |v| (times 10^d) by under 5.2e-15·y, so
+ * unless y's fraction lies within 1e-13·y of a half both round alike and floor(y + 0.5) is the
+ * answer. Writes its digits (at least decimals + 1) into out as round_digits does and returns
+ * how many precede the point, or -1 when y is near a half or too large to decide here. */
+static int round_digits_fast(double v, int decimals, char *out, size_t n)
+{
+    static const double POW10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    double y = fabs(v) * POW10[decimals];
+    if (!(y < 1e15) || fabs(y - floor(y) - 0.5) <= y * 1e-13 + 1e-13)
+        return -1;
+    unsigned long long u = (unsigned long long)floor(y + 0.5);
+    char rev[24];
+    int nd = 0;
+    do {
+        rev[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    while (nd < decimals + 1)
+        rev[nd++] = '0';
+    if ((size_t)nd >= n)
+        return -1;
+    for (int i = 0; i < nd; i++)
+        out[i] = rev[nd - 1 - i];
+    out[nd] = '\0';
+    return nd - decimals;
+}
+
+/* Digits of |v| rounded half away from zero to `decimals` places (0…6), decided on the
+ * 15-significant-digit decimal form of v (as lua/ru.lua's round does: 12,25 → 12,3; 2,675 →
+ * 2,68 with two). Writes the digits with no point into out; returns how many of them precede
+ * the point. */
 static int round_digits(double v, int decimals, char *out, size_t n)
 {
+    int fast = round_digits_fast(v, decimals, out, n);
+    if (fast >= 0)
+        return fast;
     char e[32];
     snprintf(e, sizeof e, "%.14e", fabs(v));              /* d.dddddddddddddde±XX */
     char digits[32];
@@ -150,7 +182,7 @@ void chart_num(char *out, size_t n, double v, int decimals)
     decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
     int ni = round_digits(v, decimals, d, sizeof d);
     int neg = v < 0 && strspn(d, "0") < strlen(d);          /* never "−0,0" */
-    size_t o = (size_t)snprintf(out, n, "%s", neg ? "\u2212" : "");
+    size_t o = neg ? (size_t)snprintf(out, n, "%s", "\u2212") : 0;
     for (int i = 0; i < ni && o + 4 < n; i++) {
         if (ni >= 5 && i > 0 && (ni - i) % 3 == 0)          /* 12 345: no-break spaces */
             o += (size_t)snprintf(out + o, n - o, "\u00a0");
@@ -187,6 +219,8 @@ typedef struct cdraw {
     float top_room;         /* height over the plot the value labels may use */
     lrect *placed;          /* value labels drawn and bars (owned) */
     int nplaced, capplaced;
+    para *cat_p;            /* each category label, wrapped by fit_categories (owned) */
+    para_layout *cat_l;
     char *err;
 } cdraw;
 
@@ -304,44 +338,54 @@ static int wrap(cdraw *d, para *p, para_layout *L, const char *s, font_face f, f
 }
 
 /* Chooses the size of the category labels (8 pt, down to 6 pt while one needs more than
- * CAT_LINES lines in its slot) and how many lines the tallest takes. Returns 0 or -1. */
+ * CAT_LINES lines in its slot) and how many lines the tallest takes; keeps every label wrapped
+ * at that size in d->cat_p / d->cat_l for categories() to draw. Returns 0 or -1. */
 static int fit_categories(cdraw *d, float slot)
 {
     const chart_spec *s = &d->c->s;
-    para p = PARA_INIT;
-    para_layout L = PARA_LAYOUT_INIT;
+    d->cat_p = calloc((size_t)s->ncats, sizeof *d->cat_p);
+    d->cat_l = calloc((size_t)s->ncats, sizeof *d->cat_l);
+    if (!d->cat_p || !d->cat_l) {
+        snprintf(d->err, PDF_ERRLEN, "диаграмма: нет памяти");
+        return -1;
+    }
     int rc = 0;
     for (d->cat_size = FS_TICK;; d->cat_size -= 1) {
         d->cat_lines = 1;
         for (int k = 0; k < s->ncats && rc == 0; k++) {
-            rc = wrap(d, &p, &L, s->cats[k], d->reg, d->cat_size, slot - 2, PARA_CENTER, 1);
-            d->cat_lines = L.nlines > d->cat_lines ? L.nlines : d->cat_lines;
+            rc = wrap(d, &d->cat_p[k], &d->cat_l[k], s->cats[k], d->reg, d->cat_size, slot - 2,
+                      PARA_CENTER, 1);
+            d->cat_lines = d->cat_l[k].nlines > d->cat_lines ? d->cat_l[k].nlines : d->cat_lines;
         }
         if (rc != 0 || d->cat_lines <= CAT_LINES || d->cat_size <= FS_MIN)
             break;
     }
     d->cat_lines = d->cat_lines < CAT_LINES ? d->cat_lines : CAT_LINES;
-    para_free(&p);
-    para_layout_free(&L);
     return rc;
 }
 
-/* Category labels under the plot, wrapped in their slots; a word is hyphenated only when it
- * fits no line of its slot. */
+/* Frees the category labels fit_categories kept (calloc'd: a label never wrapped is empty). */
+static void free_categories(cdraw *d)
+{
+    for (int k = 0; d->cat_p && d->cat_l && k < d->c->s.ncats; k++) {
+        para_free(&d->cat_p[k]);
+        para_layout_free(&d->cat_l[k]);
+    }
+    free(d->cat_p);
+    free(d->cat_l);
+    d->cat_p = NULL;
+    d->cat_l = NULL;
+}
+
+/* Category labels under the plot, as fit_categories wrapped them in their slots; a word is
+ * hyphenated only when it fits no line of its slot. */
 static void categories(cdraw *d)
 {
     const chart_spec *s = &d->c->s;
     float slot = d->pw / (float)s->ncats;
-    para p = PARA_INIT;
-    para_layout L = PARA_LAYOUT_INIT;
-    for (int k = 0; k < s->ncats; k++) {
-        if (wrap(d, &p, &L, s->cats[k], d->reg, d->cat_size, slot - 2, PARA_CENTER, 1) != 0)
-            break;
-        para_draw(&p, &L, d->pdf, d->px + slot * (float)k + 1, d->py + d->ph + 3, slot - 2, 0,
-                  d->cat_lines);
-    }
-    para_free(&p);
-    para_layout_free(&L);
+    for (int k = 0; k < s->ncats; k++)
+        para_draw(&d->cat_p[k], &d->cat_l[k], d->pdf, d->px + slot * (float)k + 1,
+                  d->py + d->ph + 3, slot - 2, 0, d->cat_lines);
 }
 
 static void swatch(const cdraw *d, int s, float x, float y, float w, float h)
@@ -437,10 +481,12 @@ static void occupy(cdraw *d, lrect r)
 static int label(cdraw *d, float cx, float y, double v)
 {
     char lab[48];
+    if (d->val_size <= 0)
+        return 0;
     value_text(d, v, lab, sizeof lab);
     float sz = d->val_size, w = tw(d, d->reg, sz, lab);
     lrect r = {cx - w / 2 - 1, y - sz * 0.8f, cx + w / 2 + 1, y + sz * 0.25f};
-    if (sz <= 0 || r.x0 < d->px - 4 || r.x1 > d->px + d->pw + 4 || r.y1 > d->py + d->ph ||
+    if (r.x0 < d->px - 4 || r.x1 > d->px + d->pw + 4 || r.y1 > d->py + d->ph ||
         overlaps(d, &r, -1))
         return 0;
     occupy(d, r);
@@ -456,10 +502,10 @@ static int label(cdraw *d, float cx, float y, double v)
 static int label_up(cdraw *d, float cx, float y, double v, float top, float bottom, int bar)
 {
     char lab[48];
+    if (d->val_size <= 0)
+        return 0;
     value_text(d, v, lab, sizeof lab);
     float sz = d->val_size, w = tw(d, d->reg, sz, lab), y0 = y - 2;
-    if (sz <= 0)
-        return 0;
     if (y0 - w - 1 < top)
         y0 = y + 3 + w;                                    /* inside, at the top */
     lrect r = {cx - sz * 0.55f, y0 - w - 1, cx + sz * 0.55f, y0 + 1};
@@ -689,6 +735,7 @@ int chart_draw(const chart *c, pdf_ctx *pdf, const font_set *fs, hyph *hy, float
         rc = wrap(&d, &tp, &tl, c->s.title, d.bold, FS_TITLE, w, PARA_CENTER, 1);
     if (rc == 0)
         rc = draw_parts(&d, &tp, &tl, x, y, w, h);
+    free_categories(&d);
     para_free(&tp);
     para_layout_free(&tl);
     return rc;

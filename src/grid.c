@@ -303,11 +303,114 @@ static float integer_width(const font_set *fs, const gcell *c)
     return font_text_width(fs, r->face, r->size, s, n);
 }
 
-static int break_cell(grid *g, lay_flow *f, gcell *c)
+/* ---- layouts shared by equal cells ----
+ * The cells of a long table repeat (the same share, count or «—» in a thousand rows): a cell
+ * whose text, styles, width and alignment equal those of a cell broken before it gets a copy of
+ * that layout instead of being broken again. para_break depends on nothing else here (the
+ * font set, hyphenation and leading are the table's), so the copy is what it would make. */
+
+typedef struct layout_memo {
+    int *slot;                /* cell index + 1 of each layout kept, 0 = free */
+    size_t mask;
+} layout_memo;
+
+static int memo_open(layout_memo *m, int ncells)
+{
+    size_t n = 16;
+    while (n < 2 * (size_t)ncells)
+        n *= 2;
+    m->slot = calloc(n, sizeof *m->slot);
+    m->mask = n - 1;
+    return m->slot ? 0 : -1;
+}
+
+/* FNV-1a over what para_break reads of a single-row cell broken `w` wide. */
+static uint64_t cell_hash(const gcell *c, float w)
+{
+    uint64_t h = 1469598103934665603u;
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211u)
+    for (size_t i = 0; i < c->p.text.len; i++)
+        MIX((unsigned char)c->p.text.data[i]);
+    for (int k = 0; k < c->p.nruns; k++) {
+        uint32_t size;
+        memcpy(&size, &c->p.runs[k].size, sizeof size);
+        MIX(c->p.runs[k].len), MIX(c->p.runs[k].face), MIX(size);
+    }
+    uint32_t wb;
+    memcpy(&wb, &w, sizeof wb);
+    MIX(wb), MIX(c->align), MIX(c->p.no_hyph);
+#undef MIX
+    return h;
+}
+
+static int same_cell(const gcell *a, float wa, const gcell *b, float wb)
+{
+    if (wa != wb || a->align != b->align || a->p.no_hyph != b->p.no_hyph || a->p.oom || b->p.oom ||
+        a->p.nruns != b->p.nruns || a->p.text.len != b->p.text.len)
+        return 0;
+    for (int k = 0; k < a->p.nruns; k++) {
+        const para_run *x = &a->p.runs[k], *y = &b->p.runs[k];
+        if (x->off != y->off || x->len != y->len || x->face != y->face || x->size != y->size)
+            return 0;
+    }
+    return a->p.text.len == 0 || memcmp(a->p.text.data, b->p.text.data, a->p.text.len) == 0;
+}
+
+/* Copies layout src into dst (reusing dst's arrays). Returns 0, or -1 out of memory. */
+static int copy_layout(para_layout *dst, const para_layout *src)
+{
+    if (src->nlines > dst->caplines) {
+        para_line *l = realloc(dst->lines, (size_t)src->nlines * sizeof *l);
+        if (!l)
+            return -1;
+        dst->lines = l, dst->caplines = src->nlines;
+    }
+    if (src->nfrags > dst->capfrags) {
+        para_frag *fr = realloc(dst->frags, (size_t)src->nfrags * sizeof *fr);
+        if (!fr)
+            return -1;
+        dst->frags = fr, dst->capfrags = src->nfrags;
+    }
+    if (src->nlines > 0)
+        memcpy(dst->lines, src->lines, (size_t)src->nlines * sizeof *dst->lines);
+    if (src->nfrags > 0)
+        memcpy(dst->frags, src->frags, (size_t)src->nfrags * sizeof *dst->frags);
+    dst->nlines = src->nlines, dst->nfrags = src->nfrags;
+    dst->height = src->height;
+    dst->align = src->align;
+    return 0;
+}
+
+/* Gives cell i of a single row its layout L `w` wide: a copy of an equal cell's met before
+ * (memo m), else para_break. Returns 0, or -1 with err set. */
+static int layout_cell(grid *g, lay_flow *f, layout_memo *m, int i, float w, char err[PARA_ERRLEN])
+{
+    gcell *c = &g->cells[i];
+    size_t at = (size_t)cell_hash(c, w) & m->mask;
+    for (; m->slot[at]; at = (at + 1) & m->mask) {
+        const gcell *o = &g->cells[m->slot[at] - 1];
+        if (same_cell(c, w, o, span_width(g, o) - 2 * PADX)) {
+            if (copy_layout(&c->L, &o->L) == 0)
+                return 0;
+            snprintf(err, PARA_ERRLEN, "нет памяти");
+            return -1;
+        }
+    }
+    if (para_break(&c->p, f->fs, f->hy, w, 0, (para_align)c->align, LEADING, &c->L, err) != 0)
+        return -1;
+    m->slot[at] = i + 1;
+    return 0;
+}
+
+/* Breaks cell i at its width (a single-row cell through memo m) and measures it. */
+static int break_cell(grid *g, lay_flow *f, layout_memo *m, int i)
 {
     char err[PARA_ERRLEN];
+    gcell *c = &g->cells[i];
     float w = span_width(g, c) - 2 * PADX;
-    if (para_break(&c->p, f->fs, f->hy, w, 0, (para_align)c->align, LEADING, &c->L, err) != 0 ||
+    if ((c->rowspan == 1 ? layout_cell(g, f, m, i, w, err)
+                         : para_break(&c->p, f->fs, f->hy, w, 0, (para_align)c->align, LEADING,
+                                      &c->L, err)) != 0 ||
         (c->rowspan > 1 &&
          para_break(&c->pcont, f->fs, f->hy, w, 0, (para_align)c->align, LEADING, &c->Lcont,
                     err) != 0)) {
@@ -381,6 +484,11 @@ static int prepare(grid *g, lay_flow *f)
     g->prepared = 0;
     column_widths(g, f);
     memset(g->frac_w, 0, (size_t)g->ncols * sizeof *g->frac_w);
+    layout_memo memo;
+    if (memo_open(&memo, g->ncells) != 0) {
+        snprintf(f->err, sizeof f->err, "таблица: нет памяти");
+        return -1;
+    }
     for (int i = 0; i < g->ncells; i++) {
         gcell *c = &g->cells[i];
         if (c->row + c->rowspan > g->nrows)
@@ -389,10 +497,13 @@ static int prepare(grid *g, lay_flow *f)
             c->rowspan = g->header_rows - c->row;
         if (c->rowspan > 1)
             make_cont(c);
-        if (break_cell(g, f, c) != 0)
+        if (break_cell(g, f, &memo, i) != 0) {
+            free(memo.slot);
             return -1;
+        }
         c->next_line = c->cont = 0;
     }
+    free(memo.slot);
     for (int r = 0; r < g->nrows; r++) {
         g->rows[r].h = 0;
         for (int i = g->rows[r].c0; i < g->rows[r].c0 + g->rows[r].nc; i++)

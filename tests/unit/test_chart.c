@@ -135,6 +135,51 @@ static void test_chart_label_rounding(void **state)
     assert_null(find("12,2"));
 }
 
+/* The rounding of chart_num written out the slow way for v >= 0 below 10 000: the 15-significant-
+ * digit decimal form of v rounded half up at `decimals` places, digit by digit. */
+static void slow_num(char *out, size_t n, double v, int decimals)
+{
+    char e[32], digits[16];
+    int nd = 0;
+    snprintf(e, sizeof e, "%.14e", v);
+    for (const char *q = e; *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9')
+            digits[nd++] = *q;
+    int keep = atoi(strchr(e, 'e') + 1) + 1 + decimals;   /* digits before the rounding point */
+    long long units = 0, p = 1;
+    for (int i = 0; i < keep; i++)
+        units = units * 10 + (i < nd ? digits[i] - '0' : 0);
+    if (keep >= 0 && keep < nd && digits[keep] >= '5')
+        units++;
+    for (int i = 0; i < decimals; i++)
+        p *= 10;
+    if (decimals == 0)
+        snprintf(out, n, "%lld", units);
+    else
+        snprintf(out, n, "%lld,%0*lld", units / p, decimals, units % p);
+}
+
+/* Shares of counts as the reports print them (m / n · 100 and m · 100 / n, one or two
+ * decimals, and m / n with three): chart_num's quick rounding agrees with the slow one,
+ * halves included (1 of 8 is 12,5; 1 of 16 is 6,25). */
+static void test_chart_num_agrees_with_slow_rounding(void **state)
+{
+    (void)state;
+    char fast[64], slow[64];
+    for (int n = 1; n <= 400; n++)
+        for (int m = 0; m <= n; m++) {
+            double v[3] = {(double)m / n * 100, (double)m * 100 / n, (double)m / n};
+            for (int k = 0; k < 3; k++)
+                for (int decimals = 1; decimals <= 3; decimals++) {
+                    chart_num(fast, sizeof fast, v[k], decimals);
+                    slow_num(slow, sizeof slow, v[k], decimals);
+                    if (strcmp(fast, slow) != 0)
+                        fail_msg("%d of %d (%.17g), %d decimals: %s, expected %s", m, n, v[k],
+                                 decimals, fast, slow);
+                }
+        }
+}
+
 static void test_chart_title_wraps(void **state)
 {
     (void)state;
@@ -299,7 +344,9 @@ static void test_chart_line_labels_stay_above_axis(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_chart_label_rounding), cmocka_unit_test(test_chart_title_wraps),
+        cmocka_unit_test(test_chart_label_rounding),
+        cmocka_unit_test(test_chart_num_agrees_with_slow_rounding),
+        cmocka_unit_test(test_chart_title_wraps),
         cmocka_unit_test(test_chart_value_labels_do_not_overlap),
         cmocka_unit_test(test_chart_legend_under_labels),
         cmocka_unit_test(test_chart_category_hyphenated), cmocka_unit_test(test_chart_small_height),
