@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fsx.h"
 #include "pdf.h"
 #include "pdfpart.h"
 #include "pdfops.h"
@@ -247,14 +248,12 @@ static void draw(replay *r, const sheet *s)
     }
 }
 
-/* Writes data to path (temporary file, then rename, as otchet does). */
+/* Writes data to path exactly as otchet does (fsx: temporary file, fsync, rename). */
 static void write_file(const char *path, const unsigned char *data, size_t len)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0 || rename(tmp, path) != 0)
-        die("cannot write output");
+    char err[FSX_ERRLEN];
+    if (fsx_write_atomic(path, data, len, err) != 0)
+        die(err);
 }
 
 /* Finishes the document and writes it to path. Returns its size. */
