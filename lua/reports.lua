@@ -157,7 +157,7 @@ local function run_item(ds, descs, item, opts)
     local path = opts.out .. "/" .. o.file
     local dir = path:match("^(.*)/[^/]*$")
     local okw, werr = engine.mkdirs(dir)
-    if okw then okw, werr = engine.write_file(path, o.data) end
+    if okw then okw, werr = engine.stage_file(path, o.data) end   -- in place once committed
     if not okw then
       records[#records + 1] = table.concat({ "fail", item.report, item.school or "", one_line(werr) }, "\t")
     else
@@ -171,14 +171,37 @@ local function run_item(ds, descs, item, opts)
   return records
 end
 
+-- Items' files are staged (written, not yet synced nor in place) and committed every
+-- COMMIT_EVERY items: one sync of the file system for the batch instead of an fsync per file —
+-- waiting for those was a sixth of the time of 1,000 school sheets. Records are released only
+-- once their batch is committed; a file the commit could not put in place becomes a failure.
+local COMMIT_EVERY = 32
+
+-- Commits the staged files and appends the batch's records to lines.
+local function commit(batch, lines, opts)
+  local ok, err, failed = engine.commit_files()
+  for _, r in ipairs(batch) do
+    local file, report, school = r:match("^ok\t([^\t]*)\t([^\t]*)\t([^\t]*)\t")
+    if not ok and file and failed[opts.out .. "/" .. file] then
+      r = table.concat({ "fail", report, school, one_line(err) }, "\t")
+    end
+    lines[#lines + 1] = r
+  end
+end
+
 -- Runs the items of one worker (indexes into items, in order); returns the records joined by
 -- newlines.
 local function run_share(ds, descs, items, opts, share, tick)
-  local lines = {}
-  for _, i in ipairs(share) do
-    for _, r in ipairs(run_item(ds, descs, items[i], opts)) do lines[#lines + 1] = r end
+  local lines, batch = {}, {}
+  for n, i in ipairs(share) do
+    for _, r in ipairs(run_item(ds, descs, items[i], opts)) do batch[#batch + 1] = r end
+    if n % COMMIT_EVERY == 0 then
+      commit(batch, lines, opts)
+      batch = {}
+    end
     tick()
   end
+  commit(batch, lines, opts)
   return table.concat(lines, "\n")
 end
 
@@ -270,7 +293,7 @@ local function run_items(ds, descs, items, opts, bar)
     local parts, lines = parts_of(outs), {}
     for i, item in ipairs(last) do
       item.parts = parts[item.report]
-      for _, r in ipairs(run_item(ds, descs, item, opts)) do lines[#lines + 1] = r end
+      commit(run_item(ds, descs, item, opts), lines, opts)
       bar:update(#first + i)
     end
     outs[#outs + 1] = table.concat(lines, "\n")

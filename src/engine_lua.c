@@ -425,6 +425,61 @@ static int engine_write_file(lua_State *L)
     return 1;
 }
 
+/* The process's staged outputs (engine.stage_file): committed by the runner in batches. A
+ * worker forked from this process starts from the parent's batch, which the runner leaves
+ * empty at that point. What is still staged when the process exits is removed. */
+static fsx_batch staged;
+static int staged_cleanup_set;
+
+static void discard_staged(void)
+{
+    fsx_batch_discard(&staged);
+}
+
+/* engine.stage_file(path, data) → true, or nil + message: data written next to path, not yet
+ * synced nor in place (engine.commit_files). */
+static int engine_stage_file(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    size_t n;
+    const char *data = luaL_checklstring(L, 2, &n);
+    char err[FSX_ERRLEN];
+    if (!staged_cleanup_set) {
+        atexit(discard_staged);
+        staged_cleanup_set = 1;
+    }
+    if (fsx_stage(&staged, path, data, n, err) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* engine.commit_files() → true, or nil + message + {[path] = true} of the files that did not
+ * reach their path: one sync for every file staged since the last commit, then the renames. */
+static int engine_commit_files(lua_State *L)
+{
+    char err[FSX_ERRLEN];
+    lua_createtable(L, 0, 0);                         /* failed */
+    int rc = fsx_commit(&staged, err);
+    for (int i = 0; i < staged.n; i++)
+        if (staged.files[i].failed) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, staged.files[i].path);   /* failed[path] = true */
+        }
+    fsx_batch_clear(&staged);
+    if (rc == 0) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, err);
+    lua_rotate(L, -3, 2);                             /* nil message failed */
+    return 3;
+}
+
 static int engine_mkdirs(lua_State *L)
 {
     char err[FSX_ERRLEN];
@@ -583,6 +638,8 @@ static const luaL_Reg engine_funcs[] = {
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
     {"sha256", engine_sha256},
+    {"stage_file", engine_stage_file},
+    {"commit_files", engine_commit_files},
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
     {"tick", engine_tick},

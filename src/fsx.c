@@ -1,4 +1,5 @@
-/* fsx — whole-file reads, atomic writes, mkdir -p; see fsx.h. */
+/* fsx — whole-file reads, atomic writes, staged writes, mkdir -p; see fsx.h. */
+#define _GNU_SOURCE          /* syncfs */
 #include "fsx.h"
 
 #include <errno.h>
@@ -105,42 +106,143 @@ int fsx_write_full(int fd, const void *data, size_t n)
     return 0;
 }
 
-int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FSX_ERRLEN])
+/* Writes data to a new temporary file next to path — its name starts with the final name, so
+ * a crash leaves an obvious leftover in the same directory (rename is atomic only within one
+ * file system) — and, with `sync`, fsyncs it. Returns the temporary name (malloc'd) or NULL
+ * with err (nothing left behind). */
+static char *write_temp(const char *path, const void *data, size_t len, int sync,
+                        char err[FSX_ERRLEN])
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 32);
-    int fd = -1, rc = -1;
-
     if (!tmp) {
         snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(ENOMEM));
+        return NULL;
+    }
+    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 || fsx_write_full(fd, data, len) != 0 || (sync && fsync(fd) != 0) ||
+        close(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);      /* after a failed close this is a harmless EBADF */
+            unlink(tmp);
+        }
+        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(e));
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FSX_ERRLEN])
+{
+    char *tmp = write_temp(path, data, len, 1, err);
+    if (!tmp)
+        return -1;
+    int rc = rename(tmp, path);
+    if (rc != 0) {
+        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc == 0 ? 0 : -1;
+}
+
+/* ---- staged writes ---- */
+
+void fsx_batch_init(fsx_batch *b)
+{
+    *b = (fsx_batch){0};
+}
+
+int fsx_stage(fsx_batch *b, const char *path, const void *data, size_t len,
+              char err[FSX_ERRLEN])
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 32;
+        fsx_staged *more = realloc(b->files, (size_t)cap * sizeof *more);
+        if (!more) {
+            snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(ENOMEM));
+            return -1;
+        }
+        b->files = more;
+        b->cap = cap;
+    }
+    char *final = strdup(path), *tmp = final ? write_temp(path, data, len, 0, err) : NULL;
+    if (!tmp) {
+        if (!final)
+            snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(ENOMEM));
+        free(final);
         return -1;
     }
-    /* The temporary name starts with the final name so a crash leaves an obvious leftover
-     * in the same directory (rename is atomic only within one file system). */
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || fsx_write_full(fd, data, len) != 0 || fsync(fd) != 0) {
-        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(errno));
-        goto done;
+    b->files[b->n++] = (fsx_staged){tmp, final, 0};
+    return 0;
+}
+
+/* syncfs once for each file system the staged files are on. Returns 0 or errno. */
+static int sync_file_systems(const fsx_batch *b)
+{
+    dev_t done[8];
+    int ndone = 0;
+    for (int i = 0; i < b->n; i++) {
+        struct stat st;
+        if (stat(b->files[i].tmp, &st) != 0)
+            return errno;
+        int seen = 0;
+        for (int d = 0; d < ndone && !seen; d++)
+            seen = done[d] == st.st_dev;
+        if (seen)
+            continue;
+        int fd = open(b->files[i].tmp, O_RDONLY | O_CLOEXEC), rc = fd >= 0 ? syncfs(fd) : -1;
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        if (rc != 0)
+            return e;
+        if (ndone < (int)(sizeof done / sizeof *done))
+            done[ndone++] = st.st_dev;
     }
-    if (close(fd) != 0) {
-        fd = -1;
-        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(errno));
-        goto done;
+    return 0;
+}
+
+int fsx_commit(fsx_batch *b, char err[FSX_ERRLEN])
+{
+    int failed = 0, e = sync_file_systems(b);
+    if (e != 0)
+        snprintf(err, FSX_ERRLEN, "файлы не сохранены на диск: %s", fsx_strerror(e));
+    for (int i = 0; i < b->n; i++) {
+        fsx_staged *f = &b->files[i];
+        if (e == 0 && rename(f->tmp, f->path) != 0) {
+            if (!failed)
+                snprintf(err, FSX_ERRLEN, "%s: %s", f->path, fsx_strerror(errno));
+            failed = 1;
+            f->failed = 1;
+        } else if (e != 0) {
+            f->failed = 1;
+        }
+        if (f->failed)
+            unlink(f->tmp);
     }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(errno));
-        goto done;
+    return e != 0 || failed ? -1 : 0;
+}
+
+void fsx_batch_clear(fsx_batch *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        free(b->files[i].tmp);
+        free(b->files[i].path);
     }
-    rc = 0;
-done:
-    if (fd >= 0)
-        close(fd);
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    b->n = 0;
+}
+
+void fsx_batch_discard(fsx_batch *b)
+{
+    for (int i = 0; i < b->n; i++)
+        unlink(b->files[i].tmp);
+    fsx_batch_clear(b);
+    free(b->files);
+    *b = (fsx_batch){0};
 }
 
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN])

@@ -14,6 +14,31 @@ int fsx_read_all(const char *path, size_t max, char **out, size_t *len, char err
  * rename: readers see the old file or the whole new one, never a part. Returns 0 or -1. */
 int fsx_write_atomic(const char *path, const void *data, size_t len, char err[FSX_ERRLEN]);
 
+/* Staged writes: many files made durable with one sync. fsx_stage writes a file's temporary
+ * (no fsync); fsx_commit syncs the file systems they are on (syncfs, once each) and only then
+ * renames every one onto its path — the same guarantee as fsx_write_atomic (a reader sees the
+ * old file or the whole new one, on disk), for one flush per batch instead of one per file.
+ * After fsx_commit, each file's `failed` says whether it reached its path (on a failed sync
+ * none does, and their temporaries are removed); fsx_batch_clear then empties the batch.
+ * fsx_batch_discard removes the temporaries of files never committed and frees the batch. */
+typedef struct fsx_staged {
+    char *tmp, *path;         /* owned */
+    int failed;
+} fsx_staged;
+
+typedef struct fsx_batch {
+    fsx_staged *files;        /* owned */
+    int n, cap;
+} fsx_batch;
+
+void fsx_batch_init(fsx_batch *b);
+/* Returns 0, or -1 with err (nothing staged, no temporary left). */
+int fsx_stage(fsx_batch *b, const char *path, const void *data, size_t len, char err[FSX_ERRLEN]);
+/* Returns 0, or -1 with err naming the first failure (files[i].failed tells which). */
+int fsx_commit(fsx_batch *b, char err[FSX_ERRLEN]);
+void fsx_batch_clear(fsx_batch *b);
+void fsx_batch_discard(fsx_batch *b);
+
 /* Writes all n bytes of p to fd, retrying short writes and EINTR. Returns 0 or -1 (errno). */
 int fsx_write_full(int fd, const void *p, size_t n);
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
-# (exit 3, the others written), --shard slices disjoint and covering, --jobs same as serial.
+# (exit 3, the others written), a file that cannot be put in place, --shard slices disjoint and
+# covering, --jobs same as serial.
 . "$(dirname "$0")/lib.sh"
 home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
@@ -23,6 +24,13 @@ check "--shard writes its own manifest" $([ -f "$T/s/manifest.shard-2-of-3.csv" 
 
 run run fake_sheet --data "$DATA" --out "$T/o3" --school 2401 >/dev/null 2>&1
 check "--school writes one school" $([ $? -eq 0 ] && [ "$(ls "$T/o3/fake")" = "2401.txt" ]; echo $?)
+
+# files are committed in batches: one that cannot be put in place (a directory holds its name)
+# fails alone, named, and leaves no temporary; the rest of its batch arrives
+mkdir -p "$T/o5/fake/2402.txt/inside"
+run run fake_sheet --data "$DATA" --out "$T/o5" --jobs 2 >/dev/null 2>"$T/err5"
+check "a file that cannot be put in place: exit 3, named, others written" $([ $? -eq 3 ] && grep -q "ОО 2402 не построен: .*2402.txt: это каталог, а не файл" "$T/err5" && [ -f "$T/o5/fake/2401.txt" ] && [ -f "$T/o5/fake/2403.txt" ]; echo $?)
+check "no temporary files left behind" $([ -z "$(find "$T/o5" -name '*.tmp.*')" ]; echo $?)
 
 run run fake_roadmap_needed --data "$DATA" --out "$T/o4" >/dev/null 2>&1
 check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)

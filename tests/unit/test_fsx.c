@@ -1,0 +1,133 @@
+/* fsx staged writes: files appear only on commit, whole; a file that cannot be put in place is
+ * marked failed and leaves no temporary behind, the others still arrive. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsx.h"
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/otchet-fsx-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *path_of(const char *name)
+{
+    static char p[4][128];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+/* Entries of the test directory whose name contains ".tmp.". */
+static int temporaries(void)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void assert_file(const char *path, const char *text)
+{
+    char *data = NULL, err[FSX_ERRLEN];
+    size_t len = 0;
+    assert_int_equal(fsx_read_all(path, 1 << 20, &data, &len, err), 0);
+    assert_int_equal(len, strlen(text));
+    assert_memory_equal(data, text, len);
+    free(data);
+}
+
+static void test_files_appear_on_commit(void **state)
+{
+    (void)state;
+    fsx_batch b;
+    char err[FSX_ERRLEN];
+    fsx_batch_init(&b);
+    assert_int_equal(fsx_stage(&b, path_of("a.pdf"), "first", 5, err), 0);
+    assert_int_equal(fsx_stage(&b, path_of("b.pdf"), "second", 6, err), 0);
+    assert_false(fsx_is_file(path_of("a.pdf")));      /* staged: not in place yet */
+    assert_int_equal(temporaries(), 2);
+    assert_int_equal(fsx_commit(&b, err), 0);
+    assert_false(b.files[0].failed || b.files[1].failed);
+    fsx_batch_clear(&b);
+    assert_file(path_of("a.pdf"), "first");
+    assert_file(path_of("b.pdf"), "second");
+    assert_int_equal(temporaries(), 0);
+    fsx_batch_discard(&b);
+}
+
+static void test_failed_rename_is_marked(void **state)
+{
+    (void)state;
+    fsx_batch b;
+    char err[FSX_ERRLEN];
+    fsx_batch_init(&b);
+    /* a non-empty directory where the file should go: rename cannot replace it */
+    assert_int_equal(mkdir(path_of("busy"), 0777), 0);
+    assert_int_equal(mkdir(path_of("busy/inside"), 0777), 0);
+    assert_int_equal(fsx_stage(&b, path_of("busy"), "x", 1, err), 0);
+    assert_int_equal(fsx_stage(&b, path_of("c.pdf"), "third", 5, err), 0);
+    assert_int_equal(fsx_commit(&b, err), -1);
+    assert_non_null(strstr(err, "busy"));
+    assert_true(b.files[0].failed);
+    assert_false(b.files[1].failed);
+    fsx_batch_clear(&b);
+    assert_file(path_of("c.pdf"), "third");
+    assert_true(fsx_is_dir(path_of("busy")));
+    assert_int_equal(temporaries(), 0);
+    fsx_batch_discard(&b);
+}
+
+static void test_discard_removes_temporaries(void **state)
+{
+    (void)state;
+    fsx_batch b;
+    char err[FSX_ERRLEN];
+    fsx_batch_init(&b);
+    assert_int_equal(fsx_stage(&b, path_of("d.pdf"), "never", 5, err), 0);
+    assert_int_equal(temporaries(), 1);
+    fsx_batch_discard(&b);
+    assert_int_equal(temporaries(), 0);
+    assert_false(fsx_is_file(path_of("d.pdf")));
+    /* staging into a missing directory fails at once and leaves nothing */
+    assert_int_equal(fsx_stage(&b, path_of("no/such/e.pdf"), "x", 1, err), -1);
+    assert_non_null(strstr(err, "e.pdf"));
+    assert_int_equal(b.n, 0);
+    fsx_batch_discard(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_files_appear_on_commit, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_failed_rename_is_marked, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_discard_removes_temporaries, make_dir, remove_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
