@@ -21,6 +21,7 @@
 -- when it fails, nothing is reported by it: each item computes (and reports) the same again.
 -- A failing report or school is reported and skipped; everything else is still written.
 local engine = require("engine")
+local layout = require("layout")
 local progress = require("progress")
 
 local M = {}
@@ -189,12 +190,13 @@ local function commit(batch, lines, opts)
   end
 end
 
--- Runs the items of one worker (indexes into items, in order); returns the records joined by
--- newlines.
-local function run_share(ds, descs, items, opts, share, tick)
-  local lines, batch = {}, {}
-  for n, i in ipairs(share) do
+-- Runs items of this process, each index next_item() returns until it returns nil; returns
+-- the records joined by newlines.
+local function run_share(ds, descs, items, opts, next_item, tick)
+  local lines, batch, n = {}, {}, 0
+  for i in next_item do
     for _, r in ipairs(run_item(ds, descs, items[i], opts)) do batch[#batch + 1] = r end
+    n = n + 1
     if n % COMMIT_EVERY == 0 then
       commit(batch, lines, opts)
       batch = {}
@@ -211,26 +213,19 @@ local function weight(item, whole)
   return item.school and 1 or whole
 end
 
--- Splits the items over n workers: heaviest first, each to the least loaded worker; each
--- worker then runs its items in their original order. `whole` is the weight of a whole-dataset
--- document (the number of schools). Returns per worker a list of indexes into items.
-function M.assign(items, n, whole)
-  local order, load, shares = {}, {}, {}
+-- The order --jobs workers take the items in (indexes into items): heaviest first, then as
+-- listed. `whole` is the weight of a whole-dataset document (the number of schools). Workers
+-- take the next item from a shared queue whenever they finish one, so a heavy document starts
+-- first and the sheets fill in around it; no worker idles while another has items waiting.
+function M.order(items, whole)
+  local order = {}
   for i = 1, #items do order[i] = i end
   table.sort(order, function(a, b)
     local wa, wb = weight(items[a], whole), weight(items[b], whole)
     if wa ~= wb then return wa > wb end
     return a < b
   end)
-  for k = 1, n do load[k], shares[k] = 0, {} end
-  for _, i in ipairs(order) do
-    local best = 1
-    for k = 2, n do if load[k] < load[best] then best = k end end
-    load[best] = load[best] + weight(items[i], whole)
-    shares[best][#shares[best] + 1] = i
-  end
-  for _, share in ipairs(shares) do table.sort(share) end
-  return shares
+  return order
 end
 
 -- Runs the prepare step of every report that has items (see the header).
@@ -249,14 +244,16 @@ end
 -- Runs the items in this process or in --jobs workers; returns their records (strings).
 local function run_parallel(ds, descs, items, opts, bar)
   local jobs = math.min(opts.jobs, #items)
-  local shares = M.assign(items, math.max(jobs, 1), math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   if jobs <= 1 then
-    local done = 0
-    return { run_share(ds, descs, items, opts, shares[1] or {}, function() done = done + 1; bar:update(done) end) }
+    local done, k = 0, 0
+    local function in_turn() k = k + 1; if k <= #items then return k end end
+    return { run_share(ds, descs, items, opts, in_turn, function() done = done + 1; bar:update(done) end) }
   end
-  local results, err = engine.parallel(jobs, function(k)
-    return run_share(ds, descs, items, opts, shares[k], engine.tick)
-  end, function(total) bar:update(total) end)
+  local order = M.order(items, math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
+  local function claimed() local c = engine.claim(); return c and order[c] end
+  local results, err = engine.parallel(jobs, function()
+    return run_share(ds, descs, items, opts, claimed, engine.tick)
+  end, function(total) bar:update(total) end, #order)
   if not results then error(err) end
   local outs = {}
   for k, r in ipairs(results) do
@@ -284,6 +281,7 @@ end
 -- here, from the parts the schools' items returned.
 local function run_items(ds, descs, items, opts, bar)
   prepare(ds, descs, items, opts)
+  layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
   local first, last = {}, {}
   for _, item in ipairs(items) do
     if item.combined then last[#last + 1] = item else first[#first + 1] = item end

@@ -572,18 +572,21 @@ static void par_tick(void *ud, long total)
         lua_pop(c->L, 1);
 }
 
-/* engine.parallel(n, work, tick) → list of {status =, output =} per worker, or nil + message.
- * work(k) runs in child process k (1-based) and returns a string (and optionally an exit code);
- * tick(total) runs in this process as workers call engine.tick(). */
+/* engine.parallel(n, work, tick, items) → list of {status =, output =} per worker, or nil +
+ * message. work(k) runs in child process k (1-based) and returns a string (and optionally an
+ * exit code); tick(total) runs in this process as workers call engine.tick(); with items, the
+ * workers share a queue of that many items (engine.claim). */
 static int engine_parallel(lua_State *L)
 {
     int n = (int)luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
     luaL_argcheck(L, n >= 1 && n <= PROC_MAX, 1, "число процессов вне 1–256");
+    lua_Integer items = luaL_optinteger(L, 4, 0);
+    luaL_argcheck(L, items >= 0, 4, "число работ меньше нуля");
     par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0};
     proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)n, 0);
     char err[PROC_ERRLEN];
-    if (proc_parallel(n, par_work, par_tick, &c, res, err) != 0) {
+    if (proc_parallel(n, (long)items, par_work, par_tick, &c, res, err) != 0) {
         lua_pushnil(L);
         lua_pushstring(L, err);
         return 2;
@@ -607,6 +610,18 @@ static int engine_parallel(lua_State *L)
 }
 
 /* engine.tick() — one item finished (in a worker; a no-op outside workers). */
+/* engine.claim() → the number (1-based) of the next item of the workers' queue
+ * (engine.parallel with items), each handed out once; nil when none is left. */
+static int engine_claim(lua_State *L)
+{
+    long k = proc_claim();
+    if (k < 0)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)k + 1);
+    return 1;
+}
+
 static int engine_tick(lua_State *L)
 {
     if (lua_getfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY) == LUA_TNUMBER)
@@ -618,6 +633,7 @@ static int engine_csv_encode(lua_State *L);         /* below: CSV text */
 
 static const luaL_Reg engine_funcs[] = {
     {"call_limited", engine_call_limited},
+    {"claim", engine_claim},
     {"compile", engine_compile},
     {"csv_encode", engine_csv_encode},
     {"csv_open", engine_csv_open},

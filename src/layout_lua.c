@@ -554,7 +554,17 @@ static int layout_combine(lua_State *L)
     return 2;
 }
 
+/* layout.open(): opens this process's writer now (fonts, hyphenation) rather than at the
+ * first document. The runner calls it before forking workers: they inherit it open, and the
+ * combined files after them do not wait for it. */
+static int layout_open(lua_State *L)
+{
+    get_writer(L);
+    return 0;
+}
+
 static const luaL_Reg layout_funcs[] = {
+    {"open", layout_open},
     {"render", layout_render},
     {"combine", layout_combine},
     {NULL, NULL}

@@ -4,14 +4,52 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fsx.h"
+
+/* The queue of the current proc_parallel: the number of the next item, in one anonymous page
+ * shared with the workers (mapped before they fork; a fetch-and-add on a lock-free atomic is
+ * the same operation from every process that maps it). NULL when the batch has no queue. */
+static atomic_long *queue;
+static long queue_items;
+
+long proc_claim(void)
+{
+    if (!queue)
+        return -1;
+    long k = atomic_fetch_add(queue, 1);
+    return k < queue_items ? k : -1;
+}
+
+/* Maps the queue of `items` items (none when items is 0). Returns 0 or -1 (errno). */
+static int queue_open(long items)
+{
+    queue = NULL;
+    queue_items = items;
+    if (items <= 0)
+        return 0;
+    void *page = mmap(NULL, sizeof *queue, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        return -1;
+    queue = page;
+    atomic_init(queue, 0);
+    return 0;
+}
+
+static void queue_close(void)
+{
+    if (queue)
+        munmap((void *)queue, sizeof *queue);
+    queue = NULL;
+}
 
 void proc_tick(int progress_fd)
 {
@@ -80,8 +118,8 @@ static void gather(int n, int *fds, int progress_fd, proc_tick_fn tick, void *ud
     }
 }
 
-int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_result *results,
-                  char err[PROC_ERRLEN])
+int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
+                  proc_result *results, char err[PROC_ERRLEN])
 {
     int fds[PROC_MAX], prog[2] = {-1, -1}, started = 0, rc = -1;
     pid_t pids[PROC_MAX];
@@ -93,8 +131,13 @@ int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_re
     }
     fflush(stdout);
     fflush(stderr);
+    if (queue_open(items) != 0) {
+        snprintf(err, PROC_ERRLEN, "не удалось создать очередь работ: %s", strerror(errno));
+        return -1;
+    }
     if (pipe(prog) != 0) {
         snprintf(err, PROC_ERRLEN, "не удалось создать канал: %s", strerror(errno));
+        queue_close();
         return -1;
     }
     pid_t parent = getpid();
@@ -141,6 +184,7 @@ int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_re
         results[k].len = outs[k].len;
         results[k].out = buf_take(&outs[k]);
     }
+    queue_close();
     if (started == n)
         rc = 0;
     else

@@ -23,9 +23,15 @@ typedef int (*proc_work_fn)(void *ud, int k, int progress_fd, buf *out);
 typedef void (*proc_tick_fn)(void *ud, long total);
 
 /* Forks n (1..PROC_MAX) workers and waits for all. results[0..n) receive statuses and outputs.
+ * With items > 0 the workers share a queue of that many items: each takes the next one with
+ * proc_claim until none is left, so a worker that drew lighter items takes more of them.
  * Returns 0, or -1 with err when processes could not be started (none is then left running). */
-int proc_parallel(int n, proc_work_fn work, proc_tick_fn tick, void *ud, proc_result *results,
-                  char err[PROC_ERRLEN]);
+int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
+                  proc_result *results, char err[PROC_ERRLEN]);
+
+/* In a worker: the number (0-based) of the next item of the queue, each number handed out
+ * once across all workers; -1 when the queue is empty or there is none. */
+long proc_claim(void);
 
 /* Reports one finished item from a worker. */
 void proc_tick(int progress_fd);

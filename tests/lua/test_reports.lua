@@ -1,6 +1,6 @@
--- Tests of lua/reports.lua's assignment of work items to --jobs workers (reports.assign):
--- heaviest first to the least loaded worker, original order within a worker. (Combined files
--- are not assigned: the runner builds them last, from the schools' parts.)
+-- Tests of lua/reports.lua's order of work items for --jobs workers (reports.order): heaviest
+-- first, then as listed; the workers take them from a shared queue in that order. (Combined
+-- files are not queued: the runner builds them last, from the schools' parts.)
 local T = require("testing")
 local reports = require("reports")
 
@@ -13,23 +13,23 @@ local function items()
 end
 
 return {
-  one_worker_runs_all_in_order = function()
-    T.eq(reports.assign(items(), 1, 4), { { 1, 2, 3, 4, 5 } })
+  the_document_first_then_the_sheets_in_order = function()
+    -- weights: doc 4 (the number of schools), sheets 1 each
+    T.eq(reports.order(items(), 4), { 5, 1, 2, 3, 4 })
   end,
 
-  two_workers_the_document_apart_from_the_sheets = function()
-    -- weights: doc 4, sheets 1 each → doc to 1, the sheets to 2 until it weighs as much
-    T.eq(reports.assign(items(), 2, 4), { { 5 }, { 1, 2, 3, 4 } })
+  equal_weights_keep_their_order = function()
+    -- a document that weighs as much as a sheet (one school) stays where it was listed
+    T.eq(reports.order(items(), 1), { 1, 2, 3, 4, 5 })
   end,
 
-  two_workers_balance_a_light_document = function()
-    -- doc weighs 2: worker 1 (2), sheets 1 → 2 (0), 2 → 2 (1), 3 → either at 2: the first,
-    -- 4 → 2 (2 < 3); loads 3 and 3
-    T.eq(reports.assign(items(), 2, 2), { { 3, 5 }, { 1, 2, 4 } })
+  sheets_only = function()
+    local list = {}
+    for i = 1, 3 do list[i] = { report = "s", school = tostring(i) } end
+    T.eq(reports.order(list, 3), { 1, 2, 3 })
   end,
 
-  more_workers_than_items = function()
-    local list = { { report = "doc" } }
-    T.eq(reports.assign(list, 3, 10), { { 1 }, {}, {} })
+  no_items = function()
+    T.eq(reports.order({}, 10), {})
   end,
 }
