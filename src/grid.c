@@ -396,7 +396,9 @@ static int layout_cell(grid *g, lay_flow *f, layout_memo *m, int i, float w, cha
             return -1;
         }
     }
-    if (para_break(&c->p, f->fs, f->hy, w, 0, (para_align)c->align, LEADING, &c->L, err) != 0)
+    /* the process's memo: the same cells (headings, names, numbers) recur on every sheet */
+    if (para_break_memo(f->memo, &c->p, f->fs, f->hy, w, 0, (para_align)c->align, LEADING, &c->L,
+                        err) != 0)
         return -1;
     m->slot[at] = i + 1;
     return 0;

@@ -826,6 +826,7 @@ static void run_pass(lay_doc *d, int draw)
     d->f.pdf = d->pdf;
     d->f.fs = d->fs;
     d->f.hy = d->hy;
+    d->f.memo = d->memo;
     d->f.draw = draw;
     d->f.page = -1;
     d->f.owner = d;
