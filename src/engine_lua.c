@@ -409,6 +409,18 @@ static int engine_list_reports(lua_State *L)
 
 /* ---- files and terminal ---- */
 
+/* The result of a file operation for Lua: true, or nil + message (rc != 0). */
+static int push_done(lua_State *L, int rc, const char *err)
+{
+    if (rc != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* engine.write_file(path, data) → true, or nil + message. Atomic. */
 static int engine_write_file(lua_State *L)
 {
@@ -416,13 +428,7 @@ static int engine_write_file(lua_State *L)
     size_t n;
     const char *data = luaL_checklstring(L, 2, &n);
     char err[FSX_ERRLEN];
-    if (fsx_write_atomic(path, data, n, err) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
-    lua_pushboolean(L, 1);
-    return 1;
+    return push_done(L, fsx_write_atomic(path, data, n, err), err);
 }
 
 /* The process's staged outputs (engine.stage_file): committed by the runner in batches. A
@@ -448,13 +454,7 @@ static int engine_stage_file(lua_State *L)
         atexit(discard_staged);
         staged_cleanup_set = 1;
     }
-    if (fsx_stage(&staged, path, data, n, err) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
-    lua_pushboolean(L, 1);
-    return 1;
+    return push_done(L, fsx_stage(&staged, path, data, n, err), err);
 }
 
 /* engine.commit_files() → true, or nil + message + {[path] = true} of the files that did not
@@ -483,13 +483,7 @@ static int engine_commit_files(lua_State *L)
 static int engine_mkdirs(lua_State *L)
 {
     char err[FSX_ERRLEN];
-    if (fsx_mkdirs(luaL_checkstring(L, 1), err) != 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
-    lua_pushboolean(L, 1);
-    return 1;
+    return push_done(L, fsx_mkdirs(luaL_checkstring(L, 1), err), err);
 }
 
 static int engine_is_dir(lua_State *L)
@@ -609,7 +603,6 @@ static int engine_parallel(lua_State *L)
     return 1;
 }
 
-/* engine.tick() — one item finished (in a worker; a no-op outside workers). */
 /* engine.claim() → the number (1-based) of the next item of the workers' queue
  * (engine.parallel with items), each handed out once; nil when none is left. */
 static int engine_claim(lua_State *L)
@@ -622,6 +615,7 @@ static int engine_claim(lua_State *L)
     return 1;
 }
 
+/* engine.tick() — one item finished (in a worker; a no-op outside workers). */
 static int engine_tick(lua_State *L)
 {
     if (lua_getfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY) == LUA_TNUMBER)

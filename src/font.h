@@ -76,7 +76,7 @@ int font_encode(const font_set *fs, font_face f, const char *s, size_t n, buf *o
 void font_tounicode(const font_set *fs, const font_usage *used, buf *out);
 
 /* font_tounicode's map deflated (`raw_len` inflated; no tag), cached like the subsets: owned
- * by fs and valid until the next call. NULL with err when out of memory. */
+ * by fs, valid at least until the next call. NULL with err when out of memory. */
 const font_blob *font_tounicode_embed(font_set *fs, const font_usage *used, char err[FONT_ERRLEN]);
 
 /* Codes run 1..font_ncodes; font_code_width is code k's advance in face f (1/1000 em), or -1

@@ -121,13 +121,15 @@ static char *write_temp(const char *path, const void *data, size_t len, int sync
     }
     snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || fsx_write_full(fd, data, len) != 0 || (sync && fsync(fd) != 0) ||
-        close(fd) != 0) {
-        int e = errno;
-        if (fd >= 0) {
-            close(fd);      /* after a failed close this is a harmless EBADF */
+    int ok = fd >= 0 && fsx_write_full(fd, data, len) == 0 && (!sync || fsync(fd) == 0);
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {   /* a failed close can be the write's error */
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
+        if (fd >= 0)
             unlink(tmp);
-        }
         snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(e));
         free(tmp);
         return NULL;
@@ -208,23 +210,20 @@ static int sync_file_systems(const fsx_batch *b)
 
 int fsx_commit(fsx_batch *b, char err[FSX_ERRLEN])
 {
-    int failed = 0, e = sync_file_systems(b);
+    int e = sync_file_systems(b), failed = e != 0;
     if (e != 0)
         snprintf(err, FSX_ERRLEN, "файлы не сохранены на диск: %s", fsx_strerror(e));
     for (int i = 0; i < b->n; i++) {
         fsx_staged *f = &b->files[i];
-        if (e == 0 && rename(f->tmp, f->path) != 0) {
-            if (!failed)
-                snprintf(err, FSX_ERRLEN, "%s: %s", f->path, fsx_strerror(errno));
-            failed = 1;
-            f->failed = 1;
-        } else if (e != 0) {
-            f->failed = 1;
-        }
-        if (f->failed)
-            unlink(f->tmp);
+        f->failed = e != 0 || rename(f->tmp, f->path) != 0;   /* not synced: not put in place */
+        if (!f->failed)
+            continue;
+        if (!failed)
+            snprintf(err, FSX_ERRLEN, "%s: %s", f->path, fsx_strerror(errno));
+        failed = 1;
+        unlink(f->tmp);
     }
-    return e != 0 || failed ? -1 : 0;
+    return failed ? -1 : 0;
 }
 
 void fsx_batch_clear(fsx_batch *b)

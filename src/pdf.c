@@ -806,9 +806,8 @@ static void attach_fonts(pdf_ctx *p)
 }
 
 /* Deflates page i's operators in place (content[i] then holds the deflated bytes). One
- * deflater serves every page of the process: compress2 would allocate its 270 KB of state per
- * page, and each such allocation makes malloc consolidate the small blocks Lua freed. The
- * output is compress2's (same level, window and memory level). */
+ * deflater serves every page of the process: compress2 would allocate and free its 270 KB of
+ * state per page. The output is compress2's (same level, window and memory level). */
 static int pack_page(pdf_ctx *p, int i, buf *z)
 {
     buf *c = &p->content[i];

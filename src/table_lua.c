@@ -241,12 +241,11 @@ static void push_sum(lua_State *L, double v, int integer)
         lua_pushnumber(L, v);
 }
 
-/* Sets field `name` of the table on top to {col = value per value column present in group g},
- * values from arr (wsums or weights); `integer` says which columns' values are integers. */
-static void set_weighted(lua_State *L, const tbl *t, const tbl_sums *s, const double *arr, size_t g,
-                         const int *vals, int nv, const int *integer, const char *name)
+/* Sets, in the table on top, col = value for each value column present in group g, values
+ * from arr (sums, wsums or weights); `integer` says which columns' values are integers. */
+static void set_sums(lua_State *L, const tbl *t, const tbl_sums *s, const double *arr, size_t g,
+                     const int *vals, int nv, const int *integer)
 {
-    lua_createtable(L, 0, nv);                        /* group sub */
     for (int v = 0; v < nv; v++) {
         size_t at = g * (size_t)nv + (size_t)v;
         if (s->counts[at] == 0)
@@ -254,6 +253,14 @@ static void set_weighted(lua_State *L, const tbl *t, const tbl_sums *s, const do
         push_sum(L, arr[at], integer[v]);
         lua_setfield(L, -2, t->cols[vals[v]].name);
     }
+}
+
+/* Sets field `name` of the table on top to a table of set_sums. */
+static void set_weighted(lua_State *L, const tbl *t, const tbl_sums *s, const double *arr, size_t g,
+                         const int *vals, int nv, const int *integer, const char *name)
+{
+    lua_createtable(L, 0, nv);                        /* group sub */
+    set_sums(L, t, s, arr, g, vals, nv, integer);
     lua_setfield(L, -2, name);                        /* group */
 }
 
@@ -267,17 +274,14 @@ static void push_group(lua_State *L, const tbl *t, const tbl_sums *s, size_t g, 
         push_value(L, t, s->first_row[g], keys[k]);
         lua_setfield(L, -2, t->cols[keys[k]].name);
     }
-    for (int v = 0; v < nv; v++) {
-        size_t at = g * (size_t)nv + (size_t)v;
-        if (s->counts[at] == 0)
-            continue;
-        push_sum(L, s->sums[at], t->cols[vals[v]].type == TBL_INT);
-        lua_setfield(L, -2, t->cols[vals[v]].name);
-    }
+    int is_int[MAXCOLS];
+    for (int v = 0; v < nv; v++)
+        is_int[v] = t->cols[vals[v]].type == TBL_INT;
+    set_sums(L, t, s, s->sums, g, vals, nv, is_int);
     if (weight >= 0) {
         int wint = t->cols[weight].type == TBL_INT, prod_int[MAXCOLS], w_int[MAXCOLS];
         for (int v = 0; v < nv; v++)
-            prod_int[v] = wint && t->cols[vals[v]].type == TBL_INT, w_int[v] = wint;
+            prod_int[v] = wint && is_int[v], w_int[v] = wint;
         set_weighted(L, t, s, s->wsums, g, vals, nv, prod_int, "_weighted");
         set_weighted(L, t, s, s->weights, g, vals, nv, w_int, "_weight");
     }
