@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "fsx.h"
+#include "pool.h"
 
 #define CMODS_KEY "otchet.cmods"      /* registry: name -> luaopen function */
 #define LOADED_KEY "otchet.loaded"    /* registry: name -> module value */
@@ -19,6 +20,7 @@
 struct lrt {
     lua_State *L;
     char *home;
+    pool *pool;         /* Lua's small blocks (owned; NULL: all from malloc) */
     size_t mem_used, mem_limit;
     long long instr, instr_limit;
     int tripped;        /* the budget ran out: every later hook call fails too */
@@ -29,19 +31,51 @@ lrt *lrt_of(lua_State *L) { return *(lrt **)lua_getextraspace(L); }
 lua_State *lrt_state(lrt *r) { return r->L; }
 const char *lrt_home(lrt *r) { return r->home; }
 
+/* Small blocks (most of Lua's objects) come from the pool, bigger ones from malloc; a block's
+ * size says where it lives, so a resize across POOL_MAX moves it. Under AddressSanitizer there
+ * is no pool, so that every Lua block stays checked. */
+static int pooled(const lrt *r, size_t n)
+{
+    return r->pool && n > 0 && n <= POOL_MAX;
+}
+
+static void release(lrt *r, void *ptr, size_t n)
+{
+    if (pooled(r, n))
+        pool_release(r->pool, ptr, n);
+    else
+        free(ptr);
+}
+
+static void *resize(lrt *r, void *ptr, size_t old, size_t n)
+{
+    int was = pooled(r, old), will = pooled(r, n);
+    if (!was && !will)
+        return realloc(ptr, n);
+    if (was && will && pool_class_size(old) == pool_class_size(n))
+        return ptr;
+    void *p = will ? pool_alloc(r->pool, n) : malloc(n);
+    if (p && ptr) {
+        memcpy(p, ptr, old < n ? old : n);
+        release(r, ptr, old);
+    }
+    return p;
+}
+
 /* Allocator with a cap: refusing makes Lua raise a memory error the script cannot ignore. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     lrt *r = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr)
+            release(r, ptr, old);
         r->mem_used -= old;
         return NULL;
     }
     if (nsize > old && r->mem_used + (nsize - old) > r->mem_limit)
         return NULL;
-    void *p = realloc(ptr, nsize);
+    void *p = resize(r, ptr, old, nsize);
     if (p)
         r->mem_used = r->mem_used - old + nsize;
     return p;
@@ -261,8 +295,12 @@ lrt *lrt_new(const lrt_config *cfg)
     r->home = strdup(cfg->home);
     r->mem_limit = cfg->mem_limit ? cfg->mem_limit : (size_t)1 << 30;
     r->instr_limit = cfg->instr_limit ? cfg->instr_limit : LRT_DEFAULT_BUDGET;
+#ifndef __SANITIZE_ADDRESS__
+    r->pool = pool_new();
+#endif
     r->L = r->home ? lua_newstate(capped_alloc, r) : NULL;
     if (!r->L) {
+        pool_free_all(r->pool);
         free(r->home);
         free(r);
         return NULL;
@@ -283,6 +321,7 @@ void lrt_free(lrt *r)
         return;
     if (r->L)
         lua_close(r->L);
+    pool_free_all(r->pool); /* after lua_close: it gives every block back first */
     free(r->home);
     free(r);
 }
