@@ -83,8 +83,14 @@ local function print_problems(dir, problems)
   end
 end
 
--- Loads the dataset named by --data; prints its problems. Returns ds or nil + exit code.
-local function load_data(opts)
+local function data_failed(problems)
+  complain(string.format("данные не прошли проверку: ошибок — %d, предупреждений — %d; ничего не записано",
+    problems.errors, problems.warnings))
+end
+
+-- Loads the dataset named by --data; prints its problems. Returns ds, problems or nil + exit
+-- code. defer: files to leave for dataset.load_deferred (see cmd_run).
+local function load_data(opts, defer)
   if not opts.data then
     complain("не указан каталог с данными: --data DIR")
     return nil, EXIT_USAGE
@@ -94,11 +100,10 @@ local function load_data(opts)
     complain(err)
     return nil, EXIT_USAGE
   end
-  local ds, problems = dataset.load(opts.data, ov)
+  local ds, problems = dataset.load(opts.data, ov, defer)
   print_problems(opts.data, problems)
   if problems.errors > 0 then
-    complain(string.format("данные не прошли проверку: ошибок — %d, предупреждений — %d; ничего не записано",
-      problems.errors, problems.warnings))
+    data_failed(problems)
     return nil, EXIT_DATA
   end
   return ds, problems
@@ -121,17 +126,47 @@ local function cmd_list()
   return EXIT_OK
 end
 
+-- The deferred part of the dataset's check for reports.run_all: check() loads and checks the
+-- files the load deferred (in a process of its own, alongside the reports' workers);
+-- checked(verdict) adds its problems to the others, prints them and says whether to go on.
+local function deferred_check(ds, problems, dir)
+  local function check()
+    local p = dataset.load_deferred(ds)
+    return p.errors == 0, p:encode()
+  end
+  local function checked(verdict)
+    local more = problems_mod.new()
+    more:decode(verdict.text)
+    if verdict.status ~= 0 then
+      more:error({ file = dir }, "проверка данных завершилась аварийно (код " .. verdict.status .. ")")
+    end
+    print_problems(dir, more)
+    problems.errors, problems.warnings = problems.errors + more.errors, problems.warnings + more.warnings
+    if verdict.ok then return true end
+    data_failed(problems)
+    return false, EXIT_DATA
+  end
+  return check, checked
+end
+
 local function cmd_run(opts, positional, all)
   local names = all and engine.list_reports() or { positional[1] }
   if not all and not positional[1] then
     complain("не указан отчёт: otchet run ОТЧЁТ --data DIR (список: otchet list)")
     return EXIT_USAGE
   end
-  local ds, code = load_data(opts)
-  if not ds then return code end
   local reports = require("reports")
+  -- with workers, participants.csv (a sixth of a region's data, and most of its checking) is
+  -- loaded and checked alongside the reports when none of them reads it
+  local jobs = tonumber(opts.jobs or "1")
+  local defer = jobs and jobs >= 2 and not reports.reads(names, "participants") and { participants = true }
+  local ds, problems = load_data(opts, defer)
+  if not ds then return problems end
+  local check, checked
+  if dataset.has_deferred(ds) then check, checked = deferred_check(ds, problems, opts.data) end
   return reports.run_all(ds, names, {
     out = opts.out or "out", school = opts.school, jobs = opts.jobs, shard = opts.shard,
+    check = check, checked = checked,
   })
 end
 

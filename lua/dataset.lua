@@ -177,21 +177,60 @@ local function read_settings(file, overrides, problems)
   return settings, where
 end
 
+-- Files whose loading a run may defer (M.load's `defer`), each with the rules that check it
+-- once loaded.
+local DEFERRABLE = { participants = validate.run_participants }
+
+-- Reading a deferred file before M.load_deferred is a bug of the report that does it (it did
+-- not declare the file in `reads`): fail loudly rather than let it see an absent file.
+local function guard_deferred(ds)
+  setmetatable(ds.files, { __index = function(_, name)
+    if ds.deferred[name] then
+      error("файл " .. name .. ".csv ещё не загружен: отчёт, читающий его, должен назвать его в reads", 2)
+    end
+  end })
+end
+
 -- Loads and validates the dataset in `dir`. overrides: list of {key=, value=} from --set.
--- Returns dataset, problems (problems.errors > 0 means the data must not be used).
-function M.load(dir, overrides)
+-- defer: set of file names (of DEFERRABLE) to leave for M.load_deferred, so that a run whose
+-- reports do not read them can check them alongside its work. Returns dataset, problems
+-- (problems.errors > 0 means the data must not be used).
+function M.load(dir, overrides, defer)
   local problems = problems_mod.new()
-  local ds = { dir = dir, files = {} }
+  local ds = { dir = dir, files = {}, deferred = {} }
+  guard_deferred(ds)
   if not engine.is_dir(dir) then
     problems:error({ file = dir }, "каталог с данными не найден")
     return ds, problems
   end
   for _, spec in ipairs(schema.files) do
-    ds.files[spec.name] = load_file(dir, spec, problems)
+    if defer and defer[spec.name] and DEFERRABLE[spec.name] and engine.is_file(join(dir, spec.file)) then
+      ds.deferred[spec.name] = spec
+    else
+      ds.files[spec.name] = load_file(dir, spec, problems)
+    end
   end
   ds.settings, ds.setting_where = read_settings(ds.files.district, overrides, problems)
   validate.run(ds, problems)
   return ds, problems
+end
+
+-- Whether M.load deferred any file of ds.
+function M.has_deferred(ds)
+  return next(ds.deferred) ~= nil
+end
+
+-- Loads the files M.load deferred and checks them. Returns problems (their own list).
+function M.load_deferred(ds)
+  local problems = problems_mod.new()
+  for _, spec in ipairs(schema.files) do
+    if ds.deferred[spec.name] then
+      rawset(ds.files, spec.name, load_file(ds.dir, spec, problems))
+      ds.deferred[spec.name] = nil
+      DEFERRABLE[spec.name](ds, problems)
+    end
+  end
+  return problems
 end
 
 -- File names in contract order, for sorting problems.

@@ -31,6 +31,36 @@ function M.format(p)
   return s .. p.message
 end
 
+-- The problems as text to travel between processes (M:decode reads them back): a line with
+-- the counts (which may exceed the items: see dataset's dropped errors), then one line per
+-- problem with tab-separated fields.
+function M:encode()
+  local lines = { self.errors .. "\t" .. self.warnings }
+  for _, p in ipairs(self.items) do
+    local fields = { p.level, p.file or "", p.line or "", p.col or "", p.column or "", p.message }
+    for i, f in ipairs(fields) do fields[i] = tostring(f):gsub("[\t\n]", " ") end
+    lines[#lines + 1] = table.concat(fields, "\t")
+  end
+  return table.concat(lines, "\n")
+end
+
+local function present(v) return v ~= "" and v or nil end
+
+-- Adds the problems of M:encode's text to this list, counts included; returns those added.
+function M:decode(text)
+  local added, errors, warnings = {}, self.errors, self.warnings
+  local counts = text:match("^[^\n]*")
+  for line in text:gmatch("\n([^\n]+)") do
+    local f = {}
+    for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+    added[#added + 1] = self:add(f[1], { file = present(f[2]), line = tonumber(f[3]),
+      col = tonumber(f[4]), column = present(f[5]) }, f[6] or "")
+  end
+  local e, w = counts:match("^(%d+)\t(%d+)$")
+  self.errors, self.warnings = errors + (tonumber(e) or 0), warnings + (tonumber(w) or 0)
+  return added
+end
+
 -- Problems in file order, then line order: the order a person fixes them in.
 function M:sorted(file_order)
   local rank = {}

@@ -3,6 +3,7 @@
 --
 -- A script returns a descriptor:
 --   { title = "…", needs = { "results", … },          -- files of the contract it reads
+--     reads = { "participants", … },                  -- optional files it reads when present
 --     build = function(ds, ctx) → outputs }            -- a document for the whole dataset
 --   or, per school:
 --   { title, needs, per_school = true,
@@ -29,7 +30,9 @@ local M = {}
 local EXIT_OK, EXIT_REPORT = 0, 3
 
 -- Loads reports/<name>.lua in an untrusted environment; returns its descriptor or nil + message.
+local loaded = {}
 function M.load(name)
+  if loaded[name] then return loaded[name] end
   local env = engine.new_env()
   local chunk, err = engine.load_report(name, env)
   if not chunk then return nil, err end
@@ -38,7 +41,20 @@ function M.load(name)
   if type(desc) ~= "table" or type(desc.build) ~= "function" then
     return nil, "reports/" .. name .. ".lua должен вернуть таблицу с функцией build"
   end
+  loaded[name] = desc
   return desc
+end
+
+-- Whether any of the named reports reads `file` of the contract: it needs it, or names it in
+-- `reads` (optional files it uses when present). A report that cannot load reads nothing.
+function M.reads(names, file)
+  for _, name in ipairs(names) do
+    local desc = M.load(name)
+    for _, list in ipairs(desc and { desc.needs or {}, desc.reads or {} } or {}) do
+      for _, f in ipairs(list) do if f == file then return true end end
+    end
+  end
+  return false
 end
 
 function M.describe(name)
@@ -138,6 +154,22 @@ local function each_record(out, on_line, on_part)
   end
 end
 
+-- Directories this process made before its gate opened (see run_share): if the gate is shut,
+-- nothing the run made may stay behind, these included.
+local made_dirs = {}
+
+-- engine.mkdirs(dir), noting which of dir and its parents below `top` it is about to make.
+local function mkdirs(dir, top)
+  if engine.gate() ~= "open" then
+    local d = dir
+    while d and d ~= top and made_dirs[d] == nil do
+      made_dirs[d] = not engine.is_dir(d)
+      d = d:match("^(.*)/[^/]*$")
+    end
+  end
+  return engine.mkdirs(dir)
+end
+
 -- Builds one item and writes its outputs. Returns records (strings) for the parent: "ok" per
 -- file written, "fail", and "part" for a part the combined file will take.
 local function run_item(ds, descs, item, opts)
@@ -157,7 +189,7 @@ local function run_item(ds, descs, item, opts)
   for _, o in ipairs(outputs or {}) do
     local path = opts.out .. "/" .. o.file
     local dir = path:match("^(.*)/[^/]*$")
-    local okw, werr = engine.mkdirs(dir)
+    local okw, werr = mkdirs(dir, opts.out)
     if okw then okw, werr = engine.stage_file(path, o.data) end   -- in place once committed
     if not okw then
       records[#records + 1] = table.concat({ "fail", item.report, item.school or "", one_line(werr) }, "\t")
@@ -190,18 +222,35 @@ local function commit(batch, lines, opts)
   end
 end
 
+-- Records of the directories made_dirs lists as made, deepest first, for the parent to
+-- remove once every process has discarded its files.
+local function made_dir_records()
+  local list = {}
+  for d, made in pairs(made_dirs) do if made then list[#list + 1] = d end end
+  table.sort(list, function(a, b) return #a > #b end)
+  for i, d in ipairs(list) do list[i] = "dir\t" .. d end
+  return table.concat(list, "\n")
+end
+
 -- Runs items of this process, each index next_item() returns until it returns nil; returns
--- the records joined by newlines.
+-- the records joined by newlines. While the batch's gate is pending (the dataset is still
+-- being checked, see run_parallel) files are staged but not committed; once it is shut the
+-- staged files are discarded and nothing more is built.
 local function run_share(ds, descs, items, opts, next_item, tick)
   local lines, batch, n = {}, {}, 0
   for i in next_item do
+    if engine.gate() == "shut" then break end
     for _, r in ipairs(run_item(ds, descs, items[i], opts)) do batch[#batch + 1] = r end
     n = n + 1
-    if n % COMMIT_EVERY == 0 then
+    if n % COMMIT_EVERY == 0 and engine.gate() == "open" then
       commit(batch, lines, opts)
       batch = {}
     end
     tick()
+  end
+  if not engine.gate_wait() then
+    engine.discard_files()
+    return made_dir_records()
   end
   commit(batch, lines, opts)
   return table.concat(lines, "\n")
@@ -241,28 +290,50 @@ local function prepare(ds, descs, items, opts)
   end
 end
 
--- Runs the items in this process or in --jobs workers; returns their records (strings).
+-- The verdict of opts.check as the parent sees it: { ok =, text = } from the gatekeeper's
+-- output ("ok" or "fail", a newline, the check's text) and exit status.
+local function verdict(status, output)
+  local word, text = output:match("^(%a+)\n(.*)$")
+  return { ok = status == 0 and word == "ok", text = text or output, status = status }
+end
+
+-- opts.check wrapped for the gatekeeper process: ok, then the output verdict() reads.
+local function gatekeeper(check)
+  return function()
+    local ok, text = check()
+    return ok, (ok and "ok" or "fail") .. "\n" .. (text or "")
+  end
+end
+
+-- Runs the items in this process or in --jobs workers; returns their records (strings) and,
+-- with opts.check, its verdict. The check (loading and checking what the dataset deferred)
+-- runs in one more process alongside the workers, which put nothing in place before it
+-- passes; in this process it runs first.
 local function run_parallel(ds, descs, items, opts, bar)
   local jobs = math.min(opts.jobs, #items)
   if jobs <= 1 then
+    local checked = opts.check and verdict(0, select(2, gatekeeper(opts.check)()))
+    if checked and not checked.ok then return {}, checked end
     local done, k = 0, 0
     local function in_turn() k = k + 1; if k <= #items then return k end end
-    return { run_share(ds, descs, items, opts, in_turn, function() done = done + 1; bar:update(done) end) }
+    return { run_share(ds, descs, items, opts, in_turn, function() done = done + 1; bar:update(done) end) }, checked
   end
   local order = M.order(items, math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   local function claimed() local c = engine.claim(); return c and order[c] end
   local results, err = engine.parallel(jobs, function()
     return run_share(ds, descs, items, opts, claimed, engine.tick)
-  end, function(total) bar:update(total) end, #order)
+  end, function(total) bar:update(total) end, #order, opts.check and gatekeeper(opts.check))
   if not results then error(err) end
+  local checked = opts.check and verdict(results[jobs + 1].status, results[jobs + 1].output)
   local outs = {}
-  for k, r in ipairs(results) do
+  for k = 1, jobs do
+    local r = results[k]
     outs[k] = r.output
     if r.status ~= 0 and r.status ~= 3 then   -- first: what it wrote may end inside a part
       outs[k] = "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")\n" .. outs[k]
     end
   end
-  return outs
+  return outs, checked
 end
 
 -- The parts the items returned, by report and school.
@@ -278,7 +349,8 @@ local function parts_of(outs)
 end
 
 -- Every item but the combined files first (in workers with --jobs), then the combined files
--- here, from the parts the schools' items returned.
+-- here, from the parts the schools' items returned. Returns the records and opts.check's
+-- verdict (when it failed, no combined file is built).
 local function run_items(ds, descs, items, opts, bar)
   prepare(ds, descs, items, opts)
   layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
@@ -286,7 +358,8 @@ local function run_items(ds, descs, items, opts, bar)
   for _, item in ipairs(items) do
     if item.combined then last[#last + 1] = item else first[#first + 1] = item end
   end
-  local outs = run_parallel(ds, descs, first, opts, bar)
+  local outs, checked = run_parallel(ds, descs, first, opts, bar)
+  if checked and not checked.ok then return outs, checked end
   if #last > 0 then
     local parts, lines = parts_of(outs), {}
     for i, item in ipairs(last) do
@@ -296,7 +369,7 @@ local function run_items(ds, descs, items, opts, bar)
     end
     outs[#outs + 1] = table.concat(lines, "\n")
   end
-  return outs
+  return outs, checked
 end
 
 local function csv_cell(s)
@@ -313,18 +386,21 @@ local function manifest_text(records)
   return table.concat(lines, "\n") .. "\n"
 end
 
--- Splits worker outputs into written-file records and failures.
+-- Splits worker outputs into written-file records, failures and directories made.
 local function collect(outs)
-  local written, failures = {}, {}
+  local written, failures, dirs = {}, {}, {}
   for _, out in ipairs(outs) do
     each_record(out, function(line)
       local f = {}
       for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
-      if f[1] == "ok" then written[#written + 1] = f else failures[#failures + 1] = f end
+      if f[1] == "ok" then written[#written + 1] = f
+      elseif f[1] == "dir" then dirs[#dirs + 1] = f[2]
+      else failures[#failures + 1] = f end
     end)                     -- parts went to the combined files already
   end
   table.sort(written, function(a, b) return a[2] < b[2] end)
-  return written, failures
+  table.sort(dirs, function(a, b) return #a > #b end)
+  return written, failures, dirs
 end
 
 -- Descriptors of the named reports that can run; complaints about the others.
@@ -347,7 +423,10 @@ local function load_reports(ds, names, explicit)
 end
 
 -- Runs the named reports over a validated dataset; returns the exit code.
--- opts: out, school, jobs (text), shard (text "K/N"), explicit (a single named report).
+-- opts: out, school, jobs (text), shard (text "K/N"), explicit (a single named report);
+-- check, checked: the dataset's deferred check (dataset.load_deferred), run alongside the
+-- items by check() → ok, text; checked(verdict) then runs here once it is done and returns
+-- true to go on, or false and the exit code: nothing the run made stays behind.
 function M.run_all(ds, names, opts)
   local k, n = M.parse_shard(opts.shard)
   local jobs = tonumber(opts.jobs or "1")
@@ -355,7 +434,10 @@ function M.run_all(ds, names, opts)
     engine.stderr("otchet: " .. (k and "--jobs ожидает целое число ≥ 1" or n) .. "\n")
     return 2
   end
-  opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 256), shard_k = k, shard_n = n }
+  local on_checked = opts.checked
+  opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 255), shard_k = k, shard_n = n,
+    check = opts.check }
+  local out_existed = engine.is_dir(opts.out)
   local okdir, err = engine.mkdirs(opts.out)
   if not okdir then
     engine.stderr("otchet: " .. err .. "\n")
@@ -365,8 +447,17 @@ function M.run_all(ds, names, opts)
   local items = {}
   for _, name in ipairs(runnable) do report_items(ds, name, descs[name], opts, items) end
   local bar = progress.new(#items)
-  local written, failures = collect(run_items(ds, descs, items, opts, bar))
+  local outs, checked = run_items(ds, descs, items, opts, bar)
+  local written, failures, dirs = collect(outs)
   bar:finish()
+  if checked then
+    local go, code = on_checked(checked)
+    if not go then
+      for _, d in ipairs(dirs) do engine.rmdir(d) end
+      if not out_existed then engine.rmdir(opts.out) end
+      return code
+    end
+  end
   for _, f in ipairs(failures) do
     engine.stderr("otchet: отчёт " .. f[2] .. (f[3] ~= "" and (", ОО " .. f[3]) or "") .. " не построен: " .. unescape(f[4] or "") .. "\n")
   end

@@ -53,16 +53,22 @@ local function check_duplicates(file, keys, what, problems, names)
 end
 
 -- Set of school ids; reports unknown kinds and statuses as warnings.
+-- The set of school ids of schools.csv.
+local function school_ids(ds)
+  local ids, col = {}, ds.files.schools and ds.files.schools.table:column("school_id") or { n = 0 }
+  for i = 1, col.n do if col[i] then ids[col[i]] = true end end
+  return ids
+end
+
 local function check_schools(ds, problems)
   local f = ds.files.schools
-  local ids = {}
-  if not f then return ids end
+  if not f then return {} end
   check_duplicates(f, { "school_id" }, "код ОО", problems)
   local c = cols(f.table, { "school_id", "partner_id", "kind", "status" })
   local kinds, statuses = {}, {}
   for _, k in ipairs(schema.school_kinds) do kinds[engine.namekey(k)] = true end
   for _, s in ipairs(schema.school_statuses) do statuses[engine.namekey(s)] = true end
-  for i = 1, c.school_id.n do if c.school_id[i] then ids[c.school_id[i]] = true end end
+  local ids = school_ids(ds)
   for i = 1, c.school_id.n do
     local p = c.partner_id[i]
     if p and not ids[p] then
@@ -210,7 +216,7 @@ end
 -- exam groups of both files are joined in C (g:match) and results.csv's participants summed
 -- per group (g:sums): the loop below only compares numbers.
 local function check_participant_counts(ds, problems)
-  local p, r = ds.files.participants, ds.files.results
+  local p, r = rawget(ds.files, "participants"), ds.files.results   -- nil while deferred
   if not p or not r then return end
   check_duplicates(p, { "year", "procedure", "subject", "participant" },
     "участник с тем же кодом на том же экзамене", problems, { "procedure", "subject" })
@@ -367,11 +373,13 @@ local function check_settings(ds, problems)
 end
 
 -- Runs every rule over ds.files and ds.settings.
+-- Runs every rule on a loaded dataset. A file not loaded yet (participants.csv deferred by
+-- dataset.load) is skipped; M.run_participants checks it once it is loaded.
 function M.run(ds, problems)
   check_settings(ds, problems)
   local ids = check_schools(ds, problems)
   for _, name in ipairs({ "results", "participants", "risks" }) do
-    check_school_refs(ds.files[name], ids, problems, false)
+    check_school_refs(rawget(ds.files, name), ids, problems, false)   -- nil while deferred
   end
   check_results(ds, problems)
   check_participant_counts(ds, problems)
@@ -382,6 +390,12 @@ function M.run(ds, problems)
   local codes = check_targets(ds, problems)
   check_measures(ds, ids, codes, problems)
   ds.risk_catalogue = catalogue
+end
+
+-- The rules of participants.csv that M.run skipped because it was not loaded yet.
+function M.run_participants(ds, problems)
+  check_school_refs(ds.files.participants, school_ids(ds), problems, false)
+  check_participant_counts(ds, problems)
 end
 
 return M

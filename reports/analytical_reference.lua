@@ -1402,5 +1402,6 @@ end
 return {
   title = "Аналитическая справка по итогам оценочных процедур",
   needs = { "district", "schools", "results" },
+  reads = { "participants" },   -- when present (see lua/reports.lua)
   build = build,
 }

@@ -363,5 +363,6 @@ end
 return {
   title = "Рейтинг общеобразовательных организаций",
   needs = { "results" },
+  reads = { "participants" },   -- when present (see lua/reports.lua)
   build = build,
 }

@@ -309,5 +309,6 @@ end
 return {
   title = "Мониторинг целевых показателей программы",
   needs = { "targets" },
+  reads = { "participants" },   -- when present (see lua/reports.lua)
   build = build,
 }

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -457,6 +458,14 @@ static int engine_stage_file(lua_State *L)
     return push_done(L, fsx_stage(&staged, path, data, n, err), err);
 }
 
+/* engine.discard_files() — removes the temporaries of every file staged and not committed. */
+static int engine_discard_files(lua_State *L)
+{
+    (void)L;
+    discard_staged();
+    return 0;
+}
+
 /* engine.commit_files() → true, or nil + message + {[path] = true} of the files that did not
  * reach their path: one sync for every file staged since the last commit, then the renames. */
 static int engine_commit_files(lua_State *L)
@@ -484,6 +493,17 @@ static int engine_mkdirs(lua_State *L)
 {
     char err[FSX_ERRLEN];
     return push_done(L, fsx_mkdirs(luaL_checkstring(L, 1), err), err);
+}
+
+/* engine.rmdir(path) → true, or nil + message: removes an empty directory (and only that). */
+static int engine_rmdir(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char err[FSX_ERRLEN];
+    int rc = rmdir(path);
+    if (rc != 0)
+        snprintf(err, sizeof err, "%s: не удалось удалить каталог: %s", path, strerror(errno));
+    return push_done(L, rc, err);
 }
 
 static int engine_is_dir(lua_State *L)
@@ -532,14 +552,32 @@ static int engine_now(lua_State *L)
 
 typedef struct par_ctx {
     lua_State *L;
-    int work, tick;   /* stack indices of the Lua functions */
+    int work, tick, gate;   /* stack indices of the Lua functions (0: none) */
+    int gatekeeper;         /* the child that runs gate (0-based), -1 without one */
 } par_ctx;
+
+/* In the gatekeeper: gate() → ok, output; ok opens the batch's gate, anything else (an error
+ * too) shuts it. */
+static int par_gate(par_ctx *c, buf *out)
+{
+    lua_State *L = c->L;
+    lua_pushvalue(L, c->gate);
+    int st = lua_pcall(L, 0, 2, 0);                  /* ok, output | message */
+    proc_gate_decide(st == LUA_OK && lua_toboolean(L, -2));
+    size_t n;
+    const char *s = lua_tolstring(L, -1, &n);
+    if (s)
+        buf_append(out, s, n);
+    return st == LUA_OK ? 0 : 3;
+}
 
 /* In child k: runs work(k) protected; its string result (or error message) is the output. */
 static int par_work(void *ud, int k, int progress_fd, buf *out)
 {
     par_ctx *c = ud;
     lua_State *L = c->L;
+    if (k == c->gatekeeper)
+        return par_gate(c, out);
     lua_pushinteger(L, progress_fd);
     lua_setfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY);
     lua_pushvalue(L, c->work);
@@ -566,21 +604,27 @@ static void par_tick(void *ud, long total)
         lua_pop(c->L, 1);
 }
 
-/* engine.parallel(n, work, tick, items) → list of {status =, output =} per worker, or nil +
- * message. work(k) runs in child process k (1-based) and returns a string (and optionally an
- * exit code); tick(total) runs in this process as workers call engine.tick(); with items, the
- * workers share a queue of that many items (engine.claim). */
+/* engine.parallel(n, work, tick, items, gate) → list of {status =, output =} per process, or
+ * nil + message. work(k) runs in child process k (1-based) and returns a string (and
+ * optionally an exit code); tick(total) runs in this process as workers call engine.tick();
+ * with items, the workers share a queue of that many items (engine.claim). With gate, one more
+ * process (n + 1, last in the list) runs gate() → ok, output: until it returns the workers'
+ * gate is pending (engine.gate), then open when ok, shut otherwise. */
 static int engine_parallel(lua_State *L)
 {
     int n = (int)luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
-    luaL_argcheck(L, n >= 1 && n <= PROC_MAX, 1, "число процессов вне 1–256");
+    luaL_argcheck(L, n >= 1 && n < PROC_MAX, 1, "число процессов вне 1–255");
     lua_Integer items = luaL_optinteger(L, 4, 0);
     luaL_argcheck(L, items >= 0, 4, "число работ меньше нуля");
-    par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0};
+    par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0, lua_isfunction(L, 5) ? 5 : 0, -1};
+    if (c.gate) {
+        c.gatekeeper = n;
+        n++;
+    }
     proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)n, 0);
     char err[PROC_ERRLEN];
-    if (proc_parallel(n, (long)items, par_work, par_tick, &c, res, err) != 0) {
+    if (proc_parallel(n, (long)items, c.gatekeeper, par_work, par_tick, &c, res, err) != 0) {
         lua_pushnil(L);
         lua_pushstring(L, err);
         return 2;
@@ -600,6 +644,22 @@ static int engine_parallel(lua_State *L)
         lua_setfield(L, -2, "output");
         lua_rawseti(L, -2, k + 1);
     }
+    return 1;
+}
+
+/* engine.gate() → "open", "pending" or "shut": whether this worker's files may be put in
+ * place (see engine.parallel; "open" outside workers and in batches without a gate). */
+static int engine_gate(lua_State *L)
+{
+    static const char *const names[] = {"pending", "open", "shut"};
+    lua_pushstring(L, names[proc_gate()]);
+    return 1;
+}
+
+/* engine.gate_wait() → true when the gate opened, false when it was shut. */
+static int engine_gate_wait(lua_State *L)
+{
+    lua_pushboolean(L, proc_gate_wait() == PROC_GATE_OPEN);
     return 1;
 }
 
@@ -631,7 +691,10 @@ static const luaL_Reg engine_funcs[] = {
     {"compile", engine_compile},
     {"csv_encode", engine_csv_encode},
     {"csv_open", engine_csv_open},
+    {"discard_files", engine_discard_files},
     {"fold", engine_fold},
+    {"gate", engine_gate},
+    {"gate_wait", engine_gate_wait},
     {"is_dir", engine_is_dir},
     {"is_file", engine_is_file},
     {"isatty", engine_isatty},
@@ -647,6 +710,7 @@ static const luaL_Reg engine_funcs[] = {
     {"parse_date", engine_parse_date},
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
+    {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},
     {"stage_file", engine_stage_file},
     {"commit_files", engine_commit_files},

@@ -11,44 +11,79 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsx.h"
 
-/* The queue of the current proc_parallel: the number of the next item, in one anonymous page
- * shared with the workers (mapped before they fork; a fetch-and-add on a lock-free atomic is
- * the same operation from every process that maps it). NULL when the batch has no queue. */
-static atomic_long *queue;
+/* What the workers of the current proc_parallel share, in one anonymous page mapped before
+ * they fork (an operation on a lock-free atomic is the same from every process that maps it):
+ * the number of the next item of the queue, and the gate. NULL when the batch has neither. */
+typedef struct shared {
+    atomic_long next;
+    atomic_int gate;        /* a proc_gate_state */
+} shared;
+
+static shared *sh;
 static long queue_items;
 
 long proc_claim(void)
 {
-    if (!queue)
+    if (!sh || queue_items <= 0)
         return -1;
-    long k = atomic_fetch_add(queue, 1);
+    long k = atomic_fetch_add(&sh->next, 1);
     return k < queue_items ? k : -1;
 }
 
-/* Maps the queue of `items` items (none when items is 0). Returns 0 or -1 (errno). */
-static int queue_open(long items)
+proc_gate_state proc_gate(void)
 {
-    queue = NULL;
+    return sh ? (proc_gate_state)atomic_load(&sh->gate) : PROC_GATE_OPEN;
+}
+
+/* Decides a pending gate; a decided one stays as it is. */
+static void gate_decide(proc_gate_state to)
+{
+    int pending = PROC_GATE_PENDING;
+    if (sh)
+        atomic_compare_exchange_strong(&sh->gate, &pending, (int)to);
+}
+
+void proc_gate_decide(int open)
+{
+    gate_decide(open ? PROC_GATE_OPEN : PROC_GATE_SHUT);
+}
+
+proc_gate_state proc_gate_wait(void)
+{
+    proc_gate_state g;
+    while ((g = proc_gate()) == PROC_GATE_PENDING) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    return g;
+}
+
+/* Maps the shared page when the batch has a queue or a gate. Returns 0 or -1 (errno). */
+static int shared_open(long items, int gated)
+{
+    sh = NULL;
     queue_items = items;
-    if (items <= 0)
+    if (items <= 0 && !gated)
         return 0;
-    void *page = mmap(NULL, sizeof *queue, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *page = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED)
         return -1;
-    queue = page;
-    atomic_init(queue, 0);
+    sh = page;
+    atomic_init(&sh->next, 0);
+    atomic_init(&sh->gate, gated ? PROC_GATE_PENDING : PROC_GATE_OPEN);
     return 0;
 }
 
-static void queue_close(void)
+static void shared_close(void)
 {
-    if (queue)
-        munmap((void *)queue, sizeof *queue);
-    queue = NULL;
+    if (sh)
+        munmap((void *)sh, sizeof *sh);
+    sh = NULL;
 }
 
 void proc_tick(int progress_fd)
@@ -84,8 +119,11 @@ static int drain(int fd, buf *b)
     return 1;
 }
 
-/* Parent loop: poll the result pipes and the progress pipe until every result pipe hit EOF. */
-static void gather(int n, int *fds, int progress_fd, proc_tick_fn tick, void *ud, buf *outs)
+/* Parent loop: poll the result pipes and the progress pipe until every result pipe hit EOF.
+ * The gatekeeper's EOF shuts a gate it left undecided (it failed or was killed): the workers
+ * waiting on it must not wait forever, nor put anything in place. */
+static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_fn tick, void *ud,
+                   buf *outs)
 {
     struct pollfd pfd[PROC_MAX + 1];
     int open = n;
@@ -110,6 +148,8 @@ static void gather(int n, int *fds, int progress_fd, proc_tick_fn tick, void *ud
             for (int j = 0; j < m - 1; j++)
                 if (pfd[j].fd == fds[k] && (pfd[j].revents & (POLLIN | POLLHUP | POLLERR)) &&
                     !drain(fds[k], &outs[k])) {
+                    if (k == gatekeeper)
+                        gate_decide(PROC_GATE_SHUT);
                     close(fds[k]);
                     fds[k] = -1;
                     open--;
@@ -118,8 +158,8 @@ static void gather(int n, int *fds, int progress_fd, proc_tick_fn tick, void *ud
     }
 }
 
-int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
-                  proc_result *results, char err[PROC_ERRLEN])
+int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tick_fn tick,
+                  void *ud, proc_result *results, char err[PROC_ERRLEN])
 {
     int fds[PROC_MAX], prog[2] = {-1, -1}, started = 0, rc = -1;
     pid_t pids[PROC_MAX];
@@ -131,13 +171,15 @@ int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void 
     }
     fflush(stdout);
     fflush(stderr);
-    if (queue_open(items) != 0) {
+    if (gatekeeper >= n)
+        gatekeeper = -1;
+    if (shared_open(items, gatekeeper >= 0) != 0) {
         snprintf(err, PROC_ERRLEN, "не удалось создать очередь работ: %s", strerror(errno));
         return -1;
     }
     if (pipe(prog) != 0) {
         snprintf(err, PROC_ERRLEN, "не удалось создать канал: %s", strerror(errno));
-        queue_close();
+        shared_close();
         return -1;
     }
     pid_t parent = getpid();
@@ -171,10 +213,11 @@ int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void 
     close(prog[1]);
     if (started < n) {
         snprintf(err, PROC_ERRLEN, "не удалось запустить процесс: %s", strerror(errno));
+        gate_decide(PROC_GATE_SHUT);
         for (int k = 0; k < started; k++)
             kill(pids[k], SIGTERM);
     }
-    gather(started, fds, prog[0], started < n ? NULL : tick, ud, outs);
+    gather(started, fds, gatekeeper, prog[0], started < n ? NULL : tick, ud, outs);
     close(prog[0]);
     for (int k = 0; k < started; k++) {
         int st = 0;
@@ -184,7 +227,7 @@ int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void 
         results[k].len = outs[k].len;
         results[k].out = buf_take(&outs[k]);
     }
-    queue_close();
+    shared_close();
     if (started == n)
         rc = 0;
     else

@@ -25,9 +25,23 @@ typedef void (*proc_tick_fn)(void *ud, long total);
 /* Forks n (1..PROC_MAX) workers and waits for all. results[0..n) receive statuses and outputs.
  * With items > 0 the workers share a queue of that many items: each takes the next one with
  * proc_claim until none is left, so a worker that drew lighter items takes more of them.
+ * With gatekeeper k in 0..n-1 the batch has a gate, pending until worker k decides it
+ * (proc_gate_decide): the others may work meanwhile but put nothing in place before it opens.
+ * A gatekeeper that exits without deciding shuts it. gatekeeper < 0: no gate (always open).
  * Returns 0, or -1 with err when processes could not be started (none is then left running). */
-int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
-                  proc_result *results, char err[PROC_ERRLEN]);
+int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tick_fn tick,
+                  void *ud, proc_result *results, char err[PROC_ERRLEN]);
+
+typedef enum { PROC_GATE_PENDING, PROC_GATE_OPEN, PROC_GATE_SHUT } proc_gate_state;
+
+/* In a worker: the gate of its batch now (PROC_GATE_OPEN outside workers and without a gate). */
+proc_gate_state proc_gate(void);
+
+/* In a worker: waits until the gate is decided; returns PROC_GATE_OPEN or PROC_GATE_SHUT. */
+proc_gate_state proc_gate_wait(void);
+
+/* In the gatekeeper: opens (open != 0) or shuts the pending gate; a decided gate stays. */
+void proc_gate_decide(int open);
 
 /* In a worker: the number (0-based) of the next item of the queue, each number handed out
  * once across all workers; -1 when the queue is empty or there is none. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
 # (exit 3, the others written), a file that cannot be put in place, --shard slices disjoint and
-# covering, --jobs same as serial.
+# covering, --jobs same as serial; participants.csv checked alongside --jobs workers.
 . "$(dirname "$0")/lib.sh"
 home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
@@ -31,6 +31,32 @@ mkdir -p "$T/o5/fake/2402.txt/inside"
 run run fake_sheet --data "$DATA" --out "$T/o5" --jobs 2 >/dev/null 2>"$T/err5"
 check "a file that cannot be put in place: exit 3, named, others written" $([ $? -eq 3 ] && grep -q "ОО 2402 не построен: .*2402.txt: это каталог, а не файл" "$T/err5" && [ -f "$T/o5/fake/2401.txt" ] && [ -f "$T/o5/fake/2403.txt" ]; echo $?)
 check "no temporary files left behind" $([ -z "$(find "$T/o5" -name '*.tmp.*')" ]; echo $?)
+
+# --jobs with reports that do not read participants.csv: it is loaded and checked alongside
+# them, and an error in it still means exit 1 and nothing written
+mkdir -p "$T/home2"
+ln -s "$ROOT/lua" "$T/home2/lua"
+ln -s "$ROOT/fonts" "$T/home2/fonts"
+ln -s "$ROOT/tests/e2e/reports_deferred" "$T/home2/reports"
+run2() { OTCHET_HOME=$T/home2 "$OTCHET" "$@"; }
+mkdir -p "$T/badp"
+cp "$DATA"/*.csv "$T/badp/"
+sed -i '3s/^2022,/2O22,/' "$T/badp/participants.csv"
+run2 run fake_names --data "$T/badp" --out "$T/d1" --jobs 2 >/dev/null 2>"$T/errd1"
+check "--jobs 2, bad participants.csv: exit 1, its line named, nothing written" $([ $? -eq 1 ] && grep -q "participants.csv:3: столбец 'year'" "$T/errd1" && grep -q "ничего не записано" "$T/errd1" && [ ! -e "$T/d1" ]; echo $?)
+mkdir -p "$T/d2"
+run2 run fake_names --data "$T/badp" --out "$T/d2" --jobs 3 >/dev/null 2>&1
+check "... and an --out that existed stays, empty" $([ $? -eq 1 ] && [ -d "$T/d2" ] && [ -z "$(ls -A "$T/d2")" ]; echo $?)
+run2 run fake_names --data "$DATA" --out "$T/d3" --jobs 2 >/dev/null 2>"$T/errd3"
+run2 run fake_names --data "$DATA" --out "$T/d4" >/dev/null 2>&1
+check "--jobs 2 with participants.csv checked alongside: same files as one job" $([ $? -eq 0 ] && [ "$(ls "$T/d3/names" | wc -l)" -eq 15 ] && diff -r "$T/d3/names" "$T/d4/names" >/dev/null && cmp -s "$T/d3/manifest.csv" "$T/d4/manifest.csv"; echo $?)
+head -n 100 "$DATA/participants.csv" >"$T/badp/participants.csv"   # counts now disagree with results.csv
+run2 run fake_names --data "$T/badp" --out "$T/d5" --jobs 2 >/dev/null 2>"$T/errd5"
+check "... its warnings printed, files written" $([ $? -eq 0 ] && grep -q "participants.csv:.*предупреждение: .*участников в participants.csv" "$T/errd5" && [ "$(ls "$T/d5/names" | wc -l)" -eq 15 ]; echo $?)
+run2 run fake_sneaky --data "$DATA" --out "$T/d6" --jobs 2 >/dev/null 2>"$T/errd6"
+check "a report reading participants.csv it did not declare fails loudly under --jobs" $([ $? -eq 3 ] && grep -q "participants.csv ещё не загружен" "$T/errd6"; echo $?)
+run2 run fake_sneaky --data "$DATA" --out "$T/d7" >/dev/null 2>&1
+check "... and reads it with one job" $([ $? -eq 0 ] && grep -qx "2401 5068" "$T/d7/sneaky/2401.txt"; echo $?)
 
 run run fake_roadmap_needed --data "$DATA" --out "$T/o4" >/dev/null 2>&1
 check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)

@@ -1,6 +1,6 @@
 /* Tests of proc: every worker runs once with its own index, outputs and exit codes come back
  * in order, progress ticks are all counted, a killed worker is reported by its signal, the
- * queue hands each item to exactly one worker. */
+ * queue hands each item to exactly one worker, the gate waits for its gatekeeper. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +34,7 @@ static void test_parallel_results_in_order(void **state)
     proc_result r[4];
     char err[PROC_ERRLEN];
     long ticks = 0;
-    assert_int_equal(proc_parallel(4, 0, work_echo, count_ticks, &ticks, r, err), 0);
+    assert_int_equal(proc_parallel(4, 0, -1, work_echo, count_ticks, &ticks, r, err), 0);
     assert_string_equal(r[0].out, "worker 0");
     assert_int_equal(r[0].status, 0);
     assert_string_equal(r[1].out, "worker 1");
@@ -60,7 +60,7 @@ static void test_large_outputs(void **state)
     (void)state;
     proc_result r[2];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(2, 0, work_big, NULL, NULL, r, err), 0);
+    assert_int_equal(proc_parallel(2, 0, -1, work_big, NULL, NULL, r, err), 0);
     assert_int_equal(r[0].len, 200000);
     assert_int_equal(r[1].len, 200000);
     assert_int_equal(r[1].out[199999], 'b');
@@ -87,7 +87,7 @@ static void test_queue_hands_out_each_item_once(void **state)
     enum { ITEMS = 300 };
     proc_result r[3];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(3, ITEMS, work_claim, NULL, NULL, r, err), 0);
+    assert_int_equal(proc_parallel(3, ITEMS, -1, work_claim, NULL, NULL, r, err), 0);
     int seen[ITEMS] = {0}, taken[3] = {0};
     for (int k = 0; k < 3; k++) {
         for (char *s = r[k].out; s && *s; s = strchr(s, '\n') + 1) {
@@ -104,12 +104,79 @@ static void test_queue_hands_out_each_item_once(void **state)
     assert_int_equal(proc_claim(), -1);          /* no queue outside a batch */
 }
 
+/* Worker 0 is the gatekeeper: *(int *)ud says how it leaves (1 opens the gate after a
+ * while, 0 shuts it, -1 exits without deciding, -2 is killed). The others note the gate
+ * before and after waiting for it: "P-O" = pending, then open (on a slow machine a worker
+ * may start after the decision: then it sees the decided gate at once, "O-O"). */
+static int work_gated(void *ud, int k, int progress_fd, buf *out)
+{
+    (void)progress_fd;
+    int how = *(int *)ud;
+    if (k == 0) {
+        usleep(20000);
+        if (how == -2)
+            raise(SIGKILL);
+        if (how >= 0)
+            proc_gate_decide(how);
+        proc_gate_decide(!how);   /* a decided gate stays as it is */
+        return how == -1 ? 1 : 0;
+    }
+    static const char name[] = "?POS";
+    buf_printf(out, "%c-", name[proc_gate() + 1]);
+    buf_printf(out, "%c", name[proc_gate_wait() + 1]);
+    return 0;
+}
+
+static void run_gated(int how, char expect)
+{
+    proc_result r[3];
+    char err[PROC_ERRLEN];
+    assert_int_equal(proc_parallel(3, 0, 0, work_gated, NULL, &how, r, err), 0);
+    for (int k = 1; k < 3; k++) {
+        assert_int_equal(r[k].len, 3);
+        assert_true(r[k].out[0] == 'P' || r[k].out[0] == expect);
+        assert_int_equal(r[k].out[2], expect);
+    }
+    for (int k = 0; k < 3; k++)
+        free(r[k].out);
+}
+
+static void test_gate(void **state)
+{
+    (void)state;
+    run_gated(1, 'O');
+    run_gated(0, 'S');
+    run_gated(-1, 'S');     /* left undecided: the parent shuts it */
+    run_gated(-2, 'S');     /* killed: the same */
+    assert_int_equal(proc_gate(), PROC_GATE_OPEN);   /* outside a batch */
+}
+
+/* Without a gatekeeper the gate is open from the start. */
+static int work_ungated(void *ud, int k, int progress_fd, buf *out)
+{
+    (void)ud, (void)k, (void)progress_fd;
+    buf_printf(out, "%d", proc_gate() == PROC_GATE_OPEN && proc_gate_wait() == PROC_GATE_OPEN);
+    return 0;
+}
+
+static void test_no_gate_is_open(void **state)
+{
+    (void)state;
+    proc_result r[2];
+    char err[PROC_ERRLEN];
+    assert_int_equal(proc_parallel(2, 5, -1, work_ungated, NULL, NULL, r, err), 0);
+    assert_string_equal(r[0].out, "1");
+    assert_string_equal(r[1].out, "1");
+    free(r[0].out);
+    free(r[1].out);
+}
+
 static void test_bad_count(void **state)
 {
     (void)state;
     proc_result r[1];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(0, 0, work_big, NULL, NULL, r, err), -1);
+    assert_int_equal(proc_parallel(0, 0, -1, work_big, NULL, NULL, r, err), -1);
     assert_string_equal(err, "число процессов должно быть от 1 до 256");
 }
 
@@ -119,6 +186,8 @@ int main(void)
         cmocka_unit_test(test_parallel_results_in_order),
         cmocka_unit_test(test_large_outputs),
         cmocka_unit_test(test_queue_hands_out_each_item_once),
+        cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_no_gate_is_open),
         cmocka_unit_test(test_bad_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
