@@ -5,6 +5,7 @@
 -- formula text kept literally). Run from the repository root: otchet test-lua FILE.
 local t = require("testing")
 local dataset = require("dataset")
+local problems_mod = require("problems")
 
 local D = "tests/data/lua/"
 
@@ -121,6 +122,47 @@ function T.reference_rules()
     { "error", "risks.csv", 2, 0, "school_id", "код ОО '5' отсутствует в schools.csv" },
     { "error", "measures.csv", 3, 0, "school_id", "код ОО '6' отсутствует в schools.csv" },
   })
+end
+
+-- participants.csv deferred (as a --jobs run does when no report reads it): the load leaves
+-- it out and says so, reading it meanwhile is an error, and load_deferred then finds exactly
+-- the problems a whole load finds in it.
+function T.deferred_participants_give_the_same_problems()
+  local whole = problems_of("refs")
+  local ds, first = dataset.load(D .. "refs", nil, { participants = true })
+  t.eq(dataset.has_deferred(ds), true)
+  t.eq(rawget(ds.files, "participants"), nil)
+  t.eq(pcall(function() return ds.files.participants end), false)
+  t.eq(ds.files.nonexistent, nil)          -- other absent files read as absent
+  local later = dataset.load_deferred(ds)
+  t.eq(dataset.has_deferred(ds), false)
+  t.eq(ds.files.participants.table:nrows() > 0, true)
+  local merged = problems_mod.new()
+  for _, p in ipairs(first.items) do merged:add(p.level, p, p.message) end
+  merged:decode(later:encode())         -- as the check's process hands them back
+  local list = {}
+  local prefix = D .. "refs/"
+  for _, p in ipairs(merged:sorted(dataset.file_order(D .. "refs"))) do
+    list[#list + 1] = { p.level, (p.file or ""):sub(#prefix + 1), p.line or 0, p.col or 0, p.column or "", p.message }
+  end
+  t.eq(list, whole)
+  t.eq(merged.errors, #whole)
+end
+
+-- The problems' text form keeps every field and the counts, which may exceed the items.
+function T.problems_travel_as_text()
+  local p = problems_mod.new()
+  p:error({ file = "a.csv", line = 3, col = 7, column = "year" }, "ожидается целое\tчисло")
+  p:warning({ file = "b.csv" }, "предупреждение")
+  p.errors = p.errors + 41                  -- 42 errors, one line stands for 41 of them
+  local q = problems_mod.new()
+  q:warning({ file = "c.csv", line = 1 }, "уже было")
+  local added = q:decode(p:encode())
+  t.eq(#added, 2)
+  t.eq({ added[1].level, added[1].file, added[1].line, added[1].col, added[1].column, added[1].message },
+    { "error", "a.csv", 3, 7, "year", "ожидается целое число" })
+  t.eq({ added[2].level, added[2].file, added[2].line, added[2].column }, { "warning", "b.csv", nil, nil })
+  t.eq({ q.errors, q.warnings }, { 42, 2 })
 end
 
 -- settings in district.csv: bad date, bad enum, out of range, unknown key (warning),
