@@ -128,17 +128,28 @@ local function report_error(msg)
   return table.concat(lines, "\n")
 end
 
--- A part travels to the parent as a record line "part <report> <school> <length>" (tabs)
--- followed by its bytes as they are: escaping 30 kB of binary per school cost more than
--- combining the pages.
-local function part_record(report, school, part)
-  return table.concat({ "part", report, school, #part }, "\t") .. "\n" .. part
+-- Records: what items tell the parent. A list of lines ("ok …", "fail …", "dir …", fields
+-- separated by tabs) and parts ({ report =, school =, part = }): in one process the list is
+-- used as it is; a worker sends it as text (encode_records). A part travels as a line
+-- "part <report> <school> <length>" followed by its bytes as they are: escaping 30 kB of
+-- binary per school cost more than combining the pages, and copying it into one more string
+-- than needed cost a tenth of a sheet.
+local function encode_records(records)
+  local pieces = {}
+  for _, r in ipairs(records) do
+    if type(r) == "table" then
+      pieces[#pieces + 1] = table.concat({ "part", r.report, r.school, #r.part }, "\t")
+      pieces[#pieces + 1] = r.part
+    else
+      pieces[#pieces + 1] = r
+    end
+  end
+  return table.concat(pieces, "\n")
 end
 
--- Walks a worker's output: on_line(line) for each record line, on_part(report, school, bytes)
--- for each part; either may be nil (a part it skips is not copied out).
-local function each_record(out, on_line, on_part)
-  local pos, n = 1, #out
+-- The records of a worker's text (encode_records).
+local function decode_records(out)
+  local records, pos, n = {}, 1, #out
   while pos <= n do
     local nl = out:find("\n", pos, true) or n + 1
     local line = out:sub(pos, nl - 1)
@@ -146,12 +157,15 @@ local function each_record(out, on_line, on_part)
     local report, school, len = line:match("^part\t([^\t]*)\t([^\t]*)\t(%d+)$")
     if report then
       len = tonumber(len)
-      if on_part and pos + len - 1 <= n then on_part(report, school, out:sub(pos, pos + len - 1)) end
+      if pos + len - 1 <= n then
+        records[#records + 1] = { report = report, school = school, part = out:sub(pos, pos + len - 1) }
+      end
       pos = pos + len + 1                    -- and the newline that separates records
-    elseif line ~= "" and on_line then
-      on_line(line)
+    elseif line ~= "" then
+      records[#records + 1] = line
     end
   end
+  return records
 end
 
 -- Directories this process made before its gate opened (see run_share): if the gate is shut,
@@ -170,8 +184,8 @@ local function mkdirs(dir, top)
   return engine.mkdirs(dir)
 end
 
--- Builds one item and writes its outputs. Returns records (strings) for the parent: "ok" per
--- file written, "fail", and "part" for a part the combined file will take.
+-- Builds one item and writes its outputs. Returns records for the parent: "ok" per file
+-- written, "fail", and a part the combined file will take.
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
   local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil,
@@ -197,7 +211,7 @@ local function run_item(ds, descs, item, opts)
       records[#records + 1] = table.concat({ "ok", o.file, item.report, item.school or "",
         tostring(o.pages or ""), tostring(#o.data), engine.sha256(o.data) }, "\t")
       if o.part and item.school then
-        records[#records + 1] = part_record(item.report, item.school, o.part)
+        records[#records + 1] = { report = item.report, school = item.school, part = o.part }
       end
     end
   end
@@ -214,7 +228,8 @@ local COMMIT_EVERY = 32
 local function commit(batch, lines, opts)
   local ok, err, failed = engine.commit_files()
   for _, r in ipairs(batch) do
-    local file, report, school = r:match("^ok\t([^\t]*)\t([^\t]*)\t([^\t]*)\t")
+    local file, report, school
+    if type(r) == "string" then file, report, school = r:match("^ok\t([^\t]*)\t([^\t]*)\t([^\t]*)\t") end
     if not ok and file and failed[opts.out .. "/" .. file] then
       r = table.concat({ "fail", report, school, one_line(err) }, "\t")
     end
@@ -229,11 +244,11 @@ local function made_dir_records()
   for d, made in pairs(made_dirs) do if made then list[#list + 1] = d end end
   table.sort(list, function(a, b) return #a > #b end)
   for i, d in ipairs(list) do list[i] = "dir\t" .. d end
-  return table.concat(list, "\n")
+  return list
 end
 
 -- Runs items of this process, each index next_item() returns until it returns nil; returns
--- the records joined by newlines. While the batch's gate is pending (the dataset is still
+-- their records. While the batch's gate is pending (the dataset is still
 -- being checked, see run_parallel) files are staged but not committed; once it is shut the
 -- staged files are discarded and nothing more is built.
 local function run_share(ds, descs, items, opts, next_item, tick)
@@ -253,7 +268,7 @@ local function run_share(ds, descs, items, opts, next_item, tick)
     return made_dir_records()
   end
   commit(batch, lines, opts)
-  return table.concat(lines, "\n")
+  return lines
 end
 
 -- Rough cost of an item, in school sheets: a whole-dataset document is taken to cost as much
@@ -305,7 +320,8 @@ local function gatekeeper(check)
   end
 end
 
--- Runs the items in this process or in --jobs workers; returns their records (strings) and,
+-- Runs the items in this process or in --jobs workers; returns their records (a list per
+-- process) and,
 -- with opts.check, its verdict. The check (loading and checking what the dataset deferred)
 -- runs in one more process alongside the workers, which put nothing in place before it
 -- passes; in this process it runs first.
@@ -321,16 +337,16 @@ local function run_parallel(ds, descs, items, opts, bar)
   local order = M.order(items, math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   local function claimed() local c = engine.claim(); return c and order[c] end
   local results, err = engine.parallel(jobs, function()
-    return run_share(ds, descs, items, opts, claimed, engine.tick)
+    return encode_records(run_share(ds, descs, items, opts, claimed, engine.tick))
   end, function(total) bar:update(total) end, #order, opts.check and gatekeeper(opts.check))
   if not results then error(err) end
   local checked = opts.check and verdict(results[jobs + 1].status, results[jobs + 1].output)
   local outs = {}
   for k = 1, jobs do
     local r = results[k]
-    outs[k] = r.output
-    if r.status ~= 0 and r.status ~= 3 then   -- first: what it wrote may end inside a part
-      outs[k] = "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")\n" .. outs[k]
+    outs[k] = decode_records(r.output)
+    if r.status ~= 0 and r.status ~= 3 then   -- what it wrote may end inside a part
+      table.insert(outs[k], 1, "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")")
     end
   end
   return outs, checked
@@ -339,11 +355,13 @@ end
 -- The parts the items returned, by report and school.
 local function parts_of(outs)
   local parts = {}
-  for _, out in ipairs(outs) do
-    each_record(out, nil, function(report, school, part)
-      parts[report] = parts[report] or {}
-      parts[report][school] = part
-    end)
+  for _, records in ipairs(outs) do
+    for _, r in ipairs(records) do
+      if type(r) == "table" then
+        parts[r.report] = parts[r.report] or {}
+        parts[r.report][r.school] = r.part
+      end
+    end
   end
   return parts
 end
@@ -367,7 +385,7 @@ local function run_items(ds, descs, items, opts, bar)
       commit(run_item(ds, descs, item, opts), lines, opts)
       bar:update(#first + i)
     end
-    outs[#outs + 1] = table.concat(lines, "\n")
+    outs[#outs + 1] = lines
   end
   return outs, checked
 end
@@ -389,14 +407,16 @@ end
 -- Splits worker outputs into written-file records, failures and directories made.
 local function collect(outs)
   local written, failures, dirs = {}, {}, {}
-  for _, out in ipairs(outs) do
-    each_record(out, function(line)
-      local f = {}
-      for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
-      if f[1] == "ok" then written[#written + 1] = f
-      elseif f[1] == "dir" then dirs[#dirs + 1] = f[2]
-      else failures[#failures + 1] = f end
-    end)                     -- parts went to the combined files already
+  for _, records in ipairs(outs) do
+    for _, line in ipairs(records) do
+      if type(line) == "string" then   -- parts went to the combined files already
+        local f = {}
+        for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+        if f[1] == "ok" then written[#written + 1] = f
+        elseif f[1] == "dir" then dirs[#dirs + 1] = f[2]
+        else failures[#failures + 1] = f end
+      end
+    end
   end
   table.sort(written, function(a, b) return a[2] < b[2] end)
   table.sort(dirs, function(a, b) return #a > #b end)
