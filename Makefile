@@ -50,7 +50,7 @@ CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.
 # Layout and PDF engine: no Lua here either.
 LAYOUT_SRC := src/ttf.c src/font.c src/pdfops.c src/pdf.c src/pdfpart.c src/hyph.c src/para.c src/grid.c src/chart.c src/layout.c
 # Lua host and bindings.
-LUA_SRC    := src/lrt.c src/table_lua.c src/engine_lua.c src/layout_lua.c
+LUA_SRC    := src/lrt.c src/bytes_lua.c src/table_lua.c src/engine_lua.c src/layout_lua.c
 MAIN_SRC   := src/main.c
 
 ENGINE_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(CORE_SRC) $(LAYOUT_SRC) $(LUA_SRC))

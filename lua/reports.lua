@@ -139,7 +139,7 @@ local function encode_records(records)
   for _, r in ipairs(records) do
     if type(r) == "table" then
       pieces[#pieces + 1] = table.concat({ "part", r.report, r.school, #r.part }, "\t")
-      pieces[#pieces + 1] = r.part
+      pieces[#pieces + 1] = tostring(r.part)   -- a bytes value (layout.render) as a string
     else
       pieces[#pieces + 1] = r
     end

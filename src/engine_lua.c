@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "bytes_lua.h"
 #include "csvfile.h"
 #include "fsx.h"
 #include "load.h"
@@ -116,7 +117,7 @@ static int engine_call_limited(lua_State *L)
 static int engine_sha256(lua_State *L)
 {
     size_t n;
-    const char *s = luaL_checklstring(L, 1, &n);
+    const char *s = bytes_lua_check(L, 1, &n);
     char hex[65];
     sha256_hex(s, n, hex);
     lua_pushstring(L, hex);
@@ -427,7 +428,7 @@ static int engine_write_file(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     size_t n;
-    const char *data = luaL_checklstring(L, 2, &n);
+    const char *data = bytes_lua_check(L, 2, &n);
     char err[FSX_ERRLEN];
     return push_done(L, fsx_write_atomic(path, data, n, err), err);
 }
@@ -449,7 +450,7 @@ static int engine_stage_file(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     size_t n;
-    const char *data = luaL_checklstring(L, 2, &n);
+    const char *data = bytes_lua_check(L, 2, &n);
     char err[FSX_ERRLEN];
     if (!staged_cleanup_set) {
         atexit(discard_staged);

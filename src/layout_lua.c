@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes_lua.h"
 #include "hyph.h"
 #include "layout.h"
 #include "lrt.h"
@@ -418,20 +419,6 @@ static int doc_box_gc(lua_State *L)
     return 0;
 }
 
-#define OUT_MT "otchet.pdfbytes"
-
-typedef struct out_box {
-    unsigned char *p;   /* owned until copied into a Lua string */
-} out_box;
-
-static int out_box_gc(lua_State *L)
-{
-    out_box *b = lua_touserdata(L, 1);
-    free(b->p);
-    b->p = NULL;
-    return 0;
-}
-
 static void read_meta(lua_State *L, int t, pdf_meta *m)
 {
     memset(m, 0, sizeof *m);
@@ -459,39 +446,25 @@ static int push_failure(lua_State *L, const char *msg)
     return 2;
 }
 
-/* Pushes the PDF in the box as a string (then frees it) and the page count. */
-static void push_pdf(lua_State *L, out_box *ob, size_t len, int pages)
-{
-    lua_pushlstring(L, (const char *)ob->p, len);
-    free(ob->p);
-    ob->p = NULL;
-    lua_pushinteger(L, pages);
-}
 
 /* ---- parts ---- */
 
-#define PART_MT "otchet.part"
-
-static int buf_box_gc(lua_State *L)
-{
-    buf_free(lua_touserdata(L, 1));
-    return 0;
-}
-
-/* Pushes the kept document's part as a string. Returns 1. */
+/* Pushes the document's pages as a part (a bytes value). */
 static int push_part(lua_State *L, const pdf_ctx *pdf)
 {
-    buf *b = push_box(L, sizeof *b, PART_MT, buf_box_gc);
-    *b = (buf)BUF_INIT;
-    if (pdfpart_take(pdf, b) != 0)
+    bytes_slot *slot = bytes_lua_new(L);
+    buf b = BUF_INIT;
+    if (pdfpart_take(pdf, &b) != 0) {
+        buf_free(&b);
         return luaL_error(L, "нет памяти");
-    lua_pushlstring(L, b->data, b->len);
-    buf_free(b);
-    lua_remove(L, -2);
+    }
+    slot->len = b.len;
+    slot->p = buf_take(&b);
     return 1;
 }
 
-/* layout.render(blocks, options) → pdf bytes, pages[, part] | nil, message.
+/* layout.render(blocks, options) → pdf bytes, pages[, part] | nil, message. The bytes and the
+ * part are bytes values (bytes_lua.h), not strings.
  * options: { size = 12|14, leading =, title =, author =, subject =, keywords =, date =,
  *            part = true: also the document's pages as a part for layout.combine } */
 static int layout_render(lua_State *L)
@@ -512,21 +485,22 @@ static int layout_render(lua_State *L)
     lua_pop(L, 1);
     pdf_meta meta;
     read_meta(L, 2, &meta);
-    size_t len = 0;
     int pages = 0;
-    /* the bytes go into a box whose __gc frees them, in case copying them into Lua raises */
-    out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
+    bytes_slot *out = bytes_lua_new(L);   /* made first: a memory error cannot leak the PDF */
     int part = lua_istable(L, 2) && opt_bool(L, 2, "part");
     if (part)
         pdf_keep(w->pdf);
-    if (lay_render(box->d, &meta, &ob->p, &len, &pages) != 0)
+    unsigned char *pdf = NULL;
+    if (lay_render(box->d, &meta, &pdf, &out->len, &pages) != 0)
         return push_failure(L, lay_error(box->d));
-    push_pdf(L, ob, len, pages);
+    out->p = pdf;
+    lua_pushinteger(L, pages);
     return part ? 2 + push_part(L, w->pdf) : 2;
 }
 
-/* layout.combine(parts, options) → pdf bytes, pages | nil, message. The parts (strings from
- * layout.render with part = true, made by this or another otchet process with the same fonts)
+/* layout.combine(parts, options) → pdf bytes, pages | nil, message. The parts (from
+ * layout.render with part = true — bytes values, or strings when they came from another otchet
+ * process with the same fonts)
  * in order, each on an odd page; options: title =, author =, subject =, keywords =, date =. */
 static int layout_combine(lua_State *L)
 {
@@ -539,18 +513,19 @@ static int layout_combine(lua_State *L)
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, 1, i);       /* the strings stay referenced by the table */
         size_t len;
-        in[i - 1].data = (const unsigned char *)luaL_checklstring(L, -1, &len);
+        in[i - 1].data = (const unsigned char *)bytes_lua_check(L, -1, &len);
         in[i - 1].len = len;
         lua_pop(L, 1);
     }
     pdf_meta meta;
     read_meta(L, 2, &meta);
-    out_box *ob = push_box(L, sizeof *ob, OUT_MT, out_box_gc);
-    size_t len = 0;
+    bytes_slot *out = bytes_lua_new(L);
     int pages = 0;
-    if (pdfpart_combine(w->pdf, &meta, in, (int)n, 1, &ob->p, &len, &pages) != 0)
+    unsigned char *pdf = NULL;
+    if (pdfpart_combine(w->pdf, &meta, in, (int)n, 1, &pdf, &out->len, &pages) != 0)
         return push_failure(L, pdf_error(w->pdf));
-    push_pdf(L, ob, len, pages);
+    out->p = pdf;
+    lua_pushinteger(L, pages);
     return 2;
 }
 
