@@ -227,6 +227,7 @@ bench_sheets() {
   done
   [ "$n" -ge 40000 ] && return
   [ -n "$(get "sheet_fail.$n")" ] || bench_floor "$n" "$out"
+  [ -n "$(get "floor_fail.$n")" ] || bench_pairs "$n" "$dir"
   bench_peer "$n" "$dir"
   say "bench $n: floor $(get "floor_ms.$n") ms/sheet, peer $(get "peer_ms.$n") ms/sheet"
 }
@@ -254,8 +255,8 @@ bench_floor() {
     : >"$T/fc"
     i=0
     while [ "$i" -lt "$RUNS" ]; do
-      rm -rf "$T/floor" && mkdir -p "$T/floor"
-      if ! line=$($BIN/floor "$ops" "$T/floor" $cname 2>"$T/err"); then
+      mkdir -p "$T/floor.$i"   # a fresh directory, nothing deleted (see repeat_out)
+      if ! line=$($BIN/floor "$ops" "$T/floor.$i" $cname 2>"$T/err"); then
         put "floor_fail.$n" "$(head -n 1 "$T/err" | tr ' ' '_')"
         return
       fi
@@ -269,6 +270,39 @@ bench_floor() {
     put "floor_cpu_ms.$n" "$(median <"$T/fc")"
     put "floor_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
   fi
+}
+
+# otchet / floor in paired rounds: on a shared machine the host's speed drifts by ±20 % over
+# minutes, even in CPU time, so figures measured minutes apart make a ratio that drifts too.
+# Each round runs `check`, one job of sheets and the floor back to back and takes the ratio of
+# the round (the sheets' run minus check, over the floor, the same sheets and combined file);
+# the table reports the median of the rounds' ratios.
+bench_pairs() {
+  n=$1 dir=$2 ops=$B/ops/$1.ops
+  [ -f "$ops" ] || return 0
+  cname=""
+  [ "$combined" -gt 0 ] && cname=floor-combined.pdf
+  : >"$T/pr"
+  : >"$T/prc"
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    measure $OTCHET check --data "$dir"
+    cw=$M_WALL cc=$M_CPU
+    o=$B/out/$n/pairs.$i.$(date +%s%N)
+    echo "$o" >>"$B/out/.runs"
+    measure $OTCHET run school_sheet --data "$dir" --jobs 1 --out "$o"
+    [ "$M_RC" -ne 0 ] && return 0
+    mkdir -p "$T/floor.pair.$i"
+    line=$($BIN/floor "$ops" "$T/floor.pair.$i" $cname 2>"$T/err") || return 0
+    calc "($M_WALL - $cw) / $(field "$line" seconds)" 4 >>"$T/pr"
+    echo >>"$T/pr"
+    calc "($M_CPU - $cc) / $(field "$line" cpu)" 4 >>"$T/prc"
+    echo >>"$T/prc"
+    i=$((i + 1))
+  done
+  put "pair_ratio.$n" "$(calc "$(median <"$T/pr")" 2)"
+  put "pair_cpu_ratio.$n" "$(calc "$(median <"$T/prc")" 2)"
+  say "bench $n: otchet / floor in paired rounds $(get "pair_ratio.$n") (CPU $(get "pair_cpu_ratio.$n"))"
 }
 
 # The peer: ReportLab on the first PEER_SHEETS schools (+ their combined file when otchet

@@ -47,6 +47,9 @@ END {
     if (has("floor_ms." s) && has("sheet_ms_j1." s)) v["floor_ratio." s] = sprintf("%.2f", v["sheet_ms_j1." s] / v["floor_ms." s])
     if (has("peer_cpu_ms." s) && num(val("sheet_cpu_ms_j1." s, 0)) > 0) v["peer_cpu_ratio." s] = sprintf("%.1f", v["peer_cpu_ms." s] / v["sheet_cpu_ms_j1." s])
     if (num(val("floor_cpu_ms." s, 0)) > 0 && has("sheet_cpu_ms_j1." s)) v["floor_cpu_ratio." s] = sprintf("%.2f", v["sheet_cpu_ms_j1." s] / v["floor_cpu_ms." s])
+    # the paired rounds' ratios (bench_pairs) are the ones judged: they do not drift with the host
+    if (has("pair_ratio." s)) v["floor_ratio." s] = v["pair_ratio." s]
+    if (has("pair_cpu_ratio." s)) v["floor_cpu_ratio." s] = v["pair_cpu_ratio." s]
     if (has("sheet_fail." s)) v["why:sheet_ms_j1." s] = note(v["sheet_fail." s])
     if (has("sheet_fail." s) && !has("sheet_wall_j2." s)) v["why:sheet_wall_j2." s] = "failed (see 1 job)"
     if (has("peer_fail." s)) v["why:peer_ms." s] = note(v["peer_fail." s])
@@ -89,12 +92,12 @@ END {
     row("peer: bytes per sheet, kB", "peer_kb", "", 0, "", 0)
     row("floor: libharu replay, ms per sheet", "floor_ms", "", 0, "", 0)
     row("peer / otchet (1 job), × faster", "peer_ratio", "≥ 10×", -1000, ">", 10)
-    row("otchet / floor (1 job)", "floor_ratio", "≤ 1.5×", -1000, "<", 1.5000001)
+    row("otchet / floor (1 job, paired rounds)", "floor_ratio", "≤ 1.5×", -1000, "<", 1.5000001)
     row("school sheet, 1 job, CPU ms per sheet (render)", "sheet_cpu_ms_j1", "", 0, "", 0)
     row("peer: ReportLab, CPU ms per sheet", "peer_cpu_ms", "", 0, "", 0)
     row("floor: CPU ms per sheet", "floor_cpu_ms", "", 0, "", 0)
     row("peer / otchet by CPU time, × faster", "peer_cpu_ratio", "≥ 10× (same, CPU time)", -1000, ">", 10)
-    row("otchet / floor by CPU time", "floor_cpu_ratio", "≤ 1.5× (same, CPU time)", -1000, "<", 1.5000001)
+    row("otchet / floor by CPU time (paired rounds)", "floor_cpu_ratio", "≤ 1.5× (same, CPU time)", -1000, "<", 1.5000001)
   }
   print ""
   print "Medians of BENCH_RUNS runs (40,000-school reports: BENCH_RUNS_BIG). \"Render\" = run − check"
@@ -102,7 +105,9 @@ END {
   print "At 40,000 schools the sheet figures are one `--shard 1/40` (1,000 sheets) after a full load."
   print "CPU figures: user + system time of the same runs (otchet: /usr/bin/time, minus `check`; peer and"
   print "floor: their process CPU clock over the rendering loop); they move far less than wall time on a"
-  print "shared machine, so their ratios are the steadier comparison."
+  print "shared machine, so their ratios are the steadier comparison. otchet / floor is the median of"
+  print "BENCH_RUNS paired rounds, each running check, one job of sheets and the floor back to back: the"
+  print "host's speed drifts over minutes, and a ratio of figures measured minutes apart drifts with it."
   if (has("peer_count.1000") || has("peer_count.50"))
     print "The peer renders the first " val("peer_count.1000", val("peer_count.50", "")) " schools (+ their combined file); the floor replays every otchet sheet."
 }

@@ -1,5 +1,6 @@
-/* lrt — sandboxed Lua runtime: allocator cap, instruction budget, allow-listed environments,
- * a text-only `require` over lua/, and a protected call with traceback; see lrt.h. */
+/* lrt — sandboxed Lua runtime: allocator cap (small blocks from a pool), instruction budget,
+ * allow-listed environments, a text-only `require` over lua/, and a protected call with
+ * traceback; see lrt.h. */
 #include "lrt.h"
 
 #include <lauxlib.h>

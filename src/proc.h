@@ -1,7 +1,8 @@
 /* proc — runs work in N child processes (fork): each child runs a callback, its result bytes
  * come back to the parent through a pipe with its exit status; children report progress by
- * writing one byte per finished item to a shared pipe, which the parent counts. Processes, not
- * threads: libharu is not thread-safe (LIBRARY-NOTES). Uses POSIX and buf. No Lua. */
+ * writing one byte per finished item to a shared pipe, which the parent counts. The children
+ * share a queue of items and a gate (whether their work may be put in place yet). Processes,
+ * not threads: libharu is not thread-safe (LIBRARY-NOTES). Uses POSIX and buf. No Lua. */
 #ifndef OTCHET_PROC_H
 #define OTCHET_PROC_H
 #include <stddef.h>
