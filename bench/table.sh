@@ -47,7 +47,7 @@ END {
     if (has("floor_ms." s) && has("sheet_ms_j1." s)) v["floor_ratio." s] = sprintf("%.2f", v["sheet_ms_j1." s] / v["floor_ms." s])
     if (has("peer_cpu_ms." s) && num(val("sheet_cpu_ms_j1." s, 0)) > 0) v["peer_cpu_ratio." s] = sprintf("%.1f", v["peer_cpu_ms." s] / v["sheet_cpu_ms_j1." s])
     if (num(val("floor_cpu_ms." s, 0)) > 0 && has("sheet_cpu_ms_j1." s)) v["floor_cpu_ratio." s] = sprintf("%.2f", v["sheet_cpu_ms_j1." s] / v["floor_cpu_ms." s])
-    # the paired rounds' ratios (bench_pairs) are the ones judged: they do not drift with the host
+    # the ratios of paired rounds (bench_pairs) are the ones judged: they do not drift with the host
     if (has("pair_ratio." s)) v["floor_ratio." s] = v["pair_ratio." s]
     if (has("pair_cpu_ratio." s)) v["floor_cpu_ratio." s] = v["pair_cpu_ratio." s]
     if (has("sheet_fail." s)) v["why:sheet_ms_j1." s] = note(v["sheet_fail." s])
@@ -107,7 +107,7 @@ END {
   print "floor: their process CPU clock over the rendering loop); they move far less than wall time on a"
   print "shared machine, so their ratios are the steadier comparison. otchet / floor is the median of"
   print "BENCH_RUNS paired rounds, each running check, one job of sheets and the floor back to back: the"
-  print "host's speed drifts over minutes, and a ratio of figures measured minutes apart drifts with it."
+  print "speed of the host drifts over minutes, and a ratio of figures measured minutes apart drifts with it."
   if (has("peer_count.1000") || has("peer_count.50"))
     print "The peer renders the first " val("peer_count.1000", val("peer_count.50", "")) " schools (+ their combined file); the floor replays every otchet sheet."
 }

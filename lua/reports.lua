@@ -130,39 +130,35 @@ end
 
 -- Records: what items tell the parent. A list of lines ("ok …", "fail …", "dir …", fields
 -- separated by tabs) and parts ({ report =, school =, part = }): in one process the list is
--- used as it is; a worker sends it as text (encode_records). A part travels as a line
--- "part <report> <school> <length>" followed by its bytes as they are: escaping 30 kB of
--- binary per school cost more than combining the pages, and copying it into one more string
--- than needed cost a tenth of a sheet.
+-- used as it is; a worker sends it through engine.parallel as a flat list of lines and parts,
+-- a part as the line "part <report> <school>" followed by its bytes value, which the engine
+-- carries as it is (copying 30 kB of PDF per school into Lua strings cost more than combining
+-- the pages).
 local function encode_records(records)
-  local pieces = {}
+  local flat = {}
   for _, r in ipairs(records) do
     if type(r) == "table" then
-      pieces[#pieces + 1] = table.concat({ "part", r.report, r.school, #r.part }, "\t")
-      pieces[#pieces + 1] = tostring(r.part)   -- a bytes value (layout.render) as a string
+      flat[#flat + 1] = table.concat({ "part", r.report, r.school }, "\t")
+      flat[#flat + 1] = r.part
     else
-      pieces[#pieces + 1] = r
+      flat[#flat + 1] = r
     end
   end
-  return table.concat(pieces, "\n")
+  return flat
 end
 
--- The records of a worker's text (encode_records).
-local function decode_records(out)
-  local records, pos, n = {}, 1, #out
-  while pos <= n do
-    local nl = out:find("\n", pos, true) or n + 1
-    local line = out:sub(pos, nl - 1)
-    pos = nl + 1
-    local report, school, len = line:match("^part\t([^\t]*)\t([^\t]*)\t(%d+)$")
-    if report then
-      len = tonumber(len)
-      if pos + len - 1 <= n then
-        records[#records + 1] = { report = report, school = school, part = out:sub(pos, pos + len - 1) }
-      end
-      pos = pos + len + 1                    -- and the newline that separates records
-    elseif line ~= "" then
-      records[#records + 1] = line
+-- The records of a worker's flat list (encode_records).
+local function decode_records(flat)
+  local records, i = {}, 1
+  while i <= #flat do
+    local report, school
+    if type(flat[i]) == "string" then report, school = flat[i]:match("^part\t([^\t]*)\t([^\t]*)$") end
+    if report and flat[i + 1] then
+      records[#records + 1] = { report = report, school = school, part = flat[i + 1] }
+      i = i + 2
+    else
+      if type(flat[i]) == "string" then records[#records + 1] = flat[i] end
+      i = i + 1
     end
   end
   return records
@@ -308,6 +304,7 @@ end
 -- The verdict of opts.check as the parent sees it: { ok =, text = } from the gatekeeper's
 -- output ("ok" or "fail", a newline, the check's text) and exit status.
 local function verdict(status, output)
+  output = type(output) == "table" and (output[1] or "") or output
   local word, text = output:match("^(%a+)\n(.*)$")
   return { ok = status == 0 and word == "ok", text = text or output, status = status }
 end

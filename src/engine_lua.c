@@ -557,6 +557,67 @@ typedef struct par_ctx {
     int gatekeeper;         /* the child that runs gate (0-based), -1 without one */
 } par_ctx;
 
+/* A child's output travels as frames, one per value: a tag ('s' a string, 'b' a bytes value),
+ * the length (a size_t: both ends are this machine) and the bytes. A school's part (30 kB) thus
+ * goes from the worker's memory to the parent's without being copied into Lua strings on
+ * either side, and adds nothing to the parent's collector debt. */
+static void put_frame(buf *out, char tag, const char *s, size_t n)
+{
+    buf_putc(out, tag);
+    buf_append(out, (const char *)&n, sizeof n);
+    buf_append(out, s, n);
+}
+
+/* Frames for the value at idx: a string, or a list of strings and bytes values. */
+static void put_frames(lua_State *L, int idx, buf *out)
+{
+    size_t n;
+    const char *s;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        s = lua_tolstring(L, idx, &n);
+        put_frame(out, 's', s, n);
+        return;
+    }
+    if (!lua_istable(L, idx))
+        return;
+    for (lua_Integer i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {   /* ... v */
+        int bytes = bytes_lua_is(L, -1);
+        s = bytes ? bytes_lua_check(L, -1, &n) : lua_tolstring(L, -1, &n);
+        if (s)
+            put_frame(out, bytes ? 'b' : 's', s, n);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);                                                         /* the nil */
+}
+
+/* Pushes the list of the values in frames p[0..len); a frame cut short (a child that died
+ * while writing) ends the list. */
+static void push_frames(lua_State *L, const char *p, size_t len)
+{
+    lua_newtable(L);                                  /* list */
+    lua_Integer k = 0;
+    size_t pos = 0, n;
+    while (len - pos > sizeof n) {
+        char tag = p[pos];
+        memcpy(&n, p + pos + 1, sizeof n);
+        pos += 1 + sizeof n;
+        if (n > len - pos)
+            break;
+        if (tag == 'b') {
+            bytes_slot *b = bytes_lua_new(L);         /* list value */
+            b->p = malloc(n ? n : 1);
+            if (!b->p)
+                luaL_error(L, "нет памяти");
+            memcpy(b->p, p + pos, n);
+            b->len = n;
+        } else {
+            lua_pushlstring(L, p + pos, n);           /* list value */
+        }
+        lua_rawseti(L, -2, ++k);                      /* list */
+        pos += n;
+    }
+}
+
 /* In the gatekeeper: gate() → ok, output; ok opens the batch's gate, anything else (an error
  * too) shuts it. */
 static int par_gate(par_ctx *c, buf *out)
@@ -565,14 +626,11 @@ static int par_gate(par_ctx *c, buf *out)
     lua_pushvalue(L, c->gate);
     int st = lua_pcall(L, 0, 2, 0);                  /* ok, output | message */
     proc_gate_decide(st == LUA_OK && lua_toboolean(L, -2));
-    size_t n;
-    const char *s = lua_tolstring(L, -1, &n);
-    if (s)
-        buf_append(out, s, n);
+    put_frames(L, lua_gettop(L), out);
     return st == LUA_OK ? 0 : 3;
 }
 
-/* In child k: runs work(k) protected; its string result (or error message) is the output. */
+/* In child k: runs work(k) protected; its result (or error message) is the output. */
 static int par_work(void *ud, int k, int progress_fd, buf *out)
 {
     par_ctx *c = ud;
@@ -584,10 +642,7 @@ static int par_work(void *ud, int k, int progress_fd, buf *out)
     lua_pushvalue(L, c->work);
     lua_pushinteger(L, k + 1);
     int st = lua_pcall(L, 1, 2, 0);                  /* result code | message */
-    size_t n;
-    const char *s = lua_tolstring(L, st == LUA_OK ? -2 : -1, &n);
-    if (s)
-        buf_append(out, s, n);
+    put_frames(L, lua_gettop(L) - (st == LUA_OK), out);
     if (st != LUA_OK)
         return 3;
     return lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
@@ -606,11 +661,13 @@ static void par_tick(void *ud, long total)
 }
 
 /* engine.parallel(n, work, tick, items, gate) → list of {status =, output =} per process, or
- * nil + message. work(k) runs in child process k (1-based) and returns a string (and
- * optionally an exit code); tick(total) runs in this process as workers call engine.tick();
- * with items, the workers share a queue of that many items (engine.claim). With gate, one more
- * process (n + 1, last in the list) runs gate() → ok, output: until it returns the workers'
- * gate is pending (engine.gate), then open when ok, shut otherwise. */
+ * nil + message. work(k) runs in child process k (1-based) and returns its output — a string,
+ * or a list of strings and bytes values — and optionally an exit code; output is that list (a
+ * string comes as a list of one; an error's message too). tick(total) runs in this process as
+ * workers call engine.tick(); with items, the workers share a queue of that many items
+ * (engine.claim). With gate, one more process (n + 1, last in the list) runs gate() → ok,
+ * output: until it returns the workers' gate is pending (engine.gate), then open when ok, shut
+ * otherwise. */
 static int engine_parallel(lua_State *L)
 {
     int n = (int)luaL_checkinteger(L, 1);
@@ -630,20 +687,18 @@ static int engine_parallel(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
-    /* copy the outputs into Lua strings first, so none is lost if building the list raises */
+    /* (a memory error while building the lists would leak the outputs not yet freed: accepted,
+     * the run ends) */
+    lua_createtable(L, n, 0);                         /* list */
     for (int k = 0; k < n; k++) {
-        lua_pushlstring(L, res[k].out ? res[k].out : "", res[k].len);
-        free(res[k].out);
-        res[k].out = NULL;
-    }
-    lua_createtable(L, n, 0);                         /* outputs... list */
-    for (int k = 0; k < n; k++) {
-        lua_createtable(L, 0, 2);
+        lua_createtable(L, 0, 2);                     /* list entry */
         lua_pushinteger(L, res[k].status);
         lua_setfield(L, -2, "status");
-        lua_pushvalue(L, -3 - n + k + 1);
+        push_frames(L, res[k].out ? res[k].out : "", res[k].len);
+        free(res[k].out);
+        res[k].out = NULL;
         lua_setfield(L, -2, "output");
-        lua_rawseti(L, -2, k + 1);
+        lua_rawseti(L, -2, k + 1);                    /* list */
     }
     return 1;
 }
