@@ -1,8 +1,11 @@
 -- Tests of lua/reports.lua's order of work items for --jobs workers (reports.order): heaviest
 -- first, then as listed; the workers take them from a shared queue in that order. (Combined
--- files are not queued: the runner builds them last, from the schools' parts.)
+-- files are not queued: the runner builds them last, from the schools' parts.) And what
+-- engine.parallel carries back from its workers: strings, bytes values, errors, exit codes.
 local T = require("testing")
 local reports = require("reports")
+local engine = require("engine")
+local layout = require("layout")
 
 -- Four sheets of report "s" and one whole-dataset document "doc".
 local function items()
@@ -31,5 +34,23 @@ return {
 
   no_items = function()
     T.eq(reports.order({}, 10), {})
+  end,
+
+  workers_return_strings_and_bytes = function()
+    local bytes = layout.render({ { kind = "para", text = "Текст." } }, { size = 12 })
+    local results = engine.parallel(3, function(k)
+      if k == 1 then return { "строка", bytes, "", "после" } end
+      if k == 2 then error("сбой в работнике") end
+      return "одна строка", 3
+    end)
+    T.eq(#results, 3)
+    local out = results[1].output
+    T.eq({ results[1].status, #out, out[1], out[3], out[4] }, { 0, 4, "строка", "", "после" })
+    T.eq(type(out[2]), "userdata")                  -- came back a bytes value, the same bytes
+    T.eq(tostring(out[2]), tostring(bytes))
+    T.eq(results[2].status, 3)
+    T.eq(#results[2].output, 1)
+    T.eq(results[2].output[1]:match("сбой в работнике") ~= nil, true)
+    T.eq({ results[3].status, results[3].output }, { 3, { "одна строка" } })
   end,
 }
