@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "pool.h"
 #include "text.h"
 #include "ttf.h"
 
@@ -42,6 +43,7 @@ struct font_set {
     subset_entry cmaps[FONT_CACHE];      /* deflated ToUnicode maps, by the codes of all faces */
     unsigned long clock;
     uint32_t fingerprint;                /* font_fingerprint */
+    int pooled;                          /* counted among the users of hpdf_pool */
 };
 
 static const char *const face_file[FONT_NFACES] = {
@@ -52,6 +54,57 @@ static const char *const face_file[FONT_NFACES] = {
 const char *font_face_label(font_face f)
 {
     return (unsigned)f < FONT_NFACES ? face_file[f] : "?";
+}
+
+/* libharu's objects (a dictionary, a name, a number: some 1,400 allocations and frees per
+ * school sheet) come from a pool instead of malloc. libharu's free gives no size, so each
+ * block starts with a header holding it. Its allocator takes no user pointer either: the
+ * pool is the process's, made with the first font set and freed with the last. Under
+ * AddressSanitizer there is no pool, so that libharu's blocks stay checked. */
+#define HPDF_HEAD 16   /* the header, keeping blocks aligned as malloc's are */
+
+static pool *hpdf_pool;
+static int hpdf_pool_users;
+
+static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
+{
+    size_t n = (size_t)size + HPDF_HEAD;
+    char *b = hpdf_pool && n <= POOL_MAX ? pool_alloc(hpdf_pool, n) : malloc(n);
+    if (!b)
+        return NULL;
+    memcpy(b, &n, sizeof n);
+    return b + HPDF_HEAD;
+}
+
+static void HPDF_STDCALL hpdf_free(void *p)
+{
+    if (!p)
+        return;
+    char *b = (char *)p - HPDF_HEAD;
+    size_t n;
+    memcpy(&n, b, sizeof n);
+    if (hpdf_pool && n <= POOL_MAX)
+        pool_release(hpdf_pool, b, n);
+    else
+        free(b);
+}
+
+static void hpdf_pool_open(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+    if (hpdf_pool_users++ == 0)
+        hpdf_pool = pool_new();   /* NULL (no memory): malloc serves every block */
+#endif
+}
+
+static void hpdf_pool_close(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+    if (--hpdf_pool_users == 0) {
+        pool_free_all(hpdf_pool);
+        hpdf_pool = NULL;
+    }
+#endif
 }
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
@@ -292,7 +345,9 @@ font_set *font_open(const char *dir, font_errfn on_error, void *user, char err[F
         snprintf(err, FONT_ERRLEN, "нет памяти");
         return NULL;
     }
-    fs->h = HPDF_New(on_hpdf_error, fs);
+    hpdf_pool_open();
+    fs->pooled = 1;
+    fs->h = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, fs);
     if (!fs->h) {
         snprintf(err, FONT_ERRLEN, "libharu: не удалось создать документ");
         goto fail;
@@ -317,6 +372,8 @@ void font_close(font_set *fs)
         return;
     if (fs->h)
         HPDF_Free(fs->h);
+    if (fs->pooled)
+        hpdf_pool_close();   /* after HPDF_Free: every block of the handle is back */
     for (int f = 0; f < FONT_NFACES; f++) {
         ttf_close(fs->ttf[f]);
         for (int i = 0; i < FONT_CACHE; i++)

@@ -137,6 +137,25 @@ static void test_documents(void **state)
     assert_int_equal(pdf_finish(pdf, &a, &len), -1);
 }
 
+/* Writers share one pool of libharu's blocks: closing the writer that opened it, while
+ * another is open, leaves the other making the same document, byte for byte. */
+static void test_writers_share_the_pool(void **state)
+{
+    (void)state;
+    char err[PDF_ERRLEN];
+    unsigned char *a, *b;
+    size_t la = doc(&a);
+    pdf_ctx *second = pdf_open("fonts", err);
+    assert_non_null(second);
+    pdf_close(pdf);            /* the first writer goes; the pool stays for the second */
+    pdf = second;              /* (teardown closes it, and with it the pool) */
+    size_t lb = doc(&b);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+}
+
 /* Every face embeds, saves and reads back: qpdf and pdffonts accept the file, the fonts are
  * embedded subsets with a Unicode map, and pdftotext gives the text back. "n%l" once made
  * libharu's own subsets unsaveable (its 4096-byte boundary bug); our subsets never meet it. */
@@ -213,7 +232,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coverage), cmocka_unit_test(test_tounicode),
-        cmocka_unit_test(test_documents), cmocka_unit_test(test_every_face),
+        cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_writers_share_the_pool), cmocka_unit_test(test_every_face),
         cmocka_unit_test(test_subset_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
