@@ -91,20 +91,19 @@ static void HPDF_STDCALL hpdf_free(void *p)
 
 static void hpdf_pool_open(void)
 {
+    if (hpdf_pool_users++ > 0)
+        return;
 #ifndef __SANITIZE_ADDRESS__
-    if (hpdf_pool_users++ == 0)
-        hpdf_pool = pool_new();   /* NULL (no memory): malloc serves every block */
+    hpdf_pool = pool_new();   /* NULL (no memory): malloc serves every block */
 #endif
 }
 
 static void hpdf_pool_close(void)
 {
-#ifndef __SANITIZE_ADDRESS__
     if (--hpdf_pool_users == 0) {
         pool_free_all(hpdf_pool);
         hpdf_pool = NULL;
     }
-#endif
 }
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
