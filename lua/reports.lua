@@ -317,13 +317,17 @@ local function gatekeeper(check)
   end
 end
 
+-- The number of processes for items: --jobs, no more than there are items.
+local function jobs_for(items, opts)
+  return math.min(opts.jobs, #items)
+end
+
 -- Runs the items in this process or in --jobs workers; returns their records (a list per
--- process) and,
--- with opts.check, its verdict. The check (loading and checking what the dataset deferred)
--- runs in one more process alongside the workers, which put nothing in place before it
--- passes; in this process it runs first.
+-- process) and, with opts.check, its verdict. The check (loading and checking what the dataset
+-- deferred) runs in a process of its own, started by run_items before the preparation; the
+-- workers put nothing in place before it passes. Without workers it runs here, first.
 local function run_parallel(ds, descs, items, opts, bar)
-  local jobs = math.min(opts.jobs, #items)
+  local jobs = jobs_for(items, opts)
   if jobs <= 1 then
     local checked = opts.check and verdict(0, select(2, gatekeeper(opts.check)()))
     if checked and not checked.ok then return {}, checked end
@@ -335,7 +339,7 @@ local function run_parallel(ds, descs, items, opts, bar)
   local function claimed() local c = engine.claim(); return c and order[c] end
   local results, err = engine.parallel(jobs, function()
     return encode_records(run_share(ds, descs, items, opts, claimed, engine.tick))
-  end, function(total) bar:update(total) end, #order, opts.check and gatekeeper(opts.check))
+  end, function(total) bar:update(total) end, #order)
   if not results then error(err) end
   local checked = opts.check and verdict(results[jobs + 1].status, results[jobs + 1].output)
   local outs = {}
@@ -367,12 +371,16 @@ end
 -- here, from the parts the schools' items returned. Returns the records and opts.check's
 -- verdict (when it failed, no combined file is built).
 local function run_items(ds, descs, items, opts, bar)
-  prepare(ds, descs, items, opts)
-  layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
   local first, last = {}, {}
   for _, item in ipairs(items) do
     if item.combined then last[#last + 1] = item else first[#first + 1] = item end
   end
+  if opts.check and jobs_for(first, opts) > 1 then   -- the check works while this prepares
+    local ok, err = engine.gatekeeper(gatekeeper(opts.check))
+    if not ok then error(err) end
+  end
+  prepare(ds, descs, items, opts)
+  layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
   local outs, checked = run_parallel(ds, descs, first, opts, bar)
   if checked and not checked.ok then return outs, checked end
   if #last > 0 then
@@ -452,7 +460,7 @@ function M.run_all(ds, names, opts)
     return 2
   end
   local on_checked = opts.checked
-  opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 255), shard_k = k, shard_n = n,
+  opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 256), shard_k = k, shard_n = n,
     check = opts.check }
   local out_existed = engine.is_dir(opts.out)
   local okdir, err = engine.mkdirs(opts.out)

@@ -553,8 +553,7 @@ static int engine_now(lua_State *L)
 
 typedef struct par_ctx {
     lua_State *L;
-    int work, tick, gate;   /* stack indices of the Lua functions (0: none) */
-    int gatekeeper;         /* the child that runs gate (0-based), -1 without one */
+    int work, tick;   /* stack indices of the Lua functions (tick 0: none) */
 } par_ctx;
 
 /* A child's output travels as frames, one per value: a tag ('s' a string, 'b' a bytes value),
@@ -618,12 +617,14 @@ static void push_frames(lua_State *L, const char *p, size_t len)
     }
 }
 
-/* In the gatekeeper: gate() → ok, output; ok opens the batch's gate, anything else (an error
- * too) shuts it. */
-static int par_gate(par_ctx *c, buf *out)
+/* In the gatekeeper: the function at ud's stack index, gate() → ok, output; ok opens the
+ * batch's gate, anything else (an error too) shuts it. */
+static int par_gate(void *ud, int k, int progress_fd, buf *out)
 {
+    par_ctx *c = ud;
     lua_State *L = c->L;
-    lua_pushvalue(L, c->gate);
+    (void)k, (void)progress_fd;
+    lua_pushvalue(L, c->work);
     int st = lua_pcall(L, 0, 2, 0);                  /* ok, output | message */
     proc_gate_decide(st == LUA_OK && lua_toboolean(L, -2));
     put_frames(L, lua_gettop(L), out);
@@ -635,8 +636,6 @@ static int par_work(void *ud, int k, int progress_fd, buf *out)
 {
     par_ctx *c = ud;
     lua_State *L = c->L;
-    if (k == c->gatekeeper)
-        return par_gate(c, out);
     lua_pushinteger(L, progress_fd);
     lua_setfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY);
     lua_pushvalue(L, c->work);
@@ -660,37 +659,45 @@ static void par_tick(void *ud, long total)
         lua_pop(c->L, 1);
 }
 
-/* engine.parallel(n, work, tick, items, gate) → list of {status =, output =} per process, or
- * nil + message. work(k) runs in child process k (1-based) and returns its output — a string,
- * or a list of strings and bytes values — and optionally an exit code; output is that list (a
+/* engine.gatekeeper(gate) → true, or nil + message: starts now, in a process of its own, the
+ * gatekeeper of the next engine.parallel, gate() → ok, output. Until it returns, the workers'
+ * gate is pending (engine.gate); then open when ok, shut otherwise. Started before the batch's
+ * own preparation, it works while this process prepares. */
+static int engine_gatekeeper(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    par_ctx c = {L, 1, 0};
+    char err[PROC_ERRLEN];
+    return push_done(L, proc_gatekeeper(par_gate, &c, err), err);
+}
+
+/* engine.parallel(n, work, tick, items) → list of {status =, output =} per process, or nil +
+ * message. work(k) runs in child process k (1-based) and returns its output — a string, or a
+ * list of strings and bytes values — and optionally an exit code; output is that list (a
  * string comes as a list of one; an error's message too). tick(total) runs in this process as
  * workers call engine.tick(); with items, the workers share a queue of that many items
- * (engine.claim). With gate, one more process (n + 1, last in the list) runs gate() → ok,
- * output: until it returns the workers' gate is pending (engine.gate), then open when ok, shut
- * otherwise. */
+ * (engine.claim). A gatekeeper started before (engine.gatekeeper) is waited for too: its
+ * status and output come last in the list (n + 1). */
 static int engine_parallel(lua_State *L)
 {
     int n = (int)luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
-    luaL_argcheck(L, n >= 1 && n < PROC_MAX, 1, "число процессов вне 1–255");
+    luaL_argcheck(L, n >= 1 && n <= PROC_MAX, 1, "число процессов вне 1–256");
     lua_Integer items = luaL_optinteger(L, 4, 0);
     luaL_argcheck(L, items >= 0, 4, "число работ меньше нуля");
-    par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0, lua_isfunction(L, 5) ? 5 : 0, -1};
-    if (c.gate) {
-        c.gatekeeper = n;
-        n++;
-    }
-    proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)n, 0);
+    par_ctx c = {L, 2, lua_isfunction(L, 3) ? 3 : 0};
+    int total = n + proc_gatekeeper_started();
+    proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)total, 0);
     char err[PROC_ERRLEN];
-    if (proc_parallel(n, (long)items, c.gatekeeper, par_work, par_tick, &c, res, err) != 0) {
+    if (proc_parallel(n, (long)items, par_work, par_tick, &c, res, err) != 0) {
         lua_pushnil(L);
         lua_pushstring(L, err);
         return 2;
     }
     /* (a memory error while building the lists would leak the outputs not yet freed: accepted,
      * the run ends) */
-    lua_createtable(L, n, 0);                         /* list */
-    for (int k = 0; k < n; k++) {
+    lua_createtable(L, total, 0);                     /* list */
+    for (int k = 0; k < total; k++) {
         lua_createtable(L, 0, 2);                     /* list entry */
         lua_pushinteger(L, res[k].status);
         lua_setfield(L, -2, "status");
@@ -750,6 +757,7 @@ static const luaL_Reg engine_funcs[] = {
     {"discard_files", engine_discard_files},
     {"fold", engine_fold},
     {"gate", engine_gate},
+    {"gatekeeper", engine_gatekeeper},
     {"gate_wait", engine_gate_wait},
     {"is_dir", engine_is_dir},
     {"is_file", engine_is_file},

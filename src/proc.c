@@ -63,11 +63,20 @@ proc_gate_state proc_gate_wait(void)
     return g;
 }
 
-/* Maps the shared page when the batch has a queue or a gate. Returns 0 or -1 (errno). */
+/* The gatekeeper started ahead of its batch (proc_gatekeeper), until proc_parallel gathers it
+ * with the workers: its pid and the read end of its result pipe (-1: none). */
+static pid_t keeper_pid;
+static int keeper_fd = -1;
+
+/* Maps the shared page when the batch has a queue or a gate; a page mapped for a gatekeeper
+ * started ahead is kept, with the queue set. Returns 0 or -1 (errno). */
 static int shared_open(long items, int gated)
 {
-    sh = NULL;
     queue_items = items;
+    if (sh) {
+        atomic_store(&sh->next, 0);
+        return 0;
+    }
     if (items <= 0 && !gated)
         return 0;
     void *page = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -125,7 +134,7 @@ static int drain(int fd, buf *b)
 static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_fn tick, void *ud,
                    buf *outs)
 {
-    struct pollfd pfd[PROC_MAX + 1];
+    struct pollfd pfd[PROC_MAX + 2];   /* the workers, a gatekeeper, the progress pipe */
     int open = n;
     long total = 0;
     while (open > 0) {
@@ -158,12 +167,70 @@ static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_f
     }
 }
 
-int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tick_fn tick,
-                  void *ud, proc_result *results, char err[PROC_ERRLEN])
+/* Forks child k (-1: the gatekeeper): it runs work and sends its result through a new pipe,
+ * whose read end goes to *fd; in the child the read ends in close_fds (n_close of them, -1s
+ * skipped) are closed. Returns the child's pid, or -1 (errno). */
+static pid_t spawn(int k, int progress_fd, const int *close_fds, int n_close, proc_work_fn work,
+                   void *ud, int *fd)
 {
-    int fds[PROC_MAX], prog[2] = {-1, -1}, started = 0, rc = -1;
-    pid_t pids[PROC_MAX];
-    buf outs[PROC_MAX];
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    pid_t parent = getpid(), pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        /* a worker must not outlive a killed batch (cron, kill -9): it would go on writing
+         * into a directory somebody else may already be using */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)          /* it died before prctl took effect */
+            _exit(128 + SIGKILL);
+        close(p[0]);
+        for (int j = 0; j < n_close; j++)
+            if (close_fds[j] >= 0)
+                close(close_fds[j]);
+        run_child(k, p[1], progress_fd, work, ud);
+    }
+    close(p[1]);
+    *fd = p[0];
+    return pid;
+}
+
+int proc_gatekeeper(proc_work_fn work, void *ud, char err[PROC_ERRLEN])
+{
+    if (keeper_fd >= 0) {
+        snprintf(err, PROC_ERRLEN, "проверяющий процесс уже запущен");
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    if (shared_open(0, 1) != 0) {
+        snprintf(err, PROC_ERRLEN, "не удалось создать общую память: %s", strerror(errno));
+        return -1;
+    }
+    keeper_pid = spawn(-1, -1, NULL, 0, work, ud, &keeper_fd);
+    if (keeper_pid < 0) {
+        snprintf(err, PROC_ERRLEN, "не удалось запустить процесс: %s", strerror(errno));
+        shared_close();
+        return -1;
+    }
+    return 0;
+}
+
+int proc_gatekeeper_started(void)
+{
+    return keeper_fd >= 0;
+}
+
+int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
+                  proc_result *results, char err[PROC_ERRLEN])
+{
+    int fds[PROC_MAX + 1], prog[2] = {-1, -1}, started = 0, rc = -1;
+    pid_t pids[PROC_MAX + 1];
+    buf outs[PROC_MAX + 1];
 
     if (n < 1 || n > PROC_MAX) {
         snprintf(err, PROC_ERRLEN, "число процессов должно быть от 1 до %d", PROC_MAX);
@@ -171,9 +238,7 @@ int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tic
     }
     fflush(stdout);
     fflush(stderr);
-    if (gatekeeper >= n)
-        gatekeeper = -1;
-    if (shared_open(items, gatekeeper >= 0) != 0) {
+    if (shared_open(items, 0) != 0) {
         snprintf(err, PROC_ERRLEN, "не удалось создать очередь работ: %s", strerror(errno));
         return -1;
     }
@@ -182,33 +247,18 @@ int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tic
         shared_close();
         return -1;
     }
-    pid_t parent = getpid();
+    /* what a worker must not hold: the progress pipe's read end, the others' result pipes,
+     * the gatekeeper's */
+    int inherited[PROC_MAX + 2];
+    inherited[0] = prog[0];
+    inherited[1] = keeper_fd;
     for (; started < n; started++) {
-        int p[2];
-        if (pipe(p) != 0)
+        pid_t pid = spawn(started, prog[1], inherited, 2 + started, work, ud, &fds[started]);
+        if (pid < 0)
             break;
-        pid_t pid = fork();
-        if (pid < 0) {
-            close(p[0]);
-            close(p[1]);
-            break;
-        }
-        if (pid == 0) {
-            /* a worker must not outlive a killed batch (cron, kill -9): it would go on
-             * writing into a directory somebody else may already be using */
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent)          /* it died before prctl took effect */
-                _exit(128 + SIGKILL);
-            close(p[0]);
-            close(prog[0]);
-            for (int j = 0; j < started; j++)
-                close(fds[j]);
-            run_child(started, p[1], prog[1], work, ud);
-        }
-        close(p[1]);
-        fds[started] = p[0];
         pids[started] = pid;
         outs[started] = (buf)BUF_INIT;
+        inherited[2 + started] = fds[started];
     }
     close(prog[1]);
     if (started < n) {
@@ -216,10 +266,20 @@ int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tic
         gate_decide(PROC_GATE_SHUT);
         for (int k = 0; k < started; k++)
             kill(pids[k], SIGTERM);
+        if (keeper_fd >= 0)
+            kill(keeper_pid, SIGTERM);
     }
-    gather(started, fds, gatekeeper, prog[0], started < n ? NULL : tick, ud, outs);
+    int total = started, gatekeeper = -1;
+    if (keeper_fd >= 0) {          /* gathered with the workers, its result after theirs */
+        gatekeeper = total++;
+        fds[gatekeeper] = keeper_fd;
+        pids[gatekeeper] = keeper_pid;
+        outs[gatekeeper] = (buf)BUF_INIT;
+        keeper_fd = -1;
+    }
+    gather(total, fds, gatekeeper, prog[0], started < n ? NULL : tick, ud, outs);
     close(prog[0]);
-    for (int k = 0; k < started; k++) {
+    for (int k = 0; k < total; k++) {
         int st = 0;
         while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
             ;
@@ -231,7 +291,7 @@ int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tic
     if (started == n)
         rc = 0;
     else
-        for (int k = 0; k < started; k++)
+        for (int k = 0; k < total; k++)
             free(results[k].out);
     return rc;
 }

@@ -26,12 +26,22 @@ typedef void (*proc_tick_fn)(void *ud, long total);
 /* Forks n (1..PROC_MAX) workers and waits for all. results[0..n) receive statuses and outputs.
  * With items > 0 the workers share a queue of that many items: each takes the next one with
  * proc_claim until none is left, so a worker that drew lighter items takes more of them.
- * With gatekeeper k in 0..n-1 the batch has a gate, pending until worker k decides it
- * (proc_gate_decide): the others may work meanwhile but put nothing in place before it opens.
- * A gatekeeper that exits without deciding shuts it. gatekeeper < 0: no gate (always open).
+ * When a gatekeeper was started (proc_gatekeeper), it is waited for too and its result goes to
+ * results[n] (so results must then hold n + 1).
  * Returns 0, or -1 with err when processes could not be started (none is then left running). */
-int proc_parallel(int n, long items, int gatekeeper, proc_work_fn work, proc_tick_fn tick,
-                  void *ud, proc_result *results, char err[PROC_ERRLEN]);
+int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void *ud,
+                  proc_result *results, char err[PROC_ERRLEN]);
+
+/* Starts the gatekeeper of the next proc_parallel now, in a child running work(ud, -1, -1,
+ * out), so that it works while this process still prepares the batch. Until it decides the
+ * gate (proc_gate_decide) the batch's gate is pending: the workers may work but put nothing in
+ * place; a gatekeeper that exits without deciding shuts it. Returns 0, or -1 with err (then
+ * nothing was started). A gatekeeper no proc_parallel waits for is killed when this process
+ * exits. */
+int proc_gatekeeper(proc_work_fn work, void *ud, char err[PROC_ERRLEN]);
+
+/* Whether a gatekeeper was started and is waiting for its proc_parallel. */
+int proc_gatekeeper_started(void);
 
 typedef enum { PROC_GATE_PENDING, PROC_GATE_OPEN, PROC_GATE_SHUT } proc_gate_state;
 

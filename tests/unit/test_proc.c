@@ -34,7 +34,7 @@ static void test_parallel_results_in_order(void **state)
     proc_result r[4];
     char err[PROC_ERRLEN];
     long ticks = 0;
-    assert_int_equal(proc_parallel(4, 0, -1, work_echo, count_ticks, &ticks, r, err), 0);
+    assert_int_equal(proc_parallel(4, 0, work_echo, count_ticks, &ticks, r, err), 0);
     assert_string_equal(r[0].out, "worker 0");
     assert_int_equal(r[0].status, 0);
     assert_string_equal(r[1].out, "worker 1");
@@ -60,7 +60,7 @@ static void test_large_outputs(void **state)
     (void)state;
     proc_result r[2];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(2, 0, -1, work_big, NULL, NULL, r, err), 0);
+    assert_int_equal(proc_parallel(2, 0, work_big, NULL, NULL, r, err), 0);
     assert_int_equal(r[0].len, 200000);
     assert_int_equal(r[1].len, 200000);
     assert_int_equal(r[1].out[199999], 'b');
@@ -87,7 +87,7 @@ static void test_queue_hands_out_each_item_once(void **state)
     enum { ITEMS = 300 };
     proc_result r[3];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(3, ITEMS, -1, work_claim, NULL, NULL, r, err), 0);
+    assert_int_equal(proc_parallel(3, ITEMS, work_claim, NULL, NULL, r, err), 0);
     int seen[ITEMS] = {0}, taken[3] = {0};
     for (int k = 0; k < 3; k++) {
         for (char *s = r[k].out; s && *s; s = strchr(s, '\n') + 1) {
@@ -104,39 +104,52 @@ static void test_queue_hands_out_each_item_once(void **state)
     assert_int_equal(proc_claim(), -1);          /* no queue outside a batch */
 }
 
-/* Worker 0 is the gatekeeper: *(int *)ud says how it leaves (1 opens the gate after a
- * while, 0 shuts it, -1 exits without deciding, -2 is killed). The others note the gate
- * before and after waiting for it: "P-O" = pending, then open (on a slow machine a worker
- * may start after the decision: then it sees the decided gate at once, "O-O"). */
-static int work_gated(void *ud, int k, int progress_fd, buf *out)
+/* The gatekeeper: *(int *)ud says how it leaves (1 opens the gate after a while, 0 shuts it,
+ * -1 exits without deciding, -2 is killed). */
+static int work_keeper(void *ud, int k, int progress_fd, buf *out)
 {
     (void)progress_fd;
     int how = *(int *)ud;
-    if (k == 0) {
-        usleep(20000);
-        if (how == -2)
-            raise(SIGKILL);
-        if (how >= 0)
-            proc_gate_decide(how);
+    usleep(20000);
+    if (how == -2)
+        raise(SIGKILL);
+    if (how >= 0) {
+        proc_gate_decide(how);
         proc_gate_decide(!how);   /* a decided gate stays as it is */
-        return how == -1 ? 1 : 0;
     }
+    buf_printf(out, "keeper %d", k);
+    return how == -1 ? 1 : 0;
+}
+
+/* The workers note the gate before and after waiting for it: "P-O" = pending, then open (on a
+ * slow machine a worker may start after the decision: then it sees the decided gate at once,
+ * "O-O"). */
+static int work_gated(void *ud, int k, int progress_fd, buf *out)
+{
+    (void)ud, (void)k, (void)progress_fd;
     static const char name[] = "?POS";
     buf_printf(out, "%c-", name[proc_gate() + 1]);
     buf_printf(out, "%c", name[proc_gate_wait() + 1]);
     return 0;
 }
 
+/* Starts the gatekeeper, then two workers; the gatekeeper's result comes third. */
 static void run_gated(int how, char expect)
 {
     proc_result r[3];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(3, 0, 0, work_gated, NULL, &how, r, err), 0);
-    for (int k = 1; k < 3; k++) {
+    assert_int_equal(proc_gatekeeper(work_keeper, &how, err), 0);
+    assert_true(proc_gatekeeper_started());
+    assert_int_equal(proc_parallel(2, 0, work_gated, NULL, NULL, r, err), 0);
+    assert_false(proc_gatekeeper_started());
+    for (int k = 0; k < 2; k++) {
         assert_int_equal(r[k].len, 3);
         assert_true(r[k].out[0] == 'P' || r[k].out[0] == expect);
         assert_int_equal(r[k].out[2], expect);
     }
+    if (how >= 0)
+        assert_string_equal(r[2].out, "keeper -1");
+    assert_int_equal(r[2].status, how == -1 ? 1 : how == -2 ? 128 + SIGKILL : 0);
     for (int k = 0; k < 3; k++)
         free(r[k].out);
 }
@@ -164,7 +177,7 @@ static void test_no_gate_is_open(void **state)
     (void)state;
     proc_result r[2];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(2, 5, -1, work_ungated, NULL, NULL, r, err), 0);
+    assert_int_equal(proc_parallel(2, 5, work_ungated, NULL, NULL, r, err), 0);
     assert_string_equal(r[0].out, "1");
     assert_string_equal(r[1].out, "1");
     free(r[0].out);
@@ -176,7 +189,7 @@ static void test_bad_count(void **state)
     (void)state;
     proc_result r[1];
     char err[PROC_ERRLEN];
-    assert_int_equal(proc_parallel(0, 0, -1, work_big, NULL, NULL, r, err), -1);
+    assert_int_equal(proc_parallel(0, 0, work_big, NULL, NULL, r, err), -1);
     assert_string_equal(err, "число процессов должно быть от 1 до 256");
 }
 
