@@ -181,7 +181,8 @@ local function mkdirs(dir, top)
 end
 
 -- Builds one item and writes its outputs. Returns records for the parent: "ok" per file
--- written, "fail", and a part the combined file will take.
+-- written, "fail", and a part the combined file will take; "none" when the item wrote nothing,
+-- so that every item the parent hears nothing of is known to be lost (see lost_items).
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
   local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil,
@@ -210,6 +211,9 @@ local function run_item(ds, descs, item, opts)
         records[#records + 1] = { report = item.report, school = item.school, part = o.part }
       end
     end
+  end
+  if #records == 0 then   -- a document with nothing to write: still accounted for
+    records[1] = table.concat({ "none", item.report, item.school or "" }, "\t")
   end
   return records
 end
@@ -317,6 +321,30 @@ local function gatekeeper(check)
   end
 end
 
+-- Failure records for the items no worker told anything of: a worker that died (killed, out
+-- of memory, over the CPU limit) takes the items it had claimed with it, and none may vanish
+-- in silence.
+local function lost_items(items, outs)
+  local heard = {}
+  for _, records in ipairs(outs) do
+    for _, r in ipairs(records) do
+      if type(r) == "string" then
+        local kind, a, b, c = r:match("^(%a+)\t([^\t]*)\t([^\t]*)\t?([^\t]*)")
+        if kind == "ok" then heard[b .. "\t" .. c] = true
+        elseif kind == "fail" or kind == "none" then heard[a .. "\t" .. b] = true end
+      end
+    end
+  end
+  local lost = {}
+  for _, item in ipairs(items) do
+    if not heard[item.report .. "\t" .. (item.school or "")] then
+      lost[#lost + 1] = table.concat({ "fail", item.report, item.school or "",
+        "процесс, строивший документ, завершился аварийно" }, "\t")
+    end
+  end
+  return lost
+end
+
 -- The number of processes for items: --jobs, no more than there are items.
 local function jobs_for(items, opts)
   return math.min(opts.jobs, #items)
@@ -349,7 +377,11 @@ local function run_parallel(ds, descs, items, opts, bar)
     if r.status ~= 0 and r.status ~= 3 then   -- what it wrote may end inside a part
       table.insert(outs[k], 1, "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")")
     end
+    -- a worker that did not finish its share (killed, out of memory) may have left the
+    -- temporaries of files it staged and never committed
+    if r.status ~= 0 then engine.remove_temps(opts.out, r.pid) end
   end
+  if not (checked and not checked.ok) then outs[#outs + 1] = lost_items(items, outs) end
   return outs, checked
 end
 
@@ -419,7 +451,7 @@ local function collect(outs)
         for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
         if f[1] == "ok" then written[#written + 1] = f
         elseif f[1] == "dir" then dirs[#dirs + 1] = f[2]
-        else failures[#failures + 1] = f end
+        elseif f[1] ~= "none" then failures[#failures + 1] = f end
       end
     end
   end

@@ -496,6 +496,16 @@ static int engine_mkdirs(lua_State *L)
     return push_done(L, fsx_mkdirs(luaL_checkstring(L, 1), err), err);
 }
 
+/* engine.remove_temps(dir, pid) → the number of temporary files that process pid left under
+ * dir (a worker killed before it committed or discarded them) that were removed. */
+static int engine_remove_temps(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    lua_Integer pid = luaL_checkinteger(L, 2);
+    lua_pushinteger(L, fsx_remove_temps(dir, (long)pid, 3));
+    return 1;
+}
+
 /* engine.rmdir(path) → true, or nil + message: removes an empty directory (and only that). */
 static int engine_rmdir(lua_State *L)
 {
@@ -671,7 +681,7 @@ static int engine_gatekeeper(lua_State *L)
     return push_done(L, proc_gatekeeper(par_gate, &c, err), err);
 }
 
-/* engine.parallel(n, work, tick, items) → list of {status =, output =} per process, or nil +
+/* engine.parallel(n, work, tick, items) → list of {status =, pid =, output =} per process, or nil +
  * message. work(k) runs in child process k (1-based) and returns its output — a string, or a
  * list of strings and bytes values — and optionally an exit code; output is that list (a
  * string comes as a list of one; an error's message too). tick(total) runs in this process as
@@ -701,6 +711,8 @@ static int engine_parallel(lua_State *L)
         lua_createtable(L, 0, 2);                     /* list entry */
         lua_pushinteger(L, res[k].status);
         lua_setfield(L, -2, "status");
+        lua_pushinteger(L, res[k].pid);
+        lua_setfield(L, -2, "pid");
         push_frames(L, res[k].out ? res[k].out : "", res[k].len);
         free(res[k].out);
         res[k].out = NULL;
@@ -774,6 +786,7 @@ static const luaL_Reg engine_funcs[] = {
     {"parse_date", engine_parse_date},
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
+    {"remove_temps", engine_remove_temps},
     {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},
     {"stage_file", engine_stage_file},

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE          /* syncfs */
 #include "fsx.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -242,6 +243,32 @@ void fsx_batch_discard(fsx_batch *b)
     fsx_batch_clear(b);
     free(b->files);
     *b = (fsx_batch){0};
+}
+
+int fsx_remove_temps(const char *dir, long pid, int depth)
+{
+    char suffix[32], path[4096];
+    int n = snprintf(suffix, sizeof suffix, ".tmp.%ld", pid), removed = 0;
+    size_t ls = (size_t)n;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+            continue;
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue;
+        size_t ln = strlen(e->d_name);
+        if (S_ISREG(st.st_mode) && ln > ls && strcmp(e->d_name + ln - ls, suffix) == 0)
+            removed += unlink(path) == 0;
+        else if (S_ISDIR(st.st_mode) && depth > 0)
+            removed += fsx_remove_temps(path, pid, depth - 1);
+    }
+    closedir(d);
+    return removed;
 }
 
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN])

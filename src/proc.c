@@ -284,6 +284,7 @@ int proc_parallel(int n, long items, proc_work_fn work, proc_tick_fn tick, void 
         while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
             ;
         results[k].status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+        results[k].pid = (long)pids[k];
         results[k].len = outs[k].len;
         results[k].out = buf_take(&outs[k]);
     }

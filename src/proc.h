@@ -13,6 +13,7 @@
 
 typedef struct proc_result {
     int status;   /* the child's exit code, or 128 + signal number when it was killed */
+    long pid;     /* the child's process id */
     char *out;    /* owned (free it): the bytes the child's work produced */
     size_t len;
 } proc_result;

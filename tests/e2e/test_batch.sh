@@ -58,6 +58,13 @@ check "a report reading participants.csv it did not declare fails loudly under -
 run2 run fake_sneaky --data "$DATA" --out "$T/d7" >/dev/null 2>&1
 check "... and reads it with one job" $([ $? -eq 0 ] && grep -qx "2401 5068" "$T/d7/sneaky/2401.txt"; echo $?)
 
+# a worker that dies mid-batch (here at the CPU limit): every school it took is reported, the
+# run exits 3, the temporaries of what it staged do not stay, the other worker's files arrive
+OTCHET_CPU_LIMIT=1 run2 run fake_spin --data "$DATA" --out "$T/d8" --jobs 2 >/dev/null 2>"$T/errd8"
+rc=$?
+lost=$(grep -c "не построен: процесс, строивший документ, завершился аварийно" "$T/errd8")
+check "a worker that died: exit 3, each school it took named, no temporaries, the rest written" $([ $rc -eq 3 ] && grep -q "ОО 2405 не построен: процесс, строивший документ, завершился аварийно" "$T/errd8" && [ -z "$(find "$T/d8" -name '*.tmp.*')" ] && [ $(($(ls "$T/d8/spin" | wc -l) + lost)) -eq 15 ]; echo $?)
+
 run run fake_roadmap_needed --data "$DATA" --out "$T/o4" >/dev/null 2>&1
 check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)
 run run fake_sheet --data "$DATA" --shard 4/3 >/dev/null 2>&1

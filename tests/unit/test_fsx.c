@@ -1,5 +1,6 @@
 /* fsx staged writes: files appear only on commit, whole; a file that cannot be put in place is
- * marked failed and leaves no temporary behind, the others still arrive. */
+ * marked failed and leaves no temporary behind, the others still arrive; the temporaries a
+ * killed process left are found by its pid. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,12 +123,45 @@ static void test_discard_removes_temporaries(void **state)
     fsx_batch_discard(&b);
 }
 
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+}
+
+/* The temporaries a killed process left (its pid's, in subdirectories too) go; another
+ * process's, committed files and names that only look alike stay. */
+static void test_remove_temps_of_a_process(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(path_of("sheets"), 0777), 0);
+    touch(path_of("a.pdf.tmp.4242"));
+    touch(path_of("sheets/b.pdf.tmp.4242"));
+    touch(path_of("sheets/c.pdf.tmp.42424"));      /* another pid */
+    touch(path_of("sheets/c.pdf"));
+    touch(path_of("sheets/d.tmp.4242.pdf"));       /* not a temporary's name */
+    assert_int_equal(mkdir(path_of("e.tmp.4242"), 0777), 0);   /* a directory: not a file */
+    assert_int_equal(symlink(dir, path_of("sheets/loop")), 0);  /* not followed */
+    assert_int_equal(fsx_remove_temps(dir, 4242, 3), 2);
+    assert_false(fsx_is_file(path_of("a.pdf.tmp.4242")));
+    assert_false(fsx_is_file(path_of("sheets/b.pdf.tmp.4242")));
+    assert_true(fsx_is_file(path_of("sheets/c.pdf.tmp.42424")));
+    assert_true(fsx_is_file(path_of("sheets/c.pdf")));
+    assert_true(fsx_is_file(path_of("sheets/d.tmp.4242.pdf")));
+    assert_true(fsx_is_dir(path_of("e.tmp.4242")));
+    touch(path_of("sheets/f.pdf.tmp.4242"));
+    assert_int_equal(fsx_remove_temps(dir, 4242, 0), 0);       /* depth 0: dir itself only */
+    assert_int_equal(fsx_remove_temps(path_of("no-such"), 4242, 3), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_files_appear_on_commit, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_failed_rename_is_marked, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_discard_removes_temporaries, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_remove_temps_of_a_process, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
