@@ -100,20 +100,47 @@ function M.build(ds, y)
   return memo.get(ds, "checklist", function() return M.build_(ds, y) end, y)
 end
 
-function M.build_(ds, y)
+-- The checklist's frame: year, criteria, order, and the facts the answers come from;
+-- clusters_of(ds, y) gives the clusters (identify.clusters or identify.cluster_entries).
+local function frame(ds, y, clusters_of)
   local ident = identify.identify(ds, y)
   local out = { year = y, criteria = {}, order = ident.order, schools = {} }
   for _, c in ipairs(M.CRITERIA) do
     out.criteria[#out.criteria + 1] = { id = c.id, text = M.text(c, y, ds.settings) }
   end
   local schools = identify.schools(ds)
-  if #schools == 0 then return out end
-  local facts = { low = identify.low_results_by_school(ds, y), clusters = identify.clusters(ds, y),
+  if #schools == 0 then return out, schools, nil, ident end
+  local facts = { low = identify.low_results_by_school(ds, y), clusters = clusters_of(ds, y),
     ege = ege_below_min_by_school(ds, y), risks = identify.risks_by_school(ds, y) }
+  return out, schools, facts, ident
+end
+
+function M.build_(ds, y)
+  local out, schools, facts, ident = frame(ds, y, identify.clusters)
   for _, school in ipairs(schools) do
     out.schools[school.school_id] = answers(ds, school, facts, ident.by_school[school.school_id])
   end
   return out
+end
+
+-- The checklist as M.build gives it, each school's answers made only when first asked for
+-- (schools fills itself in; do not iterate it): for documents about one school at a time.
+function M.lazy(ds, y)
+  y = y or ds.settings.report_year
+  return memo.get(ds, "checklist_lazy", function()
+    local out, schools, facts, ident = frame(ds, y, identify.cluster_entries)
+    if not facts then return out end
+    local rows = {}
+    for _, s in ipairs(schools) do rows[s.school_id] = s end
+    setmetatable(out.schools, { __index = function(t, id)
+      local s = rows[id]
+      if not s then return nil end
+      local a = answers(ds, s, facts, ident.by_school[id])
+      rawset(t, id, a)
+      return a
+    end })
+    return out
+  end, y)
 end
 
 -- "да" / "нет" / "—" (no data) for an answer.

@@ -280,6 +280,28 @@ function M.clusters(ds, year)
   return memo.get(ds, "clusters", function() return clusters(ds, year) end, year)
 end
 
+-- The clusters' entries by school as M.clusters gives them, each made only when first asked
+-- for: { year, order, identification, by_school } (no members: a document listing a cluster's
+-- members uses M.clusters). School sheets ask for their own schools only, so a shard of a
+-- country's sheets works out the dynamics of its schools, not of all 40,000.
+function M.cluster_entries(ds, year)
+  year = year or ds.settings.report_year
+  return memo.get(ds, "cluster_entries", function()
+    local ident = M.identify(ds, year)
+    local risks = M.risks_by_school(ds, year)
+    local rows = {}
+    for _, s in ipairs(M.schools(ds)) do rows[s.school_id] = s end
+    local by_school = setmetatable({}, { __index = function(t, id)
+      local s = rows[id]
+      if not s then return nil end
+      local e = cluster_of(ds, s, ident.by_school[id], year, risks)
+      rawset(t, id, e)
+      return e
+    end })
+    return { year = year, order = ident.order, identification = ident, by_school = by_school }
+  end, year)
+end
+
 function clusters(ds, year)
   local ident = M.identify(ds, year)
   local out = { year = year, order = ident.order, identification = ident, by_school = {},

@@ -106,8 +106,9 @@ local function compute_shared(ds)
     end
   end
   for _, list in pairs(c.followers) do table.sort(list, function(a, b) return a.school_id < b.school_id end) end
-  c.clusters = identify.clusters(ds, year)
-  c.checklist = checklist.build(ds, year)
+  -- each school's cluster and checklist answers as its sheet asks: a shard needs its own only
+  c.clusters = identify.cluster_entries(ds, year)
+  c.checklist = checklist.lazy(ds, year)
   c.roadmap = roadmap_by_factor(ds)
   c.risks = identify.risks_by_school(ds, year)
   c.counted = results.counted(ds)

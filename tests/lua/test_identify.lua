@@ -206,4 +206,26 @@ return {
     T.eq({ d.items[1].status, d.items[2].status, d.items[3].status }, { "positive", "positive", nil })
     T.eq({ d.positive, d.comparable, d.is_positive }, { 2, 2, true })
   end,
+
+  -- Made school by school when asked (a sheet's, a shard's): the same entries and answers as
+  -- the whole-dataset versions, whichever school is asked first; unknown schools give nil.
+  entries_on_demand_equal_the_whole = function()
+    local ds = load()
+    local whole, lazy = identify.clusters(ds), identify.cluster_entries(load())
+    local full, lazy_list = checklist.build(ds), checklist.lazy(load())
+    T.eq(rawget(lazy.by_school, "06"), nil, "nothing made before it is asked for")
+    local function brief(e)   -- the entry's decisions (its records link back into the index)
+      return { e.school_id, e.cluster, e.reasons, e.small, e.risks, e.identification.low,
+        e.identification.rule_met, e.dynamics.positive, e.dynamics.comparable, e.dynamics.is_positive }
+    end
+    for i = #whole.order, 1, -1 do
+      local id = whole.order[i]
+      T.eq(brief(lazy.by_school[id]), brief(whole.by_school[id]), "cluster entry of " .. id)
+      T.eq(lazy_list.schools[id], full.schools[id], "checklist answers of " .. id)
+    end
+    T.eq(lazy.by_school["99"], nil)
+    T.eq(lazy_list.schools["99"], nil)
+    T.eq(lazy_list.criteria, full.criteria)
+    T.eq(lazy.order, whole.order)
+  end,
 }
