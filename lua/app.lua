@@ -122,6 +122,7 @@ local function cmd_list()
     local info = reports.describe(name)
     say(string.format("%-20s %s", name, info.title or ""))
     if info.needs and #info.needs > 0 then say(string.rep(" ", 21) .. "нужны: " .. table.concat(info.needs, ", ")) end
+    if info.reads and #info.reads > 0 then say(string.rep(" ", 21) .. "читает, если есть: " .. table.concat(info.reads, ", ")) end
   end
   return EXIT_OK
 end

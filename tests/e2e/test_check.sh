@@ -210,6 +210,7 @@ expect_run "usage: no arguments → 2" 2 "otchet check" "$OTCHET"
 expect_run "usage: check without --data → 2" 2 "не указан каталог с данными: --data DIR" "$OTCHET" check
 expect_run "usage: unknown option → 2" 2 "неизвестный параметр --frobnicate для команды check" "$OTCHET" check --data "$B" --frobnicate 1
 expect_run "usage: unknown short option → 2" 2 "неизвестный параметр -x" "$OTCHET" check --data "$B" -x
+expect_run "list: the files a report needs and the ones it reads when present" 0 "читает, если есть: participants" "$OTCHET" list
 expect_run "usage: option without value → 2" 2 "после --data нужно значение" "$OTCHET" check --data
 expect_run "usage: unknown command → 2" 2 "неизвестная команда «frobnicate»" "$OTCHET" frobnicate --data "$B"
 expect_run "usage: --set without = → 2" 2 "--set ожидает ключ=значение, получено «low_share_threshold»" "$OTCHET" check --data "$B" --set low_share_threshold
