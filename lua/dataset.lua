@@ -181,13 +181,17 @@ end
 -- once loaded.
 local DEFERRABLE = { participants = validate.run_participants }
 
--- Reading a deferred file before M.load_deferred is a bug of the report that does it (it did
--- not declare the file in `reads`): fail loudly rather than let it see an absent file.
-local function guard_deferred(ds)
-  setmetatable(ds.files, { __index = function(_, name)
-    if ds.deferred[name] then
-      error("файл " .. name .. ".csv ещё не загружен: отчёт, читающий его, должен назвать его в reads", 2)
-    end
+-- A report that reads a deferred file without naming it in `reads` must not see it absent: the
+-- file is loaded where it is first read (in that process; its problems are the deferred
+-- check's to report, and that check still decides whether anything is written). Only slower.
+local function load_on_demand(ds)
+  setmetatable(ds.files, { __index = function(files, name)
+    local spec = ds.deferred[name]
+    if not spec then return nil end
+    ds.deferred[name] = nil
+    local f = load_file(ds.dir, spec, problems_mod.new())
+    rawset(files, name, f)
+    return f
   end })
 end
 
@@ -198,7 +202,7 @@ end
 function M.load(dir, overrides, defer)
   local problems = problems_mod.new()
   local ds = { dir = dir, files = {}, deferred = {} }
-  guard_deferred(ds)
+  load_on_demand(ds)
   if not engine.is_dir(dir) then
     problems:error({ file = dir }, "каталог с данными не найден")
     return ds, problems

@@ -1,5 +1,5 @@
 -- A per-school test report that reads participants.csv without saying so in `reads`: under
--- --jobs the file is not loaded yet when it runs, and reading it must fail loudly.
+-- --jobs the file is not loaded yet when it runs, and must be loaded for it all the same.
 return {
   title = "Тестовый отчёт: участники без объявления",
   needs = { "schools" },
