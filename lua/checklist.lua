@@ -128,17 +128,12 @@ end
 function M.lazy(ds, y)
   y = y or ds.settings.report_year
   return memo.get(ds, "checklist_lazy", function()
-    local out, schools, facts, ident = frame(ds, y, identify.cluster_entries)
-    if not facts then return out end
-    local rows = {}
-    for _, s in ipairs(schools) do rows[s.school_id] = s end
-    setmetatable(out.schools, { __index = function(t, id)
-      local s = rows[id]
-      if not s then return nil end
-      local a = answers(ds, s, facts, ident.by_school[id])
-      rawset(t, id, a)
-      return a
-    end })
+    local out, _, facts, ident = frame(ds, y, identify.cluster_entries)
+    if facts then
+      out.schools = identify.per_school(ds, function(s)
+        return answers(ds, s, facts, ident.by_school[s.school_id])
+      end)
+    end
     return out
   end, y)
 end

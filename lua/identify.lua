@@ -280,6 +280,24 @@ function M.clusters(ds, year)
   return memo.get(ds, "clusters", function() return clusters(ds, year) end, year)
 end
 
+-- A table by school id that fills itself in: t[id] is make(row) for the schools.csv row of id,
+-- made when first asked for (nil for an unknown id). Do not iterate it. The rows by id are made
+-- once per dataset and shared: make reads its row, never changes it.
+function M.per_school(ds, make)
+  local rows = memo.get(ds, "school_rows_by_id", function()
+    local by_id = {}
+    for _, s in ipairs(M.schools(ds)) do by_id[s.school_id] = s end
+    return by_id
+  end)
+  return setmetatable({}, { __index = function(t, id)
+    local s = rows[id]
+    if not s then return nil end
+    local v = make(s)
+    rawset(t, id, v)
+    return v
+  end })
+end
+
 -- The clusters' entries by school as M.clusters gives them, each made only when first asked
 -- for: { year, order, identification, by_school } (no members: a document listing a cluster's
 -- members uses M.clusters). School sheets ask for their own schools only, so a shard of a
@@ -289,15 +307,9 @@ function M.cluster_entries(ds, year)
   return memo.get(ds, "cluster_entries", function()
     local ident = M.identify(ds, year)
     local risks = M.risks_by_school(ds, year)
-    local rows = {}
-    for _, s in ipairs(M.schools(ds)) do rows[s.school_id] = s end
-    local by_school = setmetatable({}, { __index = function(t, id)
-      local s = rows[id]
-      if not s then return nil end
-      local e = cluster_of(ds, s, ident.by_school[id], year, risks)
-      rawset(t, id, e)
-      return e
-    end })
+    local by_school = M.per_school(ds, function(s)
+      return cluster_of(ds, s, ident.by_school[s.school_id], year, risks)
+    end)
     return { year = year, order = ident.order, identification = ident, by_school = by_school }
   end, year)
 end

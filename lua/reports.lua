@@ -164,6 +164,18 @@ local function decode_records(flat)
   return records
 end
 
+-- ctx.shard for report scripts: "K-N" for a --shard K/N, nil without one.
+local function shard_name(opts)
+  return opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil
+end
+
+-- A record line's tab-separated fields.
+local function fields(line)
+  local f = {}
+  for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+  return f
+end
+
 -- Directories this process made before its gate opened (see run_share): if the gate is shut,
 -- nothing the run made may stay behind, these included.
 local made_dirs = {}
@@ -185,8 +197,7 @@ end
 -- so that every item the parent hears nothing of is known to be lost (see lost_items).
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
-  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil,
-    keep_part = item.keep_part }
+  local ctx = { out = opts.out, shard = shard_name(opts), keep_part = item.keep_part }
   local ok, outputs
   if item.combined then
     ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined, item.parts or {})
@@ -237,20 +248,18 @@ local function commit(batch, lines, opts)
   end
 end
 
--- Records of the directories made_dirs lists as made, deepest first, for the parent to
--- remove once every process has discarded its files.
+-- Records of the directories made_dirs lists as made, for the parent to remove (deepest
+-- first, see collect) once every process has discarded its files.
 local function made_dir_records()
   local list = {}
-  for d, made in pairs(made_dirs) do if made then list[#list + 1] = d end end
-  table.sort(list, function(a, b) return #a > #b end)
-  for i, d in ipairs(list) do list[i] = "dir\t" .. d end
+  for d, made in pairs(made_dirs) do if made then list[#list + 1] = "dir\t" .. d end end
   return list
 end
 
 -- Runs items of this process, each index next_item() returns until it returns nil; returns
--- their records. While the batch's gate is pending (the dataset is still
--- being checked, see run_parallel) files are staged but not committed; once it is shut the
--- staged files are discarded and nothing more is built.
+-- their records. While the batch's gate is pending (the dataset is still being checked, see
+-- run_parallel) files are staged but not committed; once it is shut the staged files are
+-- discarded and nothing more is built.
 local function run_share(ds, descs, items, opts, next_item, tick)
   local lines, batch, n = {}, {}, 0
   for i in next_item do
@@ -294,7 +303,7 @@ end
 
 -- Runs the prepare step of every report that has items (see the header).
 local function prepare(ds, descs, items, opts)
-  local ctx = { out = opts.out, shard = opts.shard_n > 1 and (opts.shard_k .. "-" .. opts.shard_n) or nil }
+  local ctx = { out = opts.out, shard = shard_name(opts) }
   local done = {}
   for _, item in ipairs(items) do
     local desc = descs[item.report]
@@ -329,9 +338,9 @@ local function lost_items(items, outs)
   for _, records in ipairs(outs) do
     for _, r in ipairs(records) do
       if type(r) == "string" then
-        local kind, a, b, c = r:match("^(%a+)\t([^\t]*)\t([^\t]*)\t?([^\t]*)")
-        if kind == "ok" then heard[b .. "\t" .. c] = true
-        elseif kind == "fail" or kind == "none" then heard[a .. "\t" .. b] = true end
+        local f = fields(r)   -- ok file report school …; fail|none report school …
+        if f[1] == "ok" then heard[f[3] .. "\t" .. f[4]] = true
+        elseif f[1] == "fail" or f[1] == "none" then heard[f[2] .. "\t" .. (f[3] or "")] = true end
       end
     end
   end
@@ -447,8 +456,7 @@ local function collect(outs)
   for _, records in ipairs(outs) do
     for _, line in ipairs(records) do
       if type(line) == "string" then   -- parts went to the combined files already
-        local f = {}
-        for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
+        local f = fields(line)
         if f[1] == "ok" then written[#written + 1] = f
         elseif f[1] == "dir" then dirs[#dirs + 1] = f[2]
         elseif f[1] ~= "none" then failures[#failures + 1] = f end

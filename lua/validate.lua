@@ -52,7 +52,6 @@ local function check_duplicates(file, keys, what, problems, names)
   end
 end
 
--- Set of school ids; reports unknown kinds and statuses as warnings.
 -- The set of school ids of schools.csv.
 local function school_ids(ds)
   local ids, col = {}, ds.files.schools and ds.files.schools.table:column("school_id") or { n = 0 }
@@ -60,6 +59,7 @@ local function school_ids(ds)
   return ids
 end
 
+-- Set of school ids; reports unknown kinds and statuses as warnings.
 local function check_schools(ds, problems)
   local f = ds.files.schools
   if not f then return {} end
@@ -372,9 +372,8 @@ local function check_settings(ds, problems)
   end
 end
 
--- Runs every rule over ds.files and ds.settings.
--- Runs every rule on a loaded dataset. A file not loaded yet (participants.csv deferred by
--- dataset.load) is skipped; M.run_participants checks it once it is loaded.
+-- Runs every rule over ds.files and ds.settings. A file not loaded yet (participants.csv
+-- deferred by dataset.load) is skipped; M.run_participants checks it once it is loaded.
 function M.run(ds, problems)
   check_settings(ds, problems)
   local ids = check_schools(ds, problems)

@@ -763,6 +763,7 @@ static int engine_csv_encode(lua_State *L);         /* below: CSV text */
 static const luaL_Reg engine_funcs[] = {
     {"call_limited", engine_call_limited},
     {"claim", engine_claim},
+    {"commit_files", engine_commit_files},
     {"compile", engine_compile},
     {"csv_encode", engine_csv_encode},
     {"csv_open", engine_csv_open},
@@ -790,7 +791,6 @@ static const luaL_Reg engine_funcs[] = {
     {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},
     {"stage_file", engine_stage_file},
-    {"commit_files", engine_commit_files},
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
     {"tick", engine_tick},

@@ -42,13 +42,13 @@ void fsx_batch_discard(fsx_batch *b);
 /* Writes all n bytes of p to fd, retrying short writes and EINTR. Returns 0 or -1 (errno). */
 int fsx_write_full(int fd, const void *p, size_t n);
 
-/* Creates `path` and its parents (mode 0777 & umask). Returns 0 or -1 with `err`. */
 /* Removes the temporaries that process `pid` left in dir and its subdirectories (down to
  * `depth` levels; symbolic links are not followed): files named "*.tmp.<pid>", as fsx_stage
  * and fsx_write_atomic name them, which a process killed before it committed or discarded
  * leaves behind. Best effort; returns the number removed. */
 int fsx_remove_temps(const char *dir, long pid, int depth);
 
+/* Creates `path` and its parents (mode 0777 & umask). Returns 0 or -1 with `err`. */
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN]);
 
 /* A short Russian description of errno value `e`. */

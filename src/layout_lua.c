@@ -446,7 +446,6 @@ static int push_failure(lua_State *L, const char *msg)
     return 2;
 }
 
-
 /* ---- parts ---- */
 
 /* Pushes the document's pages as a part (a bytes value). */
