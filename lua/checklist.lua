@@ -101,16 +101,20 @@ function M.build(ds, y)
 end
 
 -- The checklist's frame: year, criteria, order, and the facts the answers come from;
--- clusters_of(ds, y) gives the clusters (identify.clusters or identify.cluster_entries).
-local function frame(ds, y, clusters_of)
-  local ident = identify.identify(ds, y)
+-- clusters_of(ds, y, each) gives the clusters (identify.clusters or identify.cluster_entries).
+-- each: identification and low results from each school's own records (M.lazy).
+local function frame(ds, y, clusters_of, each)
+  local ident = (each and identify.identify_each or identify.identify)(ds, y)
   local out = { year = y, criteria = {}, order = ident.order, schools = {} }
   for _, c in ipairs(M.CRITERIA) do
     out.criteria[#out.criteria + 1] = { id = c.id, text = M.text(c, y, ds.settings) }
   end
   local schools = identify.schools(ds)
   if #schools == 0 then return out, schools, nil, ident end
-  local facts = { low = identify.low_results_by_school(ds, y), clusters = clusters_of(ds, y),
+  local low = each and identify.per_school(ds, function(school)
+    return identify.school_low_results(ds, school.school_id, y)
+  end) or identify.low_results_by_school(ds, y)
+  local facts = { low = low, clusters = clusters_of(ds, y, each),
     ege = ege_below_min_by_school(ds, y), risks = identify.risks_by_school(ds, y) }
   return out, schools, facts, ident
 end
@@ -125,17 +129,19 @@ end
 
 -- The checklist as M.build gives it, each school's answers made only when first asked for
 -- (schools fills itself in; do not iterate it): for documents about one school at a time.
-function M.lazy(ds, y)
-  y = y or ds.settings.report_year
+-- With `each`, for a run about a few schools of a large dataset, the facts come from each
+-- asked school's own records (identify.cluster_entries). The same answers either way.
+function M.lazy(ds, y, each)
+  y, each = y or ds.settings.report_year, each and true or false
   return memo.get(ds, "checklist_lazy", function()
-    local out, _, facts, ident = frame(ds, y, identify.cluster_entries)
+    local out, _, facts, ident = frame(ds, y, identify.cluster_entries, each)
     if facts then
       out.schools = identify.per_school(ds, function(s)
         return answers(ds, s, facts, ident.by_school[s.school_id])
       end)
     end
     return out
-  end, y)
+  end, y, each)
 end
 
 -- "да" / "нет" / "—" (no data) for an answer.

@@ -179,6 +179,15 @@ function M.school_dynamics(ds, school_id, year)
   return setmetatable(t, LazyItems)
 end
 
+-- school_dynamics from the school's own records, not a pass over every school: for runs about
+-- a few schools of a large dataset (a shard of a country's sheets). The same counts and items.
+function M.school_dynamics_each(ds, school_id, year)
+  local t = tally(school_items(ds, school_id, year))
+  t.items = nil   -- made again when read, as school_dynamics does
+  t.ds, t.school_id, t.year = ds, school_id, year
+  return setmetatable(t, LazyItems)
+end
+
 -- A school's dynamics on one procedure and subject: on the given grade, or over every grade
 -- of it in the data (positive when more than half of the comparable grades are). The tally
 -- of school_dynamics; comparable = 0 means the school is not comparable on it.

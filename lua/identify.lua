@@ -72,6 +72,22 @@ function M.low_results_by_school(ds, year)
   end, year)
 end
 
+-- The low results of school `id` in `year` as low_results_by_school lists them, from the
+-- school's own records: no pass over every school, for runs that build a few schools' documents
+-- out of a large dataset (a shard of a country's sheets). The same lists, a Lua test compares.
+function M.school_low_results(ds, id, year)
+  local R, s, list = results.index(ds), ds.settings, {}
+  for _, p in ipairs(results.counted(ds)) do
+    local r = R:get(p.procedure, p.subject, p.grade, id, year)
+    local low, share, count, total, basis = M.is_low(r, s)
+    if low then
+      list[#list + 1] = { procedure = r.procedure, subject = r.subject, grade = p.grade, year = year,
+        count = count, participants = total, share = share, basis = basis }
+    end
+  end
+  return list
+end
+
 -- The counted procedures low for a school in a year: list of { procedure, subject, grade,
 -- year, count (m2 or below_min), participants, share (unrounded), basis ("m2"|"below_min") }.
 function M.low_results(ds, school_id, year)
@@ -115,6 +131,12 @@ function M.identify(ds, year)
   return memo.get(ds, "identify", function() return identify(ds, year) end, year)
 end
 
+-- One school's entry of identify().by_school from its low results of year − 1 and year − 2.
+local function identification_of(id, rule, y1, y2)
+  local met, triggers = apply_rule(rule, y1, y2)
+  return { school_id = id, low = met ~= nil, rule_met = met, triggers = triggers, low_y1 = y1, low_y2 = y2 }
+end
+
 function identify(ds, year)
   local rule = ds.settings.low_rule or "fioko"
   local out = { year = year, rule = rule, order = {}, low = {}, by_school = {} }
@@ -124,14 +146,29 @@ function identify(ds, year)
   end
   for _, s in ipairs(schools) do
     local id = s.school_id
-    local y1, y2 = low1[id] or {}, low2[id] or {}
-    local met, triggers = apply_rule(rule, y1, y2)
-    out.by_school[id] = { school_id = id, low = met ~= nil, rule_met = met, triggers = triggers,
-      low_y1 = y1, low_y2 = y2 }
+    local e = identification_of(id, rule, low1[id] or {}, low2[id] or {})
+    out.by_school[id] = e
     out.order[#out.order + 1] = id
-    if met then out.low[#out.low + 1] = id end
+    if e.low then out.low[#out.low + 1] = id end
   end
   return out
+end
+
+-- identify() for runs about a few schools of a large dataset: by_school fills itself in from
+-- each school's own records when asked for (school_low_results; do not iterate it), and there
+-- is no `low` list (that needs every school). The same entries, a Lua test compares.
+function M.identify_each(ds, year)
+  year = year or ds.settings.report_year
+  return memo.get(ds, "identify_each", function()
+    local rule, order = ds.settings.low_rule or "fioko", {}
+    for i, s in ipairs(M.schools(ds)) do order[i] = s.school_id end
+    local by_school = M.per_school(ds, function(s)
+      local id = s.school_id
+      return identification_of(id, rule, M.school_low_results(ds, id, year - 1),
+        M.school_low_results(ds, id, year - 2))
+    end)
+    return { year = year, rule = rule, order = order, by_school = by_school }
+  end, year)
 end
 
 -- ru.subject_dative memoised: declining is slow, and the reasons of every school name the same
@@ -247,9 +284,10 @@ local function dynamics_text(d, year)
 end
 
 -- The cluster of one school: 1 low results; 2 risk zone; 3 positive dynamics; "stable".
-local function cluster_of(ds, school, ident, year, risks)
+-- each: the school's dynamics from its own records (see cluster_entries).
+local function cluster_of(ds, school, ident, year, risks, each)
   local e = { school_id = school.school_id, identification = ident, reasons = {} }
-  e.dynamics = dynamics.school_dynamics(ds, school.school_id, year)
+  e.dynamics = (each and dynamics.school_dynamics_each or dynamics.school_dynamics)(ds, school.school_id, year)
   e.risks = zone_factors(risks and risks[school.school_id] or {})
   local small, small_why = M.is_small(school, ds.settings)
   e.small = small
@@ -300,18 +338,20 @@ end
 
 -- The clusters' entries by school as M.clusters gives them, each made only when first asked
 -- for: { year, order, identification, by_school } (no members: a document listing a cluster's
--- members uses M.clusters). School sheets ask for their own schools only, so a shard of a
--- country's sheets works out the dynamics of its schools, not of all 40,000.
-function M.cluster_entries(ds, year)
-  year = year or ds.settings.report_year
+-- members uses M.clusters). With `each`, for a run about a few schools of a large dataset (a
+-- shard of a country's sheets), the identification (identify_each) and dynamics
+-- (dynamics.school_dynamics_each) come from each asked school's own records instead of passes
+-- over every school, and identification has no `low` list. The same entries either way.
+function M.cluster_entries(ds, year, each)
+  year, each = year or ds.settings.report_year, each and true or false
   return memo.get(ds, "cluster_entries", function()
-    local ident = M.identify(ds, year)
+    local ident = (each and M.identify_each or M.identify)(ds, year)
     local risks = M.risks_by_school(ds, year)
     local by_school = M.per_school(ds, function(s)
-      return cluster_of(ds, s, ident.by_school[s.school_id], year, risks)
+      return cluster_of(ds, s, ident.by_school[s.school_id], year, risks, each)
     end)
     return { year = year, order = ident.order, identification = ident, by_school = by_school }
-  end, year)
+  end, year, each)
 end
 
 function clusters(ds, year)

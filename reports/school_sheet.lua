@@ -90,7 +90,9 @@ local function district_totals(ds, c, year)
   end
 end
 
-local function compute_shared(ds)
+-- each: the run builds the sheets of a few schools of a large dataset (ctx.few_schools), so
+-- clusters and checklist read each school's own records instead of passing over every school.
+local function compute_shared(ds, each)
   local s = ds.settings
   local year = s.report_year
   local c = { year = year, by_id = {}, followers = {} }
@@ -107,8 +109,8 @@ local function compute_shared(ds)
   end
   for _, list in pairs(c.followers) do table.sort(list, function(a, b) return a.school_id < b.school_id end) end
   -- each school's cluster and checklist answers as its sheet asks: a shard needs its own only
-  c.clusters = identify.cluster_entries(ds, year)
-  c.checklist = checklist.lazy(ds, year)
+  c.clusters = identify.cluster_entries(ds, year, each)
+  c.checklist = checklist.lazy(ds, year, each)
   c.roadmap = roadmap_by_factor(ds)
   c.risks = identify.risks_by_school(ds, year)
   c.counted = results.counted(ds)
@@ -122,7 +124,10 @@ local function compute_shared(ds)
   return c
 end
 
-local function shared(ds) return memo.get(ds, "school_sheet", function() return compute_shared(ds) end) end
+-- The same values whichever way prepare chose to compute them (each or not): the key leaves it out.
+local function shared(ds, each)
+  return memo.get(ds, "school_sheet", function() return compute_shared(ds, each) end)
+end
 
 -- The district total of one procedure × subject × grade in a year (all rows); key is the
 -- result's combo_key.
@@ -721,7 +726,7 @@ return {
   title = COMBINED_TITLE,
   needs = { "schools", "results" },
   per_school = true,
-  prepare = function(ds) shared(ds) end,
+  prepare = function(ds, ctx) shared(ds, ctx.few_schools) end,
   build = build,
   combine = combine,
 }

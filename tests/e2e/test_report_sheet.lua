@@ -173,6 +173,23 @@ for _ in pairs(seen) do covered = covered + 1 end
 P.check("--shard 1/2 and 2/2: combined files school_sheet.1-2.pdf and .2-2.pdf hold every school once",
   c1 == 0 and c2 == 0 and covered == #schools and #twice == 0, covered .. " " .. table.concat(twice, ","))
 
+-- A run about a few schools (--school, a --shard of 4 or more) looks each school up instead of
+-- passing over every school (ctx.few_schools): the same bytes as the run over all of them.
+local out4, few_differ, few_codes = tmp .. "/few", {}, {}
+few_codes[1] = select(2, run(sample, out4, "--shard 3/8"))
+few_codes[2] = select(2, run(sample, out4, "--school " .. schools[#schools].school_id))
+local few_files = 0
+for _, s in ipairs(schools) do
+  local f = "/school_sheet/" .. s.school_id .. ".pdf"
+  if exists(out4 .. f) then
+    few_files = few_files + 1
+    if read(out .. f) ~= read(out4 .. f) then few_differ[#few_differ + 1] = s.school_id end
+  end
+end
+P.check("--shard 3/8 and --school: the same bytes as the sheets of the whole run",
+  few_codes[1] == 0 and few_codes[2] == 0 and few_files >= 2 and #few_differ == 0,
+  few_files .. " files; differ: " .. table.concat(few_differ, ", "))
+
 -- ---- one school that cannot be laid out ----
 
 local out4 = tmp .. "/b"

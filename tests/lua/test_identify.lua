@@ -209,23 +209,47 @@ return {
 
   -- Made school by school when asked (a sheet's, a shard's): the same entries and answers as
   -- the whole-dataset versions, whichever school is asked first; unknown schools give nil.
+  -- `each` (a run about a few schools) reads each school's own records: the same again.
   entries_on_demand_equal_the_whole = function()
     local ds = load()
-    local whole, lazy = identify.clusters(ds), identify.cluster_entries(load())
-    local full, lazy_list = checklist.build(ds), checklist.lazy(load())
-    T.eq(rawget(lazy.by_school, "06"), nil, "nothing made before it is asked for")
+    local whole, full = identify.clusters(ds), checklist.build(ds)
     local function brief(e)   -- the entry's decisions (its records link back into the index)
       return { e.school_id, e.cluster, e.reasons, e.small, e.risks, e.identification.low,
-        e.identification.rule_met, e.dynamics.positive, e.dynamics.comparable, e.dynamics.is_positive }
+        e.identification.rule_met, e.identification.triggers, e.identification.low_y1,
+        e.identification.low_y2, e.dynamics.positive, e.dynamics.negative, e.dynamics.stable,
+        e.dynamics.comparable, e.dynamics.is_positive }
     end
-    for i = #whole.order, 1, -1 do
-      local id = whole.order[i]
-      T.eq(brief(lazy.by_school[id]), brief(whole.by_school[id]), "cluster entry of " .. id)
-      T.eq(lazy_list.schools[id], full.schools[id], "checklist answers of " .. id)
+    for _, each in ipairs({ false, true }) do
+      local ds2 = load()
+      local lazy, lazy_list = identify.cluster_entries(ds2, nil, each), checklist.lazy(ds2, nil, each)
+      local mode = each and " (each)" or ""
+      T.eq(rawget(lazy.by_school, "06"), nil, "nothing made before it is asked for" .. mode)
+      for i = #whole.order, 1, -1 do
+        local id = whole.order[i]
+        T.eq(brief(lazy.by_school[id]), brief(whole.by_school[id]), "cluster entry of " .. id .. mode)
+        T.eq(lazy_list.schools[id], full.schools[id], "checklist answers of " .. id .. mode)
+      end
+      T.eq(lazy.by_school["99"], nil)
+      T.eq(lazy_list.schools["99"], nil)
+      T.eq(lazy_list.criteria, full.criteria)
+      T.eq(lazy.order, whole.order)
     end
-    T.eq(lazy.by_school["99"], nil)
-    T.eq(lazy_list.schools["99"], nil)
-    T.eq(lazy_list.criteria, full.criteria)
-    T.eq(lazy.order, whole.order)
+  end,
+
+  -- The per-school paths of a run about a few schools against the passes over every school:
+  -- every school, every year of the data and the years around it.
+  own_records_equal_the_pass_over_every_school = function()
+    local ds = load()
+    for year = 2021, 2025 do
+      local by_school = identify.low_results_by_school(ds, year)
+      for _, s in ipairs(identify.schools(ds)) do
+        local id = s.school_id
+        T.eq(identify.school_low_results(ds, id, year), by_school[id] or {}, "low results of " .. id .. " in " .. year)
+        local a, b = dynamics.school_dynamics(ds, id, year), dynamics.school_dynamics_each(ds, id, year)
+        T.eq({ b.positive, b.negative, b.stable, b.comparable, b.is_positive, rawget(b, "items") },
+          { a.positive, a.negative, a.stable, a.comparable, a.is_positive, nil }, "dynamics of " .. id .. " in " .. year)
+        T.eq(#b.items, #a.items)
+      end
+    end
   end,
 }
