@@ -32,7 +32,7 @@ local M = {}
 
 local EXIT_OK, EXIT_REPORT = 0, 3
 -- From this many shards on, a shard's prepare looks its own schools up (ctx.few_schools): a
--- school's own lookups cost about twice its share of a pass over every school (Lua instructions
+-- school's own lookups cost ~1.7 times its share of a pass over every school (Lua instructions
 -- at 1,000 schools), so they pay from a quarter of the schools down (shard 1/40 of 40,000
 -- schools' sheets: 12.5 → 9.1 s).
 local FEW_SCHOOLS_SHARDS = 4
