@@ -496,6 +496,21 @@ local function load_reports(ds, names, explicit)
   return descs, runnable, failed
 end
 
+-- Why --school cannot be honoured, or nil: a report about the whole dataset among the ones to
+-- run, or a code no school of schools.csv has. Either way the run would write nothing and say
+-- nothing, and a cron job with a mistyped code would never know.
+local function school_problem(ds, descs, runnable, school)
+  if not school then return nil end
+  for _, name in ipairs(runnable) do
+    if not descs[name].per_school then
+      return "отчёт " .. name .. " составляется по всему набору данных: --school к нему не относится"
+    end
+  end
+  if #runnable > 0 and #M.school_slice(ds, school, 1, 1) == 0 then
+    return "--school " .. school .. ": школы с таким кодом нет в schools.csv"
+  end
+end
+
 -- Runs the named reports over a validated dataset; returns the exit code.
 -- opts: out, school, jobs (text), shard (text "K/N"), explicit (a single named report);
 -- check, checked: the dataset's deferred check (dataset.load_deferred), run alongside the
@@ -511,13 +526,18 @@ function M.run_all(ds, names, opts)
   local on_checked = opts.checked
   opts = { out = opts.out, school = opts.school, jobs = math.min(jobs, 256), shard_k = k, shard_n = n,
     check = opts.check }
+  local descs, runnable, failed = load_reports(ds, names, #names == 1)
+  local why = school_problem(ds, descs, runnable, opts.school)
+  if why then
+    engine.stderr("otchet: " .. why .. "\n")
+    return 2
+  end
   local out_existed = engine.is_dir(opts.out)
   local okdir, err = engine.mkdirs(opts.out)
   if not okdir then
     engine.stderr("otchet: " .. err .. "\n")
     return EXIT_REPORT
   end
-  local descs, runnable, failed = load_reports(ds, names, #names == 1)
   local items = {}
   for _, name in ipairs(runnable) do report_items(ds, name, descs[name], opts, items) end
   local bar = progress.new(#items)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
 # (exit 3, the others written), a file that cannot be put in place, --shard slices disjoint and
-# covering, --jobs same as serial; participants.csv checked alongside --jobs workers.
+# covering, --school (and a code no school has), --jobs same as serial; participants.csv checked
+# alongside --jobs workers.
 . "$(dirname "$0")/lib.sh"
 home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
@@ -24,6 +25,10 @@ check "--shard writes its own manifest" $([ -f "$T/s/manifest.shard-2-of-3.csv" 
 
 run run fake_sheet --data "$DATA" --out "$T/o3" --school 2401 >/dev/null 2>&1
 check "--school writes one school" $([ $? -eq 0 ] && [ "$(ls "$T/o3/fake")" = "2401.txt" ]; echo $?)
+run run fake_sheet --data "$DATA" --out "$T/o4" --school 9999 >/dev/null 2>"$T/err4"
+check "--school with a code no school has: exit 2, named, nothing made" $([ $? -eq 2 ] && grep -qx "otchet: --school 9999: школы с таким кодом нет в schools.csv" "$T/err4" && [ ! -e "$T/o4" ]; echo $?)
+run run fake_whole --data "$DATA" --out "$T/o4" --school 2401 >/dev/null 2>"$T/err4"
+check "--school with a whole-dataset report: exit 2, named, nothing made" $([ $? -eq 2 ] && grep -qx "otchet: отчёт fake_whole составляется по всему набору данных: --school к нему не относится" "$T/err4" && [ ! -e "$T/o4" ]; echo $?)
 
 # files are committed in batches: one that cannot be put in place (a directory holds its name)
 # fails alone, named, and leaves no temporary; the rest of its batch arrives
