@@ -156,6 +156,15 @@ local function cmd_run(opts, positional, all)
     complain("не указан отчёт: otchet run ОТЧЁТ --data DIR (список: otchet list)")
     return EXIT_USAGE
   end
+  if not all then   -- a mistyped name is told before the data is loaded, with what there is
+    local known = engine.list_reports()
+    local found = false
+    for _, name in ipairs(known) do found = found or name == positional[1] end
+    if not found then
+      complain("нет отчёта «" .. positional[1] .. "»; есть: " .. table.concat(known, ", ") .. " (otchet list)")
+      return EXIT_USAGE
+    end
+  end
   local reports = require("reports")
   -- with workers, participants.csv (a sixth of a region's data, and most of its checking) is
   -- loaded and checked alongside the reports when none of them reads it

@@ -27,6 +27,8 @@ run run fake_sheet --data "$DATA" --out "$T/o3" --school 2401 >/dev/null 2>&1
 check "--school writes one school" $([ $? -eq 0 ] && [ "$(ls "$T/o3/fake")" = "2401.txt" ]; echo $?)
 run run fake_sheet --data "$DATA" --out "$T/o4" --school 9999 >/dev/null 2>"$T/err4"
 check "--school with a code no school has: exit 2, named, nothing made" $([ $? -eq 2 ] && grep -qx "otchet: --school 9999: школы с таким кодом нет в schools.csv" "$T/err4" && [ ! -e "$T/o4" ]; echo $?)
+run run fake_shet --data "$DATA" --out "$T/o4" >/dev/null 2>"$T/err4"
+check "run of a report that does not exist: exit 2, the ones there are named, nothing made" $([ $? -eq 2 ] && grep -q "^otchet: нет отчёта «fake_shet»; есть: .*fake_sheet" "$T/err4" && [ ! -e "$T/o4" ]; echo $?)
 run run fake_whole --data "$DATA" --out "$T/o4" --school 2401 >/dev/null 2>"$T/err4"
 check "--school with a whole-dataset report: exit 2, named, nothing made" $([ $? -eq 2 ] && grep -qx "otchet: отчёт fake_whole составляется по всему набору данных: --school к нему не относится" "$T/err4" && [ ! -e "$T/o4" ]; echo $?)
 
