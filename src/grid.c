@@ -223,9 +223,9 @@ static float span_width(const grid *g, const gcell *c)
     return g->colx[c->col + c->colspan] - g->colx[c->col];
 }
 
-/* Content-fitted limits of each column from its single-column cells. Columns of a width in
- * millimetres need none: their cells are not measured. */
-static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
+/* Content-fitted limits of each column from its single-column cells (measured through the
+ * flow's memo). Columns of a width in millimetres need none: their cells are not measured. */
+static void content_limits(grid *g, const lay_flow *f, float *mn, float *mx)
 {
     for (int i = 0; i < g->ncols; i++)
         mn[i] = mx[i] = 2 * PADX + 4;
@@ -234,7 +234,7 @@ static void content_limits(grid *g, const font_set *fs, float *mn, float *mx)
         float a, b;
         if (c->colspan != 1 || g->cols[c->col].kind == GRID_MM)
             continue;
-        para_measure(&c->p, fs, &a, &b);
+        para_measure_memo(f->memo, &c->p, f->fs, &a, &b);
         if (c->row < g->header_rows)       /* headers wrap: they never widen a column */
             b = a;
         if (a + 2 * PADX > mn[c->col])
@@ -253,7 +253,7 @@ static void column_widths(grid *g, lay_flow *f)
     if (!mn)
         return;
     mx = mn + n;
-    content_limits(g, f->fs, mn, mx);
+    content_limits(g, f, mn, mx);
     float fixed = 0, amin = 0, amax = 0, wsum = 0, relmin = 0;
     for (int i = 0; i < n; i++) {
         const grid_col *c = &g->cols[i];

@@ -775,11 +775,14 @@ done:
 
 /* ---- the memo of line breaks ---- */
 
+/* What an entry remembers: a break (lines and frags) or a measure (two widths). */
+enum { MEMO_BREAK, MEMO_MEASURE };
+
 /* The fixed part of a key; the runs (memo_run) and the text follow it. */
 typedef struct memo_head {
     const void *fs, *hy;
     float width, indent, leading;
-    int align, no_hyph, nruns;
+    int kind, align, no_hyph, nruns;
 } memo_head;
 
 typedef struct memo_run {
@@ -788,7 +791,8 @@ typedef struct memo_run {
     float size;
 } memo_run;
 
-/* A remembered break: key bytes, then its lines and frags, in the arena. */
+/* A remembered break: key bytes, then its lines and frags, in the arena (a measure: its two
+ * widths in place of lines and frags). */
 typedef struct memo_entry {
     uint64_t hash;
     size_t key, keylen, val;
@@ -836,12 +840,13 @@ static uint64_t memo_hash(const char *s, size_t n)
     return h ^ (h >> 31);
 }
 
-/* Writes the key of a break of p into m->key. */
-static void memo_key(para_memo *m, const para *p, const font_set *fs, const hyph *hy,
+/* Writes the key of a break (kind MEMO_BREAK) or a measure of p into m->key. */
+static void memo_key(para_memo *m, int kind, const para *p, const font_set *fs, const hyph *hy,
                      float width, float indent, para_align align, float leading)
 {
     memo_head h;
     memset(&h, 0, sizeof h);             /* padding too: keys are compared as bytes */
+    h.kind = kind;
     h.fs = fs;
     h.hy = hy;
     h.width = width;
@@ -908,21 +913,29 @@ static int memo_room(para_memo *m, size_t bytes)
     return 0;
 }
 
-/* Remembers the break in out under m->key (hash x). Without memory it is just not kept. */
-static void memo_put(para_memo *m, uint64_t x, const para_layout *out)
+/* Remembers m->key (hash x) with the value bytes a (na) and b (nb) after it; nlines, nfrags
+ * and height are the break's (0 for a measure). Without memory it is just not kept. */
+static void memo_put_value(para_memo *m, uint64_t x, const void *a, size_t na, const void *b,
+                           size_t nb, int nlines, int nfrags, float height)
 {
-    size_t lines = (size_t)out->nlines * sizeof *out->lines;
-    size_t frags = (size_t)out->nfrags * sizeof *out->frags;
-    if (memo_room(m, m->key.len + lines + frags) != 0 ||
-        buf_reserve(&m->arena, m->key.len + lines + frags) != 0)
+    if (memo_room(m, m->key.len + na + nb) != 0 ||
+        buf_reserve(&m->arena, m->key.len + na + nb) != 0)
         return;
     memo_entry *e = &m->e[m->ne];
-    *e = (memo_entry){x, m->arena.len, m->key.len, m->arena.len + m->key.len, out->nlines,
-                      out->nfrags, out->height};
+    *e = (memo_entry){x, m->arena.len, m->key.len, m->arena.len + m->key.len, nlines, nfrags,
+                      height};
     buf_append(&m->arena, m->key.data, m->key.len);
-    buf_append(&m->arena, out->lines, lines);
-    buf_append(&m->arena, out->frags, frags);
+    buf_append(&m->arena, a, na);
+    buf_append(&m->arena, b, nb);
     *memo_slot(m, x) = (uint32_t)++m->ne;
+}
+
+/* Remembers the break in out under m->key (hash x). */
+static void memo_put(para_memo *m, uint64_t x, const para_layout *out)
+{
+    memo_put_value(m, x, out->lines, (size_t)out->nlines * sizeof *out->lines, out->frags,
+                   (size_t)out->nfrags * sizeof *out->frags, out->nlines, out->nfrags,
+                   out->height);
 }
 
 /* Copies a remembered break into out. Returns 0 or -1 (no memory). */
@@ -947,7 +960,7 @@ int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, f
 {
     if (!m || p->oom)
         return para_break(p, fs, hy, width, indent, align, leading, out, err);
-    memo_key(m, p, fs, hy, width, indent, align, leading);
+    memo_key(m, MEMO_BREAK, p, fs, hy, width, indent, align, leading);
     if (m->key.oom || (m->nslot == 0 && memo_room(m, 0) != 0))
         return para_break(p, fs, hy, width, indent, align, leading, out, err);
     uint64_t x = memo_hash(m->key.data, m->key.len);
@@ -958,4 +971,28 @@ int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, f
     if (rc == 0 && !*s)
         memo_put(m, x, out);
     return rc;
+}
+
+void para_measure_memo(para_memo *m, const para *p, const font_set *fs, float *minw, float *maxw)
+{
+    if (m && !p->oom) {
+        memo_key(m, MEMO_MEASURE, p, fs, NULL, 0, 0, PARA_LEFT, 0);
+        if (!m->key.oom && (m->nslot > 0 || memo_room(m, 0) == 0)) {
+            uint64_t x = memo_hash(m->key.data, m->key.len);
+            uint32_t *s = memo_slot(m, x);
+            float w[2];
+            if (*s) {
+                memcpy(w, m->arena.data + m->e[*s - 1].val, sizeof w);
+                *minw = w[0];
+                *maxw = w[1];
+                return;
+            }
+            para_measure(p, fs, &w[0], &w[1]);
+            memo_put_value(m, x, w, sizeof w, NULL, 0, 0, 0, 0);
+            *minw = w[0];
+            *maxw = w[1];
+            return;
+        }
+    }
+    para_measure(p, fs, minw, maxw);
 }

@@ -106,4 +106,9 @@ int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, f
                     float indent, para_align align, float leading, para_layout *out,
                     char err[PARA_ERRLEN]);
 
+/* para_measure through memo m (may be NULL): the same widths, remembered by the paragraph's
+ * fonts, runs and text, since tables measure the same cells (row names, headers) on every
+ * document of a run. */
+void para_measure_memo(para_memo *m, const para *p, const font_set *fs, float *minw, float *maxw);
+
 #endif

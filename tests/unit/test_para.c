@@ -298,6 +298,36 @@ static void test_memo(void **state)
     para_memo_free(m);
 }
 
+/* Measures through the memo give para_measure's widths, from the memo on a repeat, and do not
+ * stand in for a break of the same paragraph (nor a break for them). */
+static void test_measure_memo(void **state)
+{
+    (void)state;
+    para_memo *m = para_memo_new();
+    para_layout M = PARA_LAYOUT_INIT;
+    char err[PARA_ERRLEN];
+    const font_set *fs = pdf_fonts(pdf);
+    float mn, mx;
+    for (int round = 0; round < 2; round++) {            /* the second round: from the memo */
+        lay("1111 2222 3333", 45, 0, PARA_LEFT, 0);
+        para_measure_memo(m, &p, fs, &mn, &mx);
+        assert_float_equal(mn, 20, 0.001);
+        assert_float_equal(mx, 65, 0.001);
+        assert_int_equal(para_break_memo(m, &p, fs, NULL, 45, 0, PARA_LEFT, 1.2f, &M, err), 0);
+        assert_int_equal(M.nlines, 2);
+        assert_memory_equal(M.lines, L.lines, sizeof *L.lines * 2);
+        para_clear(&p);
+        para_add(&p, FONT_SERIF, 20, "1111 2222 3333", 14);   /* 20 pt: twice as wide */
+        para_measure_memo(m, &p, fs, &mn, &mx);
+        assert_float_equal(mn, 40, 0.001);
+        assert_float_equal(mx, 130, 0.001);
+    }
+    para_measure_memo(NULL, &p, fs, &mn, &mx);           /* no memo: measured as it is */
+    assert_float_equal(mx, 130, 0.001);
+    para_layout_free(&M);
+    para_memo_free(m);
+}
+
 static void test_missing_glyph(void **state)
 {
     (void)state;
@@ -315,7 +345,7 @@ int main(void)
         cmocka_unit_test(test_long_word), cmocka_unit_test(test_dash_and_hyphens),
         cmocka_unit_test(test_indent_and_measure), cmocka_unit_test(test_missing_glyph),
         cmocka_unit_test(test_small_layout), cmocka_unit_test(test_long_paragraph),
-        cmocka_unit_test(test_memo),
+        cmocka_unit_test(test_memo), cmocka_unit_test(test_measure_memo),
         cmocka_unit_test(test_heading_not_hyphenated), cmocka_unit_test(test_names_not_hyphenated),
         cmocka_unit_test(test_forced_break_has_hyphen), cmocka_unit_test(test_email_not_broken),
     };
