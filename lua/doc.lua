@@ -27,12 +27,15 @@ function Doc:add(block)
   return self
 end
 
--- A run list from a string, a run table or a list of them.
+-- A run list from a string, a run table or a list of them; nil for a string, which the block
+-- then holds as its text (most paragraphs are one plain string: no table for them).
 local function runs_of(content)
-  if type(content) == "string" then return { content } end
+  if type(content) == "string" then return nil end
   if content.text then return { content } end
   return content
 end
+
+local function text_of(content) return type(content) == "string" and content or nil end
 
 function Doc:heading(level, text) return self:add{ kind = "heading", level = level, text = text } end
 
@@ -40,13 +43,13 @@ function Doc:heading(level, text) return self:add{ kind = "heading", level = lev
 -- keep_with_next (its last lines stay on the page where the next block starts: a caption).
 function Doc:para(content, opts)
   opts = opts or {}
-  return self:add{ kind = "para", runs = runs_of(content), align = opts.align, indent = opts.indent,
-                   keep_with_next = opts.keep_with_next }
+  return self:add{ kind = "para", runs = runs_of(content), text = text_of(content), align = opts.align,
+                   indent = opts.indent, keep_with_next = opts.keep_with_next }
 end
 
 -- A numbered item «1.2.» (numbers = {1, 2}) or a bullet «–» (numbers = nil).
 function Doc:item(content, numbers)
-  return self:add{ kind = "item", runs = runs_of(content), numbers = numbers }
+  return self:add{ kind = "item", runs = runs_of(content), text = text_of(content), numbers = numbers }
 end
 
 function Doc:spacer(mm) return self:add{ kind = "spacer", mm = mm } end
@@ -85,11 +88,8 @@ end
 --   a row with total = true is shaded as a total; a row with keep_with_next = true (a heading
 --   row inside the table) stays on the page of the next row. Header rows repeat on every page.
 function Doc:table(t)
-  local rows = {}
-  for _, r in ipairs(t.header or {}) do rows[#rows + 1] = r end
-  for _, r in ipairs(t.rows or {}) do rows[#rows + 1] = r end
-  return self:add{ kind = "table", columns = t.columns, header_rows = #(t.header or {}),
-                   rows = rows, size = t.size }
+  return self:add{ kind = "table", columns = t.columns, header = t.header, rows = t.rows or {},
+                   size = t.size }
 end
 
 -- { chart = "bar" | "grouped" | "stacked" | "line", title =, y_label =, categories = {…},

@@ -226,8 +226,27 @@ static void read_cell(lua_State *L, grid *g, int cell)
     lua_settop(L, base);
 }
 
-/* {kind="table", columns={…}, header_rows=n, size=pt,
- *  rows={ {cells…, total=true, keep_with_next=true} … }} */
+/* Adds the rows of the list at stack index list to g, each ended as a body or total row. A
+ * row is a list of cells with total=true, keep_with_next=true optional. */
+static void add_rows(lua_State *L, grid *g, int list)
+{
+    for (lua_Integer r = 1; lua_rawgeti(L, list, r) == LUA_TTABLE; r++) {
+        int row = lua_gettop(L);
+        for (lua_Integer c = 1; lua_rawgeti(L, row, c) != LUA_TNIL; c++) {
+            read_cell(L, g, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);                                /* the nil */
+        if (opt_bool(L, row, "keep_with_next"))
+            grid_row_keep_next(g);
+        grid_row_end(g, opt_bool(L, row, "total") ? GRID_ROW_TOTAL : GRID_ROW_BODY);
+        lua_settop(L, list);
+    }
+    lua_pop(L, 1);                                    /* what ended the list */
+}
+
+/* {kind="table", columns={…}, header={row…}, rows={row…}, size=pt}: the header rows (none
+ * when absent) repeat on every page. */
 static void add_table(lua_State *L, lay_doc *d, int t)
 {
     int base = lua_gettop(L);
@@ -240,24 +259,16 @@ static void add_table(lua_State *L, lay_doc *d, int t)
         read_column(L, lua_gettop(L), &cols[i]);
         lua_pop(L, 1);
     }
+    int header = lua_getfield(L, t, "header") == LUA_TTABLE ? lua_gettop(L) : 0;
+    int nheader = header ? (int)luaL_len(L, header) : 0;
     grid_box *box = push_box(L, sizeof *box, GRID_MT, grid_box_gc);
-    box->g = grid_new(ncols, cols, (int)opt_num(L, t, "header_rows", 1), (float)opt_num(L, t, "size", 11));
+    box->g = grid_new(ncols, cols, nheader, (float)opt_num(L, t, "size", 11));
     if (!box->g)
         luaL_error(L, "нет памяти");
+    if (header)
+        add_rows(L, box->g, header);
     luaL_argcheck(L, lua_getfield(L, t, "rows") == LUA_TTABLE, 1, "у таблицы нет rows");
-    int rows = lua_gettop(L);
-    for (lua_Integer r = 1; lua_rawgeti(L, rows, r) == LUA_TTABLE; r++) {
-        int row = lua_gettop(L);
-        for (lua_Integer c = 1; lua_rawgeti(L, row, c) != LUA_TNIL; c++) {
-            read_cell(L, box->g, lua_gettop(L));
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);                                /* the nil */
-        if (opt_bool(L, row, "keep_with_next"))
-            grid_row_keep_next(box->g);
-        grid_row_end(box->g, opt_bool(L, row, "total") ? GRID_ROW_TOTAL : GRID_ROW_BODY);
-        lua_settop(L, rows);
-    }
+    add_rows(L, box->g, lua_gettop(L));
     if (grid_error(box->g)[0])
         luaL_error(L, "таблица: %s", grid_error(box->g));
     lay_table(d, box->g);                             /* the document owns it now */
