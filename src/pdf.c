@@ -18,7 +18,11 @@
 
 #include "pdfops.h"
 
-#define PDF_MAXPAGES 50000           /* the order for 40,000 schools has 9,438 pages */
+/* Pages of one document: libharu keeps them in one node of the page tree, which holds 32,767
+ * (HPDF_LIMIT_MAX_ARRAY; past it, its error 0x1001). The order for 40,000 schools has 9,438;
+ * the sheets of a country's schools in one combined file would not fit, nor in memory: they are
+ * made by shards. */
+#define PDF_MAXPAGES HPDF_LIMIT_MAX_ARRAY
 #define PDF_MAXLEVEL 4
 /* zlib level of page contents: 2 (zlib's fast matcher) deflates a school sheet's pages in 3/4
  * of level 4's instructions for 3 % more bytes, and a third of libharu's 6; a two-page sheet
@@ -224,8 +228,15 @@ static void make_current(pdf_ctx *p, int index)
 
 static int grow_pages(pdf_ctx *p)
 {
+    if (p->cappages >= PDF_MAXPAGES) {
+        pdf_seterr(p, "в документе больше %d страниц: столько в одном файле PDF не записать; "
+                      "разделите документ (листы школ — частями, --shard)", PDF_MAXPAGES);
+        return -1;
+    }
     int cap = p->cappages ? p->cappages * 2 : 16;
-    HPDF_Page *np = cap <= PDF_MAXPAGES ? realloc(p->pages, (size_t)cap * sizeof *np) : NULL;
+    if (cap > PDF_MAXPAGES)
+        cap = PDF_MAXPAGES;
+    HPDF_Page *np = realloc(p->pages, (size_t)cap * sizeof *np);
     if (np)
         p->pages = np;
     unsigned char *nf = np ? realloc(p->page_fonts, (size_t)cap) : NULL;
@@ -236,7 +247,7 @@ static int grow_pages(pdf_ctx *p)
         p->content = nc;
     unsigned char *npk = nc ? realloc(p->packed, (size_t)cap) : NULL;
     if (!npk) {
-        pdf_seterr(p, "слишком много страниц (больше %d) или нет памяти", PDF_MAXPAGES);
+        pdf_seterr(p, "нет памяти для страниц документа");
         return -1;
     }
     for (int i = p->cappages; i < cap; i++)

@@ -1,5 +1,6 @@
 /* pdfpart: documents kept as parts and combined — pages in order, each part on an odd page,
- * their text and bookmarks intact, fonts embedded once; damaged or foreign parts refused. */
+ * their text and bookmarks intact, fonts embedded once; damaged or foreign parts refused; a
+ * document past the pages one file can hold stopped with a reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,6 +120,32 @@ static void test_combined(void **state)
     unlink(tmp_pdf());
 }
 
+/* One node of libharu's page tree holds 32,767 pages: a document (the printer's file of a
+ * country's sheets) stops at its 32,768th with a reason, not with libharu's "0x1001", and one
+ * of 32,767 pages is written whole. */
+static void test_pages_past_the_limit(void **state)
+{
+    (void)state;
+    assert_int_equal(pdf_begin(pdf, NULL), 0);
+    for (int i = 0; i < 32767; i++)
+        assert_int_equal(pdf_add_page(pdf, 0), i);
+    unsigned char *out;
+    size_t len;
+    assert_int_equal(pdf_finish(pdf, &out, &len), 0);
+    FILE *f = fopen(tmp_pdf(), "wb");
+    fwrite(out, 1, len, f);
+    fclose(f);
+    free(out);
+    assert_string_equal(run("qpdf --show-npages %s"), "32767\n");
+    unlink(tmp_pdf());
+    assert_int_equal(pdf_begin(pdf, NULL), 0);
+    for (int i = 0; i < 32767; i++)
+        pdf_add_page(pdf, 0);
+    assert_int_equal(pdf_add_page(pdf, 0), -1);
+    assert_string_equal(pdf_error(pdf), "в документе больше 32767 страниц: столько в одном файле PDF "
+                                        "не записать; разделите документ (листы школ — частями, --shard)");
+}
+
 static void test_refused(void **state)
 {
     (void)state;
@@ -148,7 +175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combined),
-        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_pages_past_the_limit), cmocka_unit_test(test_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
