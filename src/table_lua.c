@@ -47,9 +47,9 @@ void tbl_lua_push_date(lua_State *L, int64_t yyyymmdd)
     lua_pushstring(L, s);
 }
 
-static void push_value(lua_State *L, const tbl *t, size_t row, int col)
+/* Pushes cell value v (nil when absent). */
+static void push_cell(lua_State *L, tbl_value v)
 {
-    tbl_value v = tbl_get(t, row, col);
     if (!v.present) {
         lua_pushnil(L);
         return;
@@ -60,6 +60,11 @@ static void push_value(lua_State *L, const tbl *t, size_t row, int col)
     case TBL_NUM: lua_pushnumber(L, v.d); break;
     case TBL_DATE: tbl_lua_push_date(L, v.i); break;
     }
+}
+
+static void push_value(lua_State *L, const tbl *t, size_t row, int col)
+{
+    push_cell(L, tbl_get(t, row, col));
 }
 
 static int tbl_nrows(lua_State *L)
@@ -101,14 +106,37 @@ static int tbl_line(lua_State *L)
     return 1;
 }
 
+/* Pushes the names of t's columns as a list of Lua strings, kept in the user value of its
+ * userdata at ud and made again when a column was added (add_namekey); returns its index. A
+ * row then takes its keys from here instead of making each from a C string again. */
+static int push_names(lua_State *L, int ud, const tbl *t)
+{
+    if (lua_getiuservalue(L, ud, 1) == LUA_TTABLE && lua_rawlen(L, -1) == (lua_Unsigned)t->ncols)
+        return lua_gettop(L);
+    lua_pop(L, 1);
+    lua_createtable(L, t->ncols, 0);                  /* ... names */
+    for (int c = 0; c < t->ncols; c++) {
+        lua_pushstring(L, t->cols[c].name);
+        lua_rawseti(L, -2, c + 1);
+    }
+    lua_pushvalue(L, -1);                             /* ... names names */
+    lua_setiuservalue(L, ud, 1);                      /* ... names */
+    return lua_gettop(L);
+}
+
 static int tbl_row(lua_State *L)
 {
     tbl *t = check_tbl(L, 1);
     size_t r = check_row(L, t, 2);
-    lua_createtable(L, 0, t->ncols + 1);
+    int names = push_names(L, 1, t);
+    lua_createtable(L, 0, t->ncols + 1);              /* ... names row */
     for (int c = 0; c < t->ncols; c++) {
-        push_value(L, t, r, c);
-        lua_setfield(L, -2, t->cols[c].name);
+        tbl_value v = tbl_get(t, r, c);
+        if (!v.present)                               /* an empty cell is an absent field */
+            continue;
+        lua_rawgeti(L, names, c + 1);                 /* ... names row name */
+        push_cell(L, v);                              /* ... names row name value */
+        lua_rawset(L, -3);                            /* ... names row */
     }
     lua_pushinteger(L, t->lines[r]);
     lua_setfield(L, -2, "_line");
@@ -727,7 +755,7 @@ void tbl_lua_push(lua_State *L, tbl *t)
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    tbl_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    tbl_box *b = lua_newuserdatauv(L, sizeof *b, 1); /* user value: column names (tbl_row) */
     b->t = t;
     if (luaL_newmetatable(L, TABLE_MT)) {             /* ud mt */
         luaL_newlib(L, tbl_methods);
