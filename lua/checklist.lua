@@ -3,7 +3,7 @@
 -- year. The criteria are those of the seeds the data can answer; "да" always points at a risk,
 -- nil means the data cannot tell (no risks.csv, no ЕГЭ, no students). Uses identify (its
 -- clusters give each school's dynamics and risk zone) and the table of results.csv.
-local engine = require("engine")
+local namekey = require("names").key
 local identify = require("identify")
 local memo = require("memo")
 
@@ -44,9 +44,9 @@ local function ege_below_min_by_school(ds, y)
   local t = f.table
   local sk = t:add_namekey("subject")
   local compulsory = {}
-  for _, s in ipairs(COMPULSORY) do compulsory[engine.namekey(s)] = true end
+  for _, s in ipairs(COMPULSORY) do compulsory[namekey(s)] = true end
   local groups = t:group_sum({ by = { "school_id", sk }, sum = { "below_min" },
-    where = { year = y, [t:add_namekey("procedure")] = engine.namekey("ЕГЭ") } })
+    where = { year = y, [t:add_namekey("procedure")] = namekey("ЕГЭ") } })
   for _, g in ipairs(groups) do
     if not compulsory[g[sk]] and g.below_min ~= nil and g.school_id ~= nil then
       out[g.school_id] = out[g.school_id] or g.below_min > 0
@@ -57,11 +57,11 @@ end
 
 -- Any risk factor of school id at level высокий; nil without risks.csv (risks: the rows of
 -- the year by school, identify.risks_by_school).
-local HIGH = engine.namekey("высокий")
+local HIGH = namekey("высокий")
 local function risk_high(risks, id)
   if not risks then return nil end
   for _, r in ipairs(risks[id] or {}) do
-    if r.level and engine.namekey(r.level) == HIGH then return true end
+    if r.level and namekey(r.level) == HIGH then return true end
   end
   return false
 end

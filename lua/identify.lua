@@ -1,9 +1,9 @@
 -- identify — schools with low results (DESIGN.md, seed 004): the low_rule (fioko or
 -- same_procedure) over the counted procedures with low_share_threshold and min_participants,
 -- with the results that triggered it; the clusters 1 / 2 / 3 / stable with their reasons.
--- The criteria checklist of seed 003 is in lua/checklist.lua. Uses results, indicators,
+-- The criteria checklist of seed 003 is in lua/checklist.lua. Uses results, indicators, names,
 -- dynamics, ru.
-local engine = require("engine")
+local namekey = require("names").key
 local ind = require("indicators")
 local results = require("results")
 local dynamics = require("dynamics")
@@ -96,8 +96,8 @@ function M.low_results(ds, school_id, year)
 end
 
 local function same_key(a, b)
-  return engine.namekey(a.procedure) == engine.namekey(b.procedure)
-    and engine.namekey(a.subject) == engine.namekey(b.subject) and a.grade == b.grade
+  return namekey(a.procedure) == namekey(b.procedure)
+    and namekey(a.subject) == namekey(b.subject) and a.grade == b.grade
 end
 
 -- Which rule identifies the school, and the results that make it so; nil when none does.
@@ -240,17 +240,17 @@ function M.risk_rows(ds, school_id, year)
   return by_school[school_id] or {}
 end
 
-local HIGH = engine.namekey("высокий")
+local HIGH = namekey("высокий")
 
 -- The risk-zone factors among risks.csv rows (risk_zone).
 local function zone_factors(rows)
   local out, seen, zone = {}, {}, {}
-  for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[engine.namekey(name)] = true end
+  for _, name in ipairs(M.RISK_ZONE_FACTORS) do zone[namekey(name)] = true end
   for _, r in ipairs(rows) do
     local k = tostring(r.factor) .. "\1" .. tostring(r.level)
     if not seen[k] then
       seen[k] = true
-      if r.factor and r.level and zone[engine.namekey(r.factor)] and engine.namekey(r.level) == HIGH then
+      if r.factor and r.level and zone[namekey(r.factor)] and namekey(r.level) == HIGH then
         out[#out + 1] = r.factor
       end
     end
@@ -268,7 +268,7 @@ end
 -- small (nil when unknown: no students and no status), and the reason text.
 function M.is_small(school, s)
   for st in (school.status or ""):gmatch("[^|]+") do
-    if engine.namekey(st) == engine.namekey("малочисленная") then return true, "статус «малочисленная»" end
+    if namekey(st) == namekey("малочисленная") then return true, "статус «малочисленная»" end
   end
   local limit = s.small_school_students or 100
   if school.students == nil then return nil end

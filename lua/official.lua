@@ -7,7 +7,7 @@ local ru = require("ru")
 
 local M = {}
 
-M.namekey = engine.namekey
+M.namekey = require("names").key
 
 -- Upper case of Cyrillic and Latin letters (the string library only knows ASCII).
 local function upper_char(ch)

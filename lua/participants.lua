@@ -5,13 +5,13 @@
 -- participant is judged from their stretch of those columns: no Lua table per participant or
 -- exam is made (4.7 M rows at 40,000 schools).
 -- ЕГЭ minimums: schema.default_thresholds, overridden subject by subject by thresholds.csv.
-local engine = require("engine")
+local namekey = require("names").key
 local schema = require("schema")
 local memo = require("memo")
 
 local M = {}
 
-local function tkey(procedure, subject) return engine.namekey(procedure) .. "\1" .. engine.namekey(subject) end
+local function tkey(procedure, subject) return namekey(procedure) .. "\1" .. namekey(subject) end
 
 -- Minimum scores: namekey(procedure).."\1"..namekey(subject) → min_score. A dataset's
 -- thresholds.csv overrides the shipped defaults for the subjects it lists and keeps the others.
@@ -65,7 +65,7 @@ local function each_chunk(ds, year, procedure, names, fn)
   local pk = t:add_namekey("procedure")
   local g = memo.get(ds, "participants.groups", function() return t:groups({ "year", pk, "school_id", "participant" }) end)
   local by = memo.get(ds, "participants.buckets", function() return buckets(t, pk, g) end)
-  local list = (by[tostring(year)] or NONE)[engine.namekey(procedure)] or NONE
+  local list = (by[tostring(year)] or NONE)[namekey(procedure)] or NONE
   for from = 1, #list, CHUNK do
     local rows, ends, firsts, n = {}, {}, {}, 0
     for j = from, math.min(#list, from + CHUNK - 1) do
@@ -160,7 +160,7 @@ end
 -- The minimum test score of each ЕГЭ subject by its name key (false where none is known),
 -- looked up in thresholds once per subject.
 local function ege_minimums(ds)
-  local thr, prefix = M.thresholds(ds), engine.namekey("ЕГЭ") .. "\1"
+  local thr, prefix = M.thresholds(ds), namekey("ЕГЭ") .. "\1"
   return setmetatable({}, { __index = function(self, sk)
     local min = thr[prefix .. sk]
     if min == nil then min = false end

@@ -1,11 +1,10 @@
 -- results — lookup over results.csv: one record per row (a counts record of lua/indicators.lua
 -- plus its keys), found by procedure × subject × grade × school × year with procedure and
--- subject names matched by engine.namekey ("Математика (базовая)" = "математика базовая"), sums
+-- subject names matched by name key (names.key: "Математика (базовая)" = "математика базовая"), sums
 -- over any filter, and the lists of procedures, subjects, grades and years present. Also parses
 -- "ПРОЦЕДУРА/Предмет/класс" lists (the low_procedures setting). The rows stay in the C table
 -- (2 million at 40,000 schools): lookups go through its group indexes and a record is made
 -- only when a row is asked for.
-local engine = require("engine")
 local ind = require("indicators")
 local memo = require("memo")
 
@@ -18,21 +17,9 @@ local cache = setmetatable({}, { __mode = "k" })   -- ds → index, built once p
 
 local function key(...) return table.concat({ ... }, "\1") end
 
--- engine.namekey remembered per name: lookups name the same few procedures and subjects over
--- and over (every record of every sheet), and a table lookup is far cheaper than a key made
--- anew. Starts over past NAME_KEYS_MAX names, so odd data cannot grow it without end.
-local NAME_KEYS_MAX = 4096
-local name_keys, name_key_count = {}, 0
-local function namekey(name)
-  local k = name_keys[name]
-  if k then return k end
-  k = engine.namekey(name)
-  if type(name) == "string" then
-    if name_key_count >= NAME_KEYS_MAX then name_keys, name_key_count = {}, 0 end
-    name_keys[name], name_key_count = k, name_key_count + 1
-  end
-  return k
-end
+-- Name keys, remembered per name (lookups name the same few procedures and subjects over and
+-- over: every record of every sheet).
+local namekey = require("names").key
 
 -- Procedures in the order reports present them; others follow alphabetically.
 local PROCEDURE_ORDER = { "ВПР", "КДР", "ОГЭ", "ГВЭ", "ЕГЭ" }
@@ -138,7 +125,7 @@ function Index:get(procedure, subject, grade, school_id, year)
   if not self.t or year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
   local g = self.exact
   if not g then g = groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS); self.exact = g end
-  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject),
+  local k = g:find(year, namekey(procedure), namekey(subject),
     grade, school_id)
   if not k then return nil end
   local i = g:first(k)
@@ -153,7 +140,7 @@ local YEAR_COMBO = { "year", "procedure", "subject", "grade" }
 function Index:school_rows(procedure, subject, grade, year)
   if not self.t or year == nil or grade == nil then return NONE, NONE end
   local g = groups_of(self, "year,procedure,subject,grade", YEAR_COMBO)
-  local k = g:find(year, name_keys[procedure] or namekey(procedure), name_keys[subject] or namekey(subject),
+  local k = g:find(year, namekey(procedure), namekey(subject),
     grade)
   if not k then return NONE, NONE end
   local rows = self.t:first_rows("school_id", g:rows(k))

@@ -4,6 +4,7 @@
 -- results.Index:sums_by, without a Lua call per row. Uses results (the exact sum where a group's
 -- sums cannot tell) and engine.
 local engine = require("engine")
+local namekey = require("names").key
 local ind = require("indicators")
 local results = require("results")
 
@@ -28,7 +29,7 @@ function M.by(ds, f, fields)
   if not rf then return out end
   local t, where, by = rf.table, {}, {}
   for field, v in pairs(f) do
-    where[column_of(t, field)] = NAMES[field] and engine.namekey(v) or v
+    where[column_of(t, field)] = NAMES[field] and namekey(v) or v
   end
   for i, field in ipairs(fields) do by[i] = column_of(t, field) end
   local sum = {}

@@ -2,6 +2,7 @@
 -- consistency rules" and "Decided conventions"): references, sums of marks, duplicates,
 -- catalogue names, target years. Each rule reports through problems; none stops the others.
 local engine = require("engine")
+local namekey = require("names").key
 local schema = require("schema")
 
 local M = {}
@@ -66,8 +67,8 @@ local function check_schools(ds, problems)
   check_duplicates(f, { "school_id" }, "код ОО", problems)
   local c = cols(f.table, { "school_id", "partner_id", "kind", "status" })
   local kinds, statuses = {}, {}
-  for _, k in ipairs(schema.school_kinds) do kinds[engine.namekey(k)] = true end
-  for _, s in ipairs(schema.school_statuses) do statuses[engine.namekey(s)] = true end
+  for _, k in ipairs(schema.school_kinds) do kinds[namekey(k)] = true end
+  for _, s in ipairs(schema.school_statuses) do statuses[namekey(s)] = true end
   local ids = school_ids(ds)
   for i = 1, c.school_id.n do
     local p = c.partner_id[i]
@@ -75,13 +76,13 @@ local function check_schools(ds, problems)
       problems:error({ file = f.path, line = f.table:line(i), column = "partner_id" },
         "школа-лидер с кодом '" .. p .. "' отсутствует в schools.csv")
     end
-    if c.kind[i] and not kinds[engine.namekey(c.kind[i])] then
+    if c.kind[i] and not kinds[namekey(c.kind[i])] then
       problems:warning({ file = f.path, line = f.table:line(i), column = "kind" },
         "необычный тип ОО «" .. c.kind[i] .. "»")
     end
     for s in (c.status[i] or ""):gmatch("[^|]+") do
       local v = s:match("^%s*(.-)%s*$")
-      if v ~= "" and not statuses[engine.namekey(v)] then
+      if v ~= "" and not statuses[namekey(v)] then
         problems:warning({ file = f.path, line = f.table:line(i), column = "status" },
           "неизвестный статус «" .. v .. "»")
       end
@@ -255,7 +256,7 @@ local function risk_catalogue(ds, problems)
     list = schema.default_risk_factors
   end
   local cat = {}
-  for i = 1, (list.n or #list) do if list[i] then cat[engine.namekey(list[i])] = list[i] end end
+  for i = 1, (list.n or #list) do if list[i] then cat[namekey(list[i])] = list[i] end end
   return cat
 end
 
@@ -264,7 +265,7 @@ end
 local function all_known(t, name, known)
   if not t:has(name) then return true end
   for _, v in ipairs(t:distinct(name)) do
-    if not known[engine.namekey(v)] then return false end
+    if not known[namekey(v)] then return false end
   end
   return true
 end
@@ -274,15 +275,15 @@ local function check_risks(ds, catalogue, problems)
   if not f then return end
   check_duplicates(f, { "year", "school_id", "factor" }, "фактор риска этой ОО за этот год", problems, { "factor" })
   local levels = {}
-  for _, l in ipairs(schema.risk_levels) do levels[engine.namekey(l)] = true end
+  for _, l in ipairs(schema.risk_levels) do levels[namekey(l)] = true end
   if all_known(f.table, "factor", catalogue) and all_known(f.table, "level", levels) then return end
   local c = cols(f.table, { "factor", "level" })
   for i = 1, c.factor.n do
-    if c.factor[i] and not catalogue[engine.namekey(c.factor[i])] then
+    if c.factor[i] and not catalogue[namekey(c.factor[i])] then
       problems:error({ file = f.path, line = f.table:line(i), column = "factor" },
         "фактор риска «" .. c.factor[i] .. "» отсутствует в перечне факторов")
     end
-    if c.level[i] and not levels[engine.namekey(c.level[i])] then
+    if c.level[i] and not levels[namekey(c.level[i])] then
       problems:error({ file = f.path, line = f.table:line(i), column = "level" },
         "уровень риска «" .. c.level[i] .. "»: допустимы высокий, средний, низкий")
     end
@@ -291,7 +292,7 @@ end
 
 -- A target value: number, or да/нет; nil + reason otherwise.
 function M.target_value(text)
-  local k = engine.namekey(text)
+  local k = namekey(text)
   if k == "да" then return true elseif k == "нет" then return false end
   local v = engine.parse_num((text:gsub("%%%s*$", "")))
   if v then return v end
