@@ -29,6 +29,16 @@ static void text(float y, const char *s)
     pdf_text(pdf, FONT_SERIF, 12, 72, y, s, strlen(s));
 }
 
+/* Writes a finished PDF to tmp_pdf() for poppler and qpdf, and frees it. */
+static void save(unsigned char *out, size_t len)
+{
+    FILE *f = fopen(tmp_pdf(), "wb");
+    assert_non_null(f);
+    fwrite(out, 1, len, f);
+    fclose(f);
+    free(out);
+}
+
 /* Finishes the kept document and appends its part to `part`. */
 static void finish_into(buf *part)
 {
@@ -102,10 +112,7 @@ static void test_combined(void **state)
     int pages;
     assert_int_equal(pdfpart_combine(pdf, &meta, in, 3, 1, &out, &len, &pages), 0);
     assert_int_equal(pages, 5);                    /* 1, blank, 2, 1 */
-    FILE *f = fopen(tmp_pdf(), "wb");
-    fwrite(out, 1, len, f);
-    fclose(f);
-    free(out);
+    save(out, len);
     assert_string_equal(run("qpdf --check %s >/dev/null 2>&1 && echo ok"), "ok\n");
     assert_string_equal(run("pdftotext %s -"),
                         "Школа № 1 — «первая»\n\n\f\fШкола 2, лист 1\n\n\fӨлчүү\n\n\f"
@@ -132,10 +139,7 @@ static void test_pages_past_the_limit(void **state)
     unsigned char *out;
     size_t len;
     assert_int_equal(pdf_finish(pdf, &out, &len), 0);
-    FILE *f = fopen(tmp_pdf(), "wb");
-    fwrite(out, 1, len, f);
-    fclose(f);
-    free(out);
+    save(out, len);
     assert_string_equal(run("qpdf --show-npages %s"), "32767\n");
     unlink(tmp_pdf());
     assert_int_equal(pdf_begin(pdf, NULL), 0);
