@@ -599,7 +599,7 @@ local function result_advice(ds, list, trend, add)
           to = quality(cur), gender = "n" }
         or ru.change_sentence{ subject = "доля «2»", about = about(tr.p), from = failing(prev),
           to = failing(cur), gender = "f" }
-      falling[#falling + 1] = (t:gsub("%.$", ""))
+      falling[#falling + 1] = t:sub(-1) == "." and t:sub(1, -2) or t   -- (a pattern scans it all)
     end
   end
   if #falling > 0 then
