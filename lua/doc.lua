@@ -27,15 +27,14 @@ function Doc:add(block)
   return self
 end
 
--- A run list from a string, a run table or a list of them; nil for a string, which the block
--- then holds as its text (most paragraphs are one plain string: no table for them).
-local function runs_of(content)
-  if type(content) == "string" then return nil end
+-- A block's runs and text from a string, a run table or a list of them: a string is held as
+-- the block's text (most paragraphs are one plain string: no table for them), anything else
+-- as a run list.
+local function runs_and_text(content)
+  if type(content) == "string" then return nil, content end
   if content.text then return { content } end
   return content
 end
-
-local function text_of(content) return type(content) == "string" and content or nil end
 
 function Doc:heading(level, text) return self:add{ kind = "heading", level = level, text = text } end
 
@@ -43,13 +42,15 @@ function Doc:heading(level, text) return self:add{ kind = "heading", level = lev
 -- keep_with_next (its last lines stay on the page where the next block starts: a caption).
 function Doc:para(content, opts)
   opts = opts or {}
-  return self:add{ kind = "para", runs = runs_of(content), text = text_of(content), align = opts.align,
-                   indent = opts.indent, keep_with_next = opts.keep_with_next }
+  local runs, text = runs_and_text(content)
+  return self:add{ kind = "para", runs = runs, text = text, align = opts.align, indent = opts.indent,
+                   keep_with_next = opts.keep_with_next }
 end
 
 -- A numbered item «1.2.» (numbers = {1, 2}) or a bullet «–» (numbers = nil).
 function Doc:item(content, numbers)
-  return self:add{ kind = "item", runs = runs_of(content), text = text_of(content), numbers = numbers }
+  local runs, text = runs_and_text(content)
+  return self:add{ kind = "item", runs = runs, text = text, numbers = numbers }
 end
 
 function Doc:spacer(mm) return self:add{ kind = "spacer", mm = mm } end

@@ -38,6 +38,13 @@ function M.is_low(c, s)
   return judged(c.participants, s, ind.failing(c))
 end
 
+-- A low result as low_results lists it: the result's procedure and subject as written, the
+-- counted procedure's grade, and judged()'s count, total, share and basis.
+local function low_entry(procedure, subject, grade, year, count, total, share, basis)
+  return { procedure = procedure, subject = subject, grade = grade, year = year, count = count,
+    participants = total, share = share, basis = basis }
+end
+
 -- Adds the low result of each school on counted result p in `year` to out[school_id], as
 -- low_results lists it. The school's row of p (results.Index:school_rows) is judged from its
 -- cells as is_low judges its record: every school at once, no record made.
@@ -55,8 +62,8 @@ local function add_low(ds, p, year, out)
       local id = ids[i]
       local list = out[id] or {}
       out[id] = list
-      list[#list + 1] = { procedure = t:get("procedure", rows[i]), subject = t:get("subject", rows[i]),
-        grade = p.grade, year = year, count = count, participants = total, share = share, basis = basis }
+      list[#list + 1] = low_entry(t:get("procedure", rows[i]), t:get("subject", rows[i]), p.grade, year,
+        count, total, share, basis)
     end
   end
 end
@@ -81,8 +88,7 @@ function M.school_low_results(ds, id, year)
     local r = R:get(p.procedure, p.subject, p.grade, id, year)
     local low, share, count, total, basis = M.is_low(r, s)
     if low then
-      list[#list + 1] = { procedure = r.procedure, subject = r.subject, grade = p.grade, year = year,
-        count = count, participants = total, share = share, basis = basis }
+      list[#list + 1] = low_entry(r.procedure, r.subject, p.grade, year, count, total, share, basis)
     end
   end
   return list
