@@ -273,6 +273,10 @@ int fsx_remove_temps(const char *dir, long pid, int depth)
 
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN])
 {
+    /* every output file asks for its directory: one stat when it is there, not a mkdir per
+     * component (each a round trip to the server on a network share) */
+    if (fsx_is_dir(path))
+        return 0;
     char *p = strdup(path);
     int rc = 0;
     if (!p) {

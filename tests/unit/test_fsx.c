@@ -1,6 +1,7 @@
 /* fsx staged writes: files appear only on commit, whole; a file that cannot be put in place is
  * marked failed and leaves no temporary behind, the others still arrive; the temporaries a
- * killed process left are found by its pid. */
+ * killed process left are found by its pid; mkdirs makes what is missing and refuses a path
+ * through or onto a file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,6 +156,27 @@ static void test_remove_temps_of_a_process(void **state)
     assert_int_equal(fsx_remove_temps(path_of("no-such"), 4242, 3), 0);
 }
 
+/* Nested directories are made, an existing one is fine (its contents stay), and a path that
+ * runs through a file or ends on one fails with the reason. */
+static void test_mkdirs(void **state)
+{
+    (void)state;
+    char err[FSX_ERRLEN] = "";
+    assert_int_equal(fsx_mkdirs(path_of("a/b/c"), err), 0);
+    assert_true(fsx_is_dir(path_of("a/b/c")));
+    touch(path_of("a/b/c/kept.pdf"));
+    assert_int_equal(fsx_mkdirs(path_of("a/b/c"), err), 0);
+    assert_int_equal(fsx_mkdirs(path_of("a/b/d"), err), 0);
+    assert_true(fsx_is_dir(path_of("a/b/d")));
+    assert_true(fsx_is_file(path_of("a/b/c/kept.pdf")));
+    touch(path_of("f"));
+    assert_int_equal(fsx_mkdirs(path_of("f/g"), err), -1);
+    assert_non_null(strstr(err, path_of("f")));
+    err[0] = '\0';
+    assert_int_equal(fsx_mkdirs(path_of("f"), err), -1);
+    assert_non_null(strstr(err, path_of("f")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +184,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_rename_is_marked, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_discard_removes_temporaries, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_remove_temps_of_a_process, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_mkdirs, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
