@@ -47,20 +47,27 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 
 # measure CMD… → M_WALL (s), M_CPU (user + system s, children included), M_RSS (KiB), M_RC;
-# stdout in $T/out, stderr in $T/err.
+# stdout in $T/out, stderr in $T/err; otchet's CPU seconds by phase of its run (OTCHET_TIMINGS,
+# src/phase.h; every process of the run summed) in $T/phases as "phase seconds" lines.
 measure() {
+  rm -f "$T/timings"
   t0=$(date +%s%N)
   set +e
-  timeout "$TIMEOUT" /usr/bin/time -v -o "$T/time" "$@" >"$T/out" 2>"$T/err"
+  OTCHET_TIMINGS=$T/timings timeout "$TIMEOUT" /usr/bin/time -v -o "$T/time" "$@" >"$T/out" 2>"$T/err"
   M_RC=$?
   set -e
   t1=$(date +%s%N)
   M_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
   M_RSS=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$T/time" 2>/dev/null || true)
   M_CPU=$(awk -F: '/(User|System) time \(seconds\)/ { c += $2 } END { printf "%.4f", c }' "$T/time" 2>/dev/null || echo 0)
+  awk -F'\t' '{ s[$3] += $5 } END { for (p in s) printf "%s %.6f\n", p, s[p] }' "$T/timings" \
+    >"$T/phases" 2>/dev/null || : >"$T/phases"
 }
 
-# repeat N CMD… → R_WALL, R_CPU and R_RSS (medians), R_RC (the last non-zero status, else 0).
+PHASES="load check prepare build layout files wait other"
+
+# repeat N CMD… → R_WALL, R_CPU and R_RSS (medians), R_RC (the last non-zero status, else 0);
+# the median CPU seconds of each phase (see measure) by `phase PHASE`.
 # (sh has no local variables: helpers use names starting with an underscore.)
 repeat() {
   _n=$1
@@ -68,6 +75,7 @@ repeat() {
   : >"$T/walls"
   : >"$T/rsss"
   : >"$T/cpus"
+  for _p in $PHASES; do : >"$T/ph.$_p"; done
   R_RC=0
   _i=0
   while [ "$_i" -lt "$_n" ]; do
@@ -82,6 +90,9 @@ repeat() {
     echo "$M_WALL" >>"$T/walls"
     echo "${M_RSS:-0}" >>"$T/rsss"
     echo "$M_CPU" >>"$T/cpus"
+    for _p in $PHASES; do
+      awk -v p="$_p" '$1 == p { v = $2 } END { print v + 0 }' "$T/phases" >>"$T/ph.$_p"
+    done
     _i=$((_i + 1))
     [ "$M_RC" -eq 124 ] && break   # timed out: once is enough to know
     awk -v w="$M_WALL" -v s="$SLOW" 'BEGIN { exit !(w > s) }' && break   # slow: once is enough
@@ -90,6 +101,9 @@ repeat() {
   R_RSS=$(median <"$T/rsss")
   R_CPU=$(median <"$T/cpus")
 }
+
+# phase PHASE → the median CPU seconds of PHASE over the last repeat's runs.
+phase() { median <"$T/ph.$1"; }
 
 # repeat_out N OUT CMD… → repeat, each run writing into a fresh directory (CMD gets
 # "--out OUT.runK"); OUT then links to the last run's output. Nothing is deleted between runs:
@@ -155,6 +169,7 @@ bench_check() {
   put "check_cpu.$n" "$(calc "$R_CPU" 3)"
   put "check_mbps.$n" "$(calc "$bytes / 1e6 / $R_WALL" 1)"
   put "check_rss.$n" "$(calc "$R_RSS / 1024" 0)"
+  put "check_split.$n" "$(calc "$(phase load)" 3)/$(calc "$(phase check)" 3)"
   line=$($BIN/ingest_bench "$dir" "$RUNS")
   put "ingest_mbps.$n" "$(calc "$(field "$line" bytes) / 1e6 / $(field "$line" seconds)" 1)"
   say "bench $n: check $R_WALL s, $(get "check_rss.$n") MiB; ingest $(get "ingest_mbps.$n") MB/s"
@@ -182,6 +197,7 @@ bench_report() {
   put "rep_s.$r.$n" "$(calc "$R_WALL" 3)"
   put "rep_pages.$r.$n" "$1"
   put "rep_rss.$r.$n" "$(calc "$R_RSS / 1024" 0)"
+  put "rep_split.$r.$n" "$(calc "$(phase prepare) + $(phase build)" 3)/$(calc "$(phase layout)" 3)"
   say "bench $n: $r $R_WALL s, $1 pages"
 }
 
@@ -223,6 +239,11 @@ bench_sheets() {
     put "sheet_count.$n" "$sheets"
     put "sheet_kb.$n" "$(calc "$bytes / $sheets / 1000" 1)"
     put "sheet_pages.$n" "$(calc "$pages / $sheets" 2)"
+    put "sheet_rss_j$jobs.$n" "$(calc "$R_RSS / 1024" 0)"
+    if [ "$jobs" = 1 ]; then   # where one job's time goes (src/phase.h)
+      put "sheet_split.$n" "$(calc "$(phase build) * 1000 / $sheets" 2)/$(calc "$(phase layout) * 1000 / $sheets" 2)/$(calc "$(phase files) * 1000 / $sheets" 2)"
+      put "sheet_prepare.$n" "$(calc "$(phase prepare)" 3)"
+    fi
     say "bench $n: school_sheet --jobs $jobs: $R_WALL s for $sheets sheets$([ "$combined" -gt 0 ] && echo ' + combined')"
   done
   [ "$n" -ge 40000 ] && return

@@ -53,6 +53,9 @@ END {
     if (has("sheet_fail." s)) v["why:sheet_ms_j1." s] = note(v["sheet_fail." s])
     if (has("sheet_fail." s) && !has("sheet_wall_j2." s)) v["why:sheet_wall_j2." s] = "failed (see 1 job)"
     if (has("peer_fail." s)) v["why:peer_ms." s] = note(v["peer_fail." s])
+    # figures by phase (src/phase.h) are stored "a/b/c"
+    for (k in v) if (k ~ /^(check_split|rep_split\.[a-z_]+|sheet_split)\./ && k ~ ("\\." s "$")) gsub(/\//, " / ", v[k])
+    if (has("sheet_rss_j1." s)) v["sheet_rss." s] = v["sheet_rss_j1." s] " / " val("sheet_rss_j2." s, "—")
     if (has("floor_fail." s)) v["why:floor_ms." s] = note(v["floor_fail." s])
   }
   printf "| figure |"
@@ -65,16 +68,18 @@ END {
   row("CSV ingest, loader alone on one core, MB/s", "ingest_mbps", "≥ 100 MB/s per core", 0, ">", 100)
   row("load + validate throughput, MB/s", "check_mbps", "", 0, "", 0)
   row("peak RSS of `check`, MiB", "check_rss", "< 2 GiB at 40,000", 40000, "<", 2048)
+  row("`check`, CPU s: parsing CSV / checking", "check_split", "", 0, "", 0)
   for (i = 1; i <= nr; i++) {
     r = rp[i]
     if (r == "school_sheet") continue
     for (j = 1; j <= ns; j++) {
       s = sc[j]
-      if (has("rep_s." r "." s)) v["rep_cell." r "." s] = v["rep_s." r "." s] " (" v["rep_pages." r "." s] " p.)"
+      if (has("rep_s." r "." s)) v["rep_cell." r "." s] = v["rep_s." r "." s] " (" v["rep_pages." r "." s] " p., " v["rep_rss." r "." s] " MiB)"
       else if (has("rep_fail." r "." s)) v["why:rep_cell." r "." s] = note(v["rep_fail." r "." s])
     }
-    if (r == "analytical_reference") row("`run analytical_reference`, s end to end (pages)", "rep_cell." r, "< 3 s at 1,000", 1000, "<", 3)
-    else row("`run " r "`, s end to end (pages)", "rep_cell." r, "", 0, "", 0)
+    if (r == "analytical_reference") row("`run analytical_reference`, s end to end (pages, peak RSS)", "rep_cell." r, "< 3 s at 1,000", 1000, "<", 3)
+    else row("`run " r "`, s end to end (pages, peak RSS)", "rep_cell." r, "", 0, "", 0)
+    row("`run " r "`, CPU s: indicators / layout and PDF", "rep_split." r, "", 0, "", 0)
   }
   if (!present["analytical_reference"])
     printf "| `run analytical_reference`, s end to end |%s < 3 s at 1,000 | n/a: report missing |\n", dashes()
@@ -83,6 +88,9 @@ END {
   } else {
     row("school sheet, 1 job, ms per sheet (render)", "sheet_ms_j1", "", 0, "", 0)
     row("school sheet, `--jobs 2`, ms per sheet (render)", "sheet_ms_j2", "", 0, "", 0)
+    row("school sheet, 1 job, CPU ms per sheet: indicators / layout and PDF / files", "sheet_split", "", 0, "", 0)
+    row("school sheets: `prepare` (indicators over the dataset), CPU s", "sheet_prepare", "", 0, "", 0)
+    row("school sheets, peak RSS, MiB (1 job / `--jobs 2`)", "sheet_rss", "", 0, "", 0)
     row("`run school_sheet --jobs 2`, all sheets end to end, s", "sheet_wall_j2", "< 1.5 s for 1,000", 1000, "<", 1.5)
     row("pages per second, 1 job (sheets + combined file)", "sheet_pps_j1", "", 0, "", 0)
     row("pages per sheet", "sheet_pages", "", 0, "", 0)
@@ -108,6 +116,10 @@ END {
   print "shared machine, so their ratios are the steadier comparison. otchet / floor is the median of"
   print "BENCH_RUNS paired rounds, each running check, one job of sheets and the floor back to back: the"
   print "speed of the host drifts over minutes, and a ratio of figures measured minutes apart drifts with it."
+  print "Figures by phase are CPU time that otchet itself counts (OTCHET_TIMINGS, src/phase.h; all processes"
+  print "of a run summed): indicators = the reports\x27 prepare and build (Lua: indicators and the texts of the"
+  print "documents); layout and PDF = from a document\x27s Lua tables to its PDF bytes (C), combined file included;"
+  print "files = staging, hashing and committing the outputs. Counting costs < 1 % of a run."
   if (has("peer_count.1000") || has("peer_count.50"))
     print "The peer renders the first " val("peer_count.1000", val("peer_count.50", "")) " schools (+ their combined file); the floor replays every otchet sheet."
 }

@@ -207,11 +207,13 @@ local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
   local ctx = { out = opts.out, shard = shard_name(opts), keep_part = item.keep_part }
   local ok, outputs
+  local was = engine.phase("build")   -- timings only (OTCHET_TIMINGS)
   if item.combined then
     ok, outputs = engine.call_limited(desc.combine, ds, ctx, item.combined, item.parts or {})
   else
     ok, outputs = engine.call_limited(desc.build, ds, ctx, item.school)
   end
+  engine.phase(was)
   if not ok then
     return { table.concat({ "fail", item.report, item.school or "", one_line(report_error(outputs)) }, "\t") }
   end
@@ -318,7 +320,9 @@ local function prepare(ds, descs, items, opts)
     local desc = descs[item.report]
     if desc.prepare and not done[item.report] then
       done[item.report] = true
+      local was = engine.phase("prepare")
       engine.call_limited(desc.prepare, ds, ctx)
+      engine.phase(was)
     end
   end
 end

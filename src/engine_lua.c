@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "sha256.h"
 #include "lrt.h"
+#include "phase.h"
 #include "table_lua.h"
 #include "text.h"
 
@@ -119,7 +120,9 @@ static int engine_sha256(lua_State *L)
     size_t n;
     const char *s = bytes_lua_check(L, 1, &n);
     char hex[65];
+    phase_id was = phase_enter(PHASE_FILES);
     sha256_hex(s, n, hex);
+    phase_enter(was);
     lua_pushstring(L, hex);
     return 1;
 }
@@ -140,7 +143,10 @@ static int engine_csv_open(lua_State *L)
     cf_file *f = lua_newuserdatauv(L, sizeof *f, 0);
     memset(f, 0, sizeof *f);
     luaL_setmetatable(L, CSV_MT);
-    if (cf_open(f, path, CSV_MAX_BYTES) != 0) {
+    phase_id was = phase_enter(PHASE_LOAD);
+    int rc = cf_open(f, path, CSV_MAX_BYTES);
+    phase_enter(was);
+    if (rc != 0) {
         lua_pushnil(L);
         lua_pushstring(L, f->err);
         lua_pushinteger(L, f->err_line);
@@ -263,7 +269,9 @@ static int csv_load(lua_State *L)
     }
     diag_list d = {0};
     tbl *t = NULL;
+    phase_id was = phase_enter(PHASE_LOAD);
     int rc = load_table(f, spec, n, nheader, &t, &d);
+    phase_enter(was);
     /* Box the table before anything else can raise; the diags are copied, then freed.
      * (A memory error while copying them would leak them: accepted, the run ends.) */
     if (rc == 0)
@@ -430,7 +438,10 @@ static int engine_write_file(lua_State *L)
     size_t n;
     const char *data = bytes_lua_check(L, 2, &n);
     char err[FSX_ERRLEN];
-    return push_done(L, fsx_write_atomic(path, data, n, err), err);
+    phase_id was = phase_enter(PHASE_FILES);
+    int rc = fsx_write_atomic(path, data, n, err);
+    phase_enter(was);
+    return push_done(L, rc, err);
 }
 
 /* The process's staged outputs (engine.stage_file): committed by the runner in batches. A
@@ -456,7 +467,10 @@ static int engine_stage_file(lua_State *L)
         atexit(discard_staged);
         staged_cleanup_set = 1;
     }
-    return push_done(L, fsx_stage(&staged, path, data, n, err), err);
+    phase_id was = phase_enter(PHASE_FILES);
+    int rc = fsx_stage(&staged, path, data, n, err);
+    phase_enter(was);
+    return push_done(L, rc, err);
 }
 
 /* engine.discard_files() — removes the temporaries of every file staged and not committed. */
@@ -473,7 +487,9 @@ static int engine_commit_files(lua_State *L)
 {
     char err[FSX_ERRLEN];
     lua_createtable(L, 0, 0);                         /* failed */
+    phase_id was = phase_enter(PHASE_FILES);
     int rc = fsx_commit(&staged, err);
+    phase_enter(was);
     for (int i = 0; i < staged.n; i++)
         if (staged.files[i].failed) {
             lua_pushboolean(L, 1);
@@ -493,7 +509,11 @@ static int engine_commit_files(lua_State *L)
 static int engine_mkdirs(lua_State *L)
 {
     char err[FSX_ERRLEN];
-    return push_done(L, fsx_mkdirs(luaL_checkstring(L, 1), err), err);
+    const char *path = luaL_checkstring(L, 1);
+    phase_id was = phase_enter(PHASE_FILES);
+    int rc = fsx_mkdirs(path, err);
+    phase_enter(was);
+    return push_done(L, rc, err);
 }
 
 /* engine.remove_temps(dir, pid) → the number of temporary files that process pid left under
@@ -634,10 +654,12 @@ static int par_gate(void *ud, int k, int progress_fd, buf *out)
     par_ctx *c = ud;
     lua_State *L = c->L;
     (void)k, (void)progress_fd;
+    phase_forked("gatekeeper");
     lua_pushvalue(L, c->work);
     int st = lua_pcall(L, 0, 2, 0);                  /* ok, output | message */
     proc_gate_decide(st == LUA_OK && lua_toboolean(L, -2));
     put_frames(L, lua_gettop(L), out);
+    phase_write();
     return st == LUA_OK ? 0 : 3;
 }
 
@@ -646,12 +668,14 @@ static int par_work(void *ud, int k, int progress_fd, buf *out)
 {
     par_ctx *c = ud;
     lua_State *L = c->L;
+    phase_forked("worker");
     lua_pushinteger(L, progress_fd);
     lua_setfield(L, LUA_REGISTRYINDEX, PROGRESS_KEY);
     lua_pushvalue(L, c->work);
     lua_pushinteger(L, k + 1);
     int st = lua_pcall(L, 1, 2, 0);                  /* result code | message */
     put_frames(L, lua_gettop(L) - (st == LUA_OK), out);
+    phase_write();
     if (st != LUA_OK)
         return 3;
     return lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
@@ -699,7 +723,10 @@ static int engine_parallel(lua_State *L)
     int total = n + proc_gatekeeper_started();
     proc_result *res = lua_newuserdatauv(L, sizeof *res * (size_t)total, 0);
     char err[PROC_ERRLEN];
-    if (proc_parallel(n, (long)items, par_work, par_tick, &c, res, err) != 0) {
+    phase_id was = phase_enter(PHASE_WAIT);
+    int rc = proc_parallel(n, (long)items, par_work, par_tick, &c, res, err);
+    phase_enter(was);
+    if (rc != 0) {
         lua_pushnil(L);
         lua_pushstring(L, err);
         return 2;
@@ -719,6 +746,17 @@ static int engine_parallel(lua_State *L)
         lua_setfield(L, -2, "output");
         lua_rawseti(L, -2, k + 1);                    /* list */
     }
+    return 1;
+}
+
+/* engine.phase(name) → the name of the phase the process's time went to until now; from now on
+ * it goes to `name` ("check", "prepare", "build", …, see phase.h). Timings only: a no-op
+ * returning "other" unless OTCHET_TIMINGS is set. */
+static int engine_phase(lua_State *L)
+{
+    phase_id p = phase_by_name(luaL_checkstring(L, 1));
+    luaL_argcheck(L, p != PHASE_COUNT, 1, "нет такой фазы");
+    lua_pushstring(L, phase_name(phase_enter(p)));
     return 1;
 }
 
@@ -787,6 +825,7 @@ static const luaL_Reg engine_funcs[] = {
     {"parse_date", engine_parse_date},
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
+    {"phase", engine_phase},
     {"remove_temps", engine_remove_temps},
     {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},

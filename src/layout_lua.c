@@ -19,6 +19,7 @@
 #include "layout.h"
 #include "lrt.h"
 #include "pdfpart.h"
+#include "phase.h"
 
 #define WRITER_MT "otchet.writer"
 #define WRITER_KEY "otchet.writer.instance"
@@ -477,7 +478,7 @@ static int push_part(lua_State *L, const pdf_ctx *pdf)
  * part are bytes values (bytes_lua.h), not strings.
  * options: { size = 12|14, leading =, title =, author =, subject =, keywords =, date =,
  *            part = true: also the document's pages as a part for layout.combine } */
-static int layout_render(lua_State *L)
+static int render_doc(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     writer *w = get_writer(L);
@@ -512,7 +513,7 @@ static int layout_render(lua_State *L)
  * layout.render with part = true — bytes values, or strings when they came from another otchet
  * process with the same fonts)
  * in order, each on an odd page; options: title =, author =, subject =, keywords =, date =. */
-static int layout_combine(lua_State *L)
+static int combine_parts(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     writer *w = get_writer(L);
@@ -544,8 +545,28 @@ static int layout_combine(lua_State *L)
  * combined files after them do not wait for it. */
 static int layout_open(lua_State *L)
 {
+    phase_id was = phase_enter(PHASE_LAYOUT);
     get_writer(L);
+    phase_enter(was);
     return 0;
+}
+
+/* The time of these goes to the phase "layout" (phase.h); a Lua error inside leaves it there
+ * until the runner enters its next phase. */
+static int layout_render(lua_State *L)
+{
+    phase_id was = phase_enter(PHASE_LAYOUT);
+    int n = render_doc(L);
+    phase_enter(was);
+    return n;
+}
+
+static int layout_combine(lua_State *L)
+{
+    phase_id was = phase_enter(PHASE_LAYOUT);
+    int n = combine_parts(L);
+    phase_enter(was);
+    return n;
 }
 
 static const luaL_Reg layout_funcs[] = {

@@ -1,6 +1,6 @@
 /* main — the otchet command: finds its data directory (lua/, reports/, fonts/), creates the
  * sandboxed Lua runtime, registers the engine's C modules and hands the command line to
- * lua/app.lua, whose result is the exit code. Uses lrt, engine_lua, fsx. */
+ * lua/app.lua, whose result is the exit code. Uses lrt, engine_lua, fsx, phase. */
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -15,6 +15,7 @@
 #include "fsx.h"
 #include "layout_lua.h"
 #include "lrt.h"
+#include "phase.h"
 
 #define EXIT_SOFTWARE 3
 
@@ -108,6 +109,7 @@ int main(int argc, char **argv)
 {
     tune_malloc();
     limit_cpu();
+    phase_init(getenv("OTCHET_TIMINGS"));
     char err[LRT_ERRLEN];
     char *home = find_home();
     if (!home) {
@@ -134,5 +136,6 @@ int main(int argc, char **argv)
     }
     lrt_free(r);
     fflush(stdout);
+    phase_write();
     return code;
 }
