@@ -24,6 +24,9 @@ static struct {
     double wall[PHASE_COUNT], cpu[PHASE_COUNT];
 } st;
 
+/* CPU time is the thread's clock: our processes have one thread, and CLOCK_PROCESS_CPUTIME_ID
+ * under RLIMIT_CPU (main.c's limit) is answered from a group timer updated at ticks — in
+ * workers it gave whole phases more CPU than wall time. */
 static double seconds(clockid_t clock)
 {
     struct timespec ts;
