@@ -954,45 +954,50 @@ static int memo_get(const para_memo *m, const memo_entry *e, para_align align, p
     return 0;
 }
 
+/* Looks the key memo_key made up: its slot (0 in it: not remembered yet) and hash *x, or NULL
+ * when the memo cannot serve (no memory for the key or the table). */
+static uint32_t *memo_find(para_memo *m, uint64_t *x)
+{
+    if (m->key.oom || (m->nslot == 0 && memo_room(m, 0) != 0))
+        return NULL;
+    *x = memo_hash(m->key.data, m->key.len);
+    return memo_slot(m, *x);
+}
+
 int para_break_memo(para_memo *m, const para *p, const font_set *fs, hyph *hy, float width,
                     float indent, para_align align, float leading, para_layout *out,
                     char err[PARA_ERRLEN])
 {
-    if (!m || p->oom)
-        return para_break(p, fs, hy, width, indent, align, leading, out, err);
-    memo_key(m, MEMO_BREAK, p, fs, hy, width, indent, align, leading);
-    if (m->key.oom || (m->nslot == 0 && memo_room(m, 0) != 0))
-        return para_break(p, fs, hy, width, indent, align, leading, out, err);
-    uint64_t x = memo_hash(m->key.data, m->key.len);
-    uint32_t *s = memo_slot(m, x);
-    if (*s && memo_get(m, &m->e[*s - 1], align, out) == 0)
+    uint64_t x = 0;
+    uint32_t *s = NULL;
+    if (m && !p->oom) {
+        memo_key(m, MEMO_BREAK, p, fs, hy, width, indent, align, leading);
+        s = memo_find(m, &x);
+    }
+    if (s && *s && memo_get(m, &m->e[*s - 1], align, out) == 0)
         return 0;
     int rc = para_break(p, fs, hy, width, indent, align, leading, out, err);
-    if (rc == 0 && !*s)
+    if (rc == 0 && s && !*s)
         memo_put(m, x, out);
     return rc;
 }
 
 void para_measure_memo(para_memo *m, const para *p, const font_set *fs, float *minw, float *maxw)
 {
+    uint64_t x = 0;
+    uint32_t *s = NULL;
     if (m && !p->oom) {
         memo_key(m, MEMO_MEASURE, p, fs, NULL, 0, 0, PARA_LEFT, 0);
-        if (!m->key.oom && (m->nslot > 0 || memo_room(m, 0) == 0)) {
-            uint64_t x = memo_hash(m->key.data, m->key.len);
-            uint32_t *s = memo_slot(m, x);
-            float w[2];
-            if (*s) {
-                memcpy(w, m->arena.data + m->e[*s - 1].val, sizeof w);
-                *minw = w[0];
-                *maxw = w[1];
-                return;
-            }
-            para_measure(p, fs, &w[0], &w[1]);
-            memo_put_value(m, x, w, sizeof w, NULL, 0, 0, 0, 0);
-            *minw = w[0];
-            *maxw = w[1];
-            return;
-        }
+        s = memo_find(m, &x);
     }
-    para_measure(p, fs, minw, maxw);
+    float w[2];
+    if (s && *s) {
+        memcpy(w, m->arena.data + m->e[*s - 1].val, sizeof w);
+    } else {
+        para_measure(p, fs, &w[0], &w[1]);
+        if (s)
+            memo_put_value(m, x, w, sizeof w, NULL, 0, 0, 0, 0);
+    }
+    *minw = w[0];
+    *maxw = w[1];
 }
