@@ -174,7 +174,8 @@ BENCH_BIN := $(BUILD)/bench
 .PHONY: bench deps-bench
 deps-bench:
 	@sh .ci/deps bench
-bench: deps-bench $(BIN) fonts $(BENCH_BIN)/gen_dataset $(BENCH_BIN)/ingest_bench $(BENCH_BIN)/floor
+bench: deps-bench $(BIN) fonts $(BENCH_BIN)/gen_dataset $(BENCH_BIN)/ingest_bench $(BENCH_BIN)/floor \
+		$(BENCH_BIN)/floor_haru
 	BENCH_BIN=$(BENCH_BIN) sh bench/run.sh
 $(BENCH_BIN)/gen_dataset: bench/gen_dataset.c Makefile | deps
 	@mkdir -p $(dir $@)
@@ -182,8 +183,13 @@ $(BENCH_BIN)/gen_dataset: bench/gen_dataset.c Makefile | deps
 $(BENCH_BIN)/ingest_bench: bench/ingest_bench.c $(ENGINE_OBJ) Makefile | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
-$(BENCH_BIN)/floor: bench/floor.c $(ENGINE_OBJ) Makefile | deps fonts
+$(BENCH_BIN)/floorkit.o: bench/floorkit.c Makefile | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
--include $(BENCH_BIN)/ingest_bench.d $(BENCH_BIN)/floor.d
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BENCH_BIN)/floor $(BENCH_BIN)/floor_haru: $(BENCH_BIN)/%: bench/%.c $(BENCH_BIN)/floorkit.o \
+		$(ENGINE_OBJ) Makefile | deps fonts
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDOPT) -o $@ $< $(BENCH_BIN)/floorkit.o $(ENGINE_OBJ) $(LDLIBS)
+-include $(BENCH_BIN)/ingest_bench.d $(BENCH_BIN)/floor.d $(BENCH_BIN)/floor_haru.d \
+	$(BENCH_BIN)/floorkit.d
 # ---- end benchmark -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh — `make bench`: otchet at district (50 schools), region (1,000) and country
-# (40,000) scale against the targets of issue 6, with a ReportLab peer and a libharu floor
+# (40,000) scale against the targets of issue 6, with a ReportLab peer and two libharu floors
 # measured in the same run. Prints one markdown table and writes it to build/bench/results.md.
 #
 #   BENCH_SCALES="50 1000"   scales to run (default "50 1000 40000")
@@ -17,7 +17,7 @@
 # deterministic, cached in build/bench/data/N). "Render" figures subtract the median time of
 # `otchet check` (load + validate) measured in the same run from the run of the report, so they
 # cover indicator computation, layout, PDF writing and file output. Peak RSS is /usr/bin/time's
-# "Maximum resident set size". Needs: ./otchet, fonts, $BENCH_BIN/{gen_dataset,ingest_bench,floor}
+# "Maximum resident set size". Needs: ./otchet, fonts, $BENCH_BIN/{gen_dataset,ingest_bench,floor,floor_haru}
 # (make bench builds them), /usr/bin/python3 with reportlab, qpdf.
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ SLOW=${BENCH_SLOW:-20}
 SKIP_BIG=${BENCH_SKIP_BIG:-10}
 OTCHET=./otchet
 B=build/bench                          # data, outputs, results
-BIN=${BENCH_BIN:-build/release/bench}  # gen_dataset, ingest_bench, floor
+BIN=${BENCH_BIN:-build/release/bench}  # gen_dataset, ingest_bench, floor, floor_haru
 RES=$B/results.txt
 T=$(mktemp -d)
 # the runs' output directories (see repeat_out) go when the bench ends
@@ -271,26 +271,36 @@ bench_floor() {
       rm -f "$ops"
     fi
   fi
-  if [ -f "$ops" ]; then
-    : >"$T/f"
-    : >"$T/fc"
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
-      mkdir -p "$T/floor.$i"   # a fresh directory, nothing deleted (see repeat_out)
-      if ! line=$($BIN/floor "$ops" "$T/floor.$i" $cname 2>"$T/err"); then
-        put "floor_fail.$n" "$(head -n 1 "$T/err" | tr ' ' '_')"
-        return
-      fi
-      calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"
-      echo >>"$T/f"
-      calc "$(field "$line" cpu) * 1000 / $(field "$line" sheets)" 3 >>"$T/fc"
-      echo >>"$T/fc"
-      i=$((i + 1))
-    done
-    put "floor_ms.$n" "$(median <"$T/f")"
-    put "floor_cpu_ms.$n" "$(median <"$T/fc")"
-    put "floor_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
-  fi
+  [ -f "$ops" ] || return 0
+  replay_runs floor "$ops" floor "$cname" || return 0
+  # the same display lists through libharu's own API, on the first PEER_SHEETS sheets (as the
+  # peer): ~10 times the floor's time per sheet
+  awk -v n="$PEER_SHEETS" '/^D /{ k++ } k <= n' "$ops" >"$T/ops.head"
+  replay_runs floor_haru "$T/ops.head" haru "$cname"
+}
+
+# Runs replay tool $1 (floor or floor_haru) on display lists $2 RUNS times, each into a fresh
+# directory (see repeat_out), and puts $3_ms, $3_cpu_ms and $3_kb per sheet, or $3_fail.
+replay_runs() {
+  : >"$T/f"
+  : >"$T/fc"
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    mkdir -p "$T/$3.$i"
+    if ! line=$($BIN/$1 "$2" "$T/$3.$i" $4 2>"$T/err"); then
+      put "$3_fail.$n" "$(head -n 1 "$T/err" | tr ' ' '_')"
+      return 1
+    fi
+    calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"
+    echo >>"$T/f"
+    calc "$(field "$line" cpu) * 1000 / $(field "$line" sheets)" 3 >>"$T/fc"
+    echo >>"$T/fc"
+    i=$((i + 1))
+  done
+  put "$3_ms.$n" "$(median <"$T/f")"
+  put "$3_cpu_ms.$n" "$(median <"$T/fc")"
+  put "$3_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
+  put "$3_count.$n" "$(field "$line" sheets)"
 }
 
 # otchet / floor in paired rounds: on a shared machine the host's speed drifts by ±20 % over

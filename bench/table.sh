@@ -57,6 +57,11 @@ END {
     for (k in v) if (k ~ /^(check_split|rep_split\.[a-z_]+|sheet_split)\./ && k ~ ("\\." s "$")) gsub(/\//, " / ", v[k])
     if (has("sheet_rss_j1." s)) v["sheet_rss." s] = v["sheet_rss_j1." s] " / " val("sheet_rss_j2." s, "—")
     if (has("floor_fail." s)) v["why:floor_ms." s] = note(v["floor_fail." s])
+    if (has("haru_fail." s)) v["why:haru_pair." s] = note(v["haru_fail." s])
+    if (has("haru_ms." s) && has("sheet_ms_j1." s)) v["haru_ratio." s] = sprintf("%.2f", v["sheet_ms_j1." s] / v["haru_ms." s])
+    if (num(val("haru_cpu_ms." s, 0)) > 0 && has("sheet_cpu_ms_j1." s)) v["haru_cpu_ratio." s] = sprintf("%.2f", v["sheet_cpu_ms_j1." s] / v["haru_cpu_ms." s])
+    if (has("haru_ms." s)) v["haru_pair." s] = v["haru_ms." s] " (" val("haru_cpu_ms." s, "—") ")"
+    if (has("haru_ratio." s)) v["haru_ratio_pair." s] = v["haru_ratio." s] " (" val("haru_cpu_ratio." s, "—") ")"
   }
   printf "| figure |"
   for (i = 1; i <= ns; i++) printf " %s schools |", fmt_scale(sc[i])
@@ -98,7 +103,7 @@ END {
     row("peer: ReportLab, ms per sheet", "peer_ms", "", 0, "", 0)
     row("peer: pages per sheet", "peer_pages", "", 0, "", 0)
     row("peer: bytes per sheet, kB", "peer_kb", "", 0, "", 0)
-    row("floor: libharu replay, ms per sheet", "floor_ms", "", 0, "", 0)
+    row("floor: replay through otchet\x27s writer, ms per sheet", "floor_ms", "", 0, "", 0)
     row("peer / otchet (1 job), × faster", "peer_ratio", "≥ 10×", -1000, ">", 10)
     row("otchet / floor (1 job, paired rounds)", "floor_ratio", "≤ 1.5×", -1000, "<", 1.5000001)
     row("school sheet, 1 job, CPU ms per sheet (render)", "sheet_cpu_ms_j1", "", 0, "", 0)
@@ -106,6 +111,9 @@ END {
     row("floor: CPU ms per sheet", "floor_cpu_ms", "", 0, "", 0)
     row("peer / otchet by CPU time, × faster", "peer_cpu_ratio", "≥ 10× (same, CPU time)", -1000, ">", 10)
     row("otchet / floor by CPU time (paired rounds)", "floor_cpu_ratio", "≤ 1.5× (same, CPU time)", -1000, "<", 1.5000001)
+    row("libharu API floor: ms per sheet (CPU ms)", "haru_pair", "", 0, "", 0)
+    row("libharu API floor: bytes per sheet, kB", "haru_kb", "", 0, "", 0)
+    row("otchet / libharu API floor (by CPU time)", "haru_ratio_pair", "", 0, "", 0)
   }
   print ""
   print "Medians of BENCH_RUNS runs (40,000-school reports: BENCH_RUNS_BIG). \"Render\" = run − check"
@@ -122,6 +130,11 @@ END {
   print "files = staging, hashing and committing the outputs. Counting costs < 1 % of a run."
   if (has("peer_count.1000") || has("peer_count.50"))
     print "The peer renders the first " val("peer_count.1000", val("peer_count.50", "")) " schools (+ their combined file); the floor replays every otchet sheet."
+  print "Two floors replay otchet\x27s own sheets (glyph runs, rectangles, paths; no layout, no Lua). \"floor\""
+  print "(bench/floor.c) writes through otchet\x27s PDF writer: libharu for the document, otchet\x27s font subsets,"
+  print "content operators and combined file from parts; the target is judged against it. \"libharu API floor\""
+  print "(bench/floor_haru.c, first sheets as the peer) is a plain libharu program: its UTF-8 fonts embedded"
+  print "by libharu in each document, its text and path calls, the combined file drawn a second time."
 }
 # A failure for a cell: "not run: …" as it is, anything else "failed: …" (underscores were
 # spaces; "|" would break the table).
