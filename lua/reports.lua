@@ -8,13 +8,17 @@
 --   or, per school:
 --   { title, needs, per_school = true,
 --     build = function(ds, ctx, school_id) → outputs,  -- one school's document
---     combine = function(ds, ctx, school_ids, parts) → outputs }  -- optional: one file for printing
+--     combine = function(ds, ctx, school_ids, parts) → outputs,  -- optional: one file for printing
+--     volume_schools = n }                              -- optional: schools per printer's file
 -- outputs: list of { file = path under --out, data = bytes, pages = n[, part = string] }.
--- ctx = { out, shard, keep_part }: keep_part is set for a school's item when its report has a
+-- ctx = { out, shard, keep_part, volume }: keep_part is set for a school's item when its report has a
 -- combined file; the item then also returns its document's pages as a part (doc's
 -- render_part). The combined file is built last, in the parent process, from those parts —
 -- `parts` maps school id → part, a school whose item failed has none — so it costs copying
--- pages, not laying every school out again.
+-- pages, not laying every school out again. More schools than volume_schools (default
+-- VOLUME_SCHOOLS) make several printer's files, volumes of consecutive schools as even as can
+-- be: combine is called once per volume with ctx.volume = { k =, n = } (volume k of n; nil
+-- when there is one), and names its file by it.
 -- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
 -- any item is built (and before --jobs forks its workers), to compute what every item shares
 -- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
@@ -36,6 +40,11 @@ local EXIT_OK, EXIT_REPORT = 0, 3
 -- at 1,000 schools), so they pay from a quarter of the schools down (shard 1/40 of 40,000
 -- schools' sheets: 12.5 → 9.1 s).
 local FEW_SCHOOLS_SHARDS = 4
+-- Schools in one printer's file, unless a report says otherwise. One PDF holds at most 32,767
+-- pages (libharu's page array), ~8,000 sheets of three pages with their blank backs: a region
+-- (up to ~2,000 schools) stays one file, and a country's 40,000 make 20 volumes that are each
+-- built, written and let go in turn instead of one file that cannot be written.
+local VOLUME_SCHOOLS = 2000
 
 -- Loads reports/<name>.lua in an untrusted environment; returns its descriptor or nil + message.
 local loaded = {}
@@ -48,6 +57,10 @@ function M.load(name)
   if not ok then return nil, tostring(desc) end
   if type(desc) ~= "table" or type(desc.build) ~= "function" then
     return nil, "reports/" .. name .. ".lua должен вернуть таблицу с функцией build"
+  end
+  local per = desc.volume_schools
+  if per ~= nil and not (math.type(per) == "integer" and per >= 1) then
+    return nil, "reports/" .. name .. ".lua: volume_schools должно быть целым числом не меньше 1"
   end
   loaded[name] = desc
   return desc
@@ -103,7 +116,18 @@ function M.school_slice(ds, only, k, n)
   return slice
 end
 
--- The work items of one report: a whole document, or one per school plus the combined file.
+-- School ids cut into the fewest volumes of at most `per` schools, in order, their sizes
+-- differing by one at most (2,500 schools by 2,000: 1,250 and 1,250, not 2,000 and 500).
+function M.volumes(ids, per)
+  local n = math.max(1, (#ids + per - 1) // per)
+  local vols = {}
+  for k = 1, n do
+    vols[k] = table.move(ids, (k - 1) * #ids // n + 1, k * #ids // n, 1, {})
+  end
+  return vols
+end
+
+-- The work items of one report: a whole document, or one per school plus the combined files.
 local function report_items(ds, name, desc, opts, items)
   if not desc.per_school then
     if opts.shard_k == 1 and not opts.school then items[#items + 1] = { report = name } end
@@ -112,7 +136,11 @@ local function report_items(ds, name, desc, opts, items)
   local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
   local combined = desc.combine and not opts.school and #ids > 0
   for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id, keep_part = combined } end
-  if combined then items[#items + 1] = { report = name, combined = ids } end
+  if not combined then return end
+  local vols = M.volumes(ids, desc.volume_schools or VOLUME_SCHOOLS)
+  for k, vol in ipairs(vols) do
+    items[#items + 1] = { report = name, combined = vol, volume = #vols > 1 and { k = k, n = #vols } or nil }
+  end
 end
 
 -- Records travel one per line with tab-separated fields: escape both, keep backslashes.
@@ -205,7 +233,7 @@ end
 -- so that every item the parent hears nothing of is known to be lost (see lost_items).
 local function run_item(ds, descs, item, opts)
   local desc = descs[item.report]
-  local ctx = { out = opts.out, shard = shard_name(opts), keep_part = item.keep_part }
+  local ctx = { out = opts.out, shard = shard_name(opts), keep_part = item.keep_part, volume = item.volume }
   local ok, outputs
   local was = engine.phase("build")   -- timings only (OTCHET_TIMINGS)
   if item.combined then
@@ -440,8 +468,11 @@ local function run_items(ds, descs, items, opts, bar)
   if #last > 0 then
     local parts, lines = parts_of(outs), {}
     for i, item in ipairs(last) do
-      item.parts = parts[item.report]
+      local mine = parts[item.report] or {}
+      item.parts = mine
       commit(run_item(ds, descs, item, opts), lines, opts)
+      item.parts = nil
+      for _, id in ipairs(item.combined) do mine[id] = nil end   -- a volume's parts, let go
       bar:update(#first + i)
     end
     outs[#outs + 1] = lines

@@ -711,14 +711,26 @@ local function missing_part(ds, id)
   return part
 end
 
+-- The name and title of a combined file: of a --shard K/N "school_sheet.K-N.pdf"; of volume
+-- k of n (the runner cuts a country into volumes) ".vol07" before ".pdf", and "том 7 из 20".
+local function combined_name(ctx)
+  local name, title = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or ""), COMBINED_TITLE
+  local v = ctx.volume
+  if v then
+    name = name .. string.format(".vol%0" .. #tostring(v.n) .. "d", v.k)
+    title = title .. ", том " .. v.k .. " из " .. v.n
+  end
+  return name .. ".pdf", title
+end
+
 -- The combined file for the printer: the schools' own sheets page for page (their parts),
 -- each school from an odd page; a school whose sheet failed (the runner reports it) gets a
 -- page naming it, so the printer still gets every other school.
 local function combine(ds, ctx, ids, parts)
-  local name = "school_sheet" .. (ctx.shard and ("." .. ctx.shard) or "") .. ".pdf"
+  local name, title = combined_name(ctx)
   local list = {}
   for i, id in ipairs(ids) do list[i] = parts[id] or missing_part(ds, id) end
-  local bytes, pages = doc.combine(list, doc_opts(ds, COMBINED_TITLE))
+  local bytes, pages = doc.combine(list, doc_opts(ds, title))
   return { { file = name, data = bytes, pages = pages } }
 end
 

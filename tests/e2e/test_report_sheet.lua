@@ -2,7 +2,9 @@
 -- sample dataset (qpdf, pdffonts, every school, each school starting on an odd page of the
 -- combined file with its page numbers restarting, a school's numbers against values computed
 -- here from results.csv, the signature never alone on a page); --jobs 2 writes the same bytes;
--- --shard halves cover every school once; a dataset where one school's sheet cannot be laid out
+-- --shard halves cover every school once; with more schools than one printer's file takes, the
+-- combined file comes in volumes (run from the working tree: the report is copied with a small
+-- volume_schools); a dataset where one school's sheet cannot be laid out
 -- (tests/data/sheets/bad_glyph: «₽» in a short name) yields the other sheets and exit code 3.
 -- Usage: lua5.4 tests/e2e/test_report_sheet.lua OTCHET SAMPLE_DIR BAD_DATA_DIR
 package.path = "tests/e2e/?.lua;" .. package.path
@@ -189,6 +191,68 @@ end
 P.check("--shard 3/8 and --school: the same bytes as the sheets of the whole run",
   few_codes[1] == 0 and few_codes[2] == 0 and few_files >= 2 and #few_differ == 0,
   few_files .. " files; differ: " .. table.concat(few_differ, ", "))
+
+-- ---- volumes: more schools than one printer's file takes ----
+-- The same report with volume_schools = 4 (a country has 40,000 schools; the sample 15): the
+-- printer gets volumes of 3, 4, 4 and 4 consecutive schools instead of one file, and their
+-- pages, blank backs aside, are the pages of the one combined file, in order.
+
+local root, home = P.sh("pwd"):match("[^\n]+"), tmp .. "/home"
+os.execute("mkdir -p " .. P.quote(home .. "/reports"))
+for _, d in ipairs({ "lua", "fonts" }) do
+  os.execute("ln -s " .. P.quote(root .. "/" .. d) .. " " .. P.quote(home .. "/" .. d))
+end
+local script = read("reports/school_sheet.lua")
+local patched, hits = script:gsub("\n  combine = combine,\n", "\n  combine = combine,\n  volume_schools = 4,\n")
+local f = io.open(home .. "/reports/school_sheet.lua", "wb")
+f:write(patched)
+f:close()
+local function run_home(out5, extra)
+  local bin = otchet:sub(1, 1) == "/" and otchet or root .. "/" .. otchet
+  return P.sh("OTCHET_HOME=" .. P.quote(home) .. " " .. P.quote(bin) ..
+    " run school_sheet --data " .. P.quote(sample) .. " --out " .. P.quote(out5) .. " " .. (extra or "") .. " </dev/null")
+end
+local function printed(pages)   -- the pages with text, blank backs left out
+  local list = {}
+  for _, p in ipairs(pages) do if p:find("%S") then list[#list + 1] = p end end
+  return list
+end
+local out5, out6 = tmp .. "/v", tmp .. "/v2"
+local vlog, vcode = run_home(out5)
+local vpages, vorder, vtitles, vbad = {}, {}, {}, {}
+for k = 1, 4 do
+  local vf = out5 .. "/school_sheet.vol" .. k .. ".pdf"
+  if not exists(vf) or P.qpdf_problem(vf) then vbad[#vbad + 1] = vf end
+  for _, p in ipairs(exists(vf) and printed(P.pages(vf)) or {}) do
+    vpages[#vpages + 1] = p
+    local name = titled_school(p)
+    if name then vorder[#vorder + 1] = k .. ":" .. name end
+  end
+  vtitles[k] = P.sh("pdfinfo " .. P.quote(vf) .. " 2>/dev/null"):match("Title:%s*([^\n]*)")
+end
+local want_order = {}
+for i, s in ipairs(schools) do
+  want_order[i] = (i <= 3 and 1 or (i - 4) // 4 + 2) .. ":" .. s.short_name
+end
+P.check("volumes: exit 0, school_sheet.vol1–vol4.pdf and no school_sheet.pdf",
+  hits == 1 and vcode == 0 and #vbad == 0 and not exists(out5 .. "/school_sheet.pdf"), table.concat(vbad, " ") .. vlog)
+P.check("volumes: 3, 4, 4, 4 schools in the order of the one file",
+  table.concat(vorder, "|") == table.concat(want_order, "|"), table.concat(vorder, "|"))
+P.check("volumes: their pages are the one combined file's, blank backs aside",
+  table.concat(vpages, "\f") == table.concat(printed(cpages), "\f"), #vpages .. " vs " .. #printed(cpages))
+P.check("volumes: titled «…, том K из 4»",
+  vtitles[1] and vtitles[1]:find("организациям, том 1 из 4", 1, true) and vtitles[4]:find("том 4 из 4", 1, true),
+  tostring(vtitles[1]))
+local vmanifest = read(out5 .. "/manifest.csv") or ""
+P.check("volumes: the manifest lists the four, with their pages",
+  select(2, vmanifest:gsub("\nschool_sheet%.vol%d%.pdf,school_sheet,,%d+,", "")) == 4, vmanifest)
+run_home(out6, "--jobs 2")
+local vdiffer = {}
+for k = 1, 4 do
+  local name = "/school_sheet.vol" .. k .. ".pdf"
+  if read(out5 .. name) ~= read(out6 .. name) then vdiffer[#vdiffer + 1] = name end
+end
+P.check("volumes: --jobs 2 writes the same bytes", #vdiffer == 0, table.concat(vdiffer, " "))
 
 -- ---- one school that cannot be laid out ----
 

@@ -36,6 +36,24 @@ return {
     T.eq(reports.order({}, 10), {})
   end,
 
+  volumes_as_even_as_can_be_in_order = function()
+    local ids = {}
+    for i = 1, 10 do ids[i] = tostring(100 + i) end
+    -- 10 schools by 4: three volumes of 3, 3 and 4 (not 4, 4, 2)
+    T.eq(reports.volumes(ids, 4), { { "101", "102", "103" }, { "104", "105", "106" },
+                                    { "107", "108", "109", "110" } })
+    T.eq(reports.volumes(ids, 5), { { "101", "102", "103", "104", "105" },
+                                    { "106", "107", "108", "109", "110" } })
+    T.eq(reports.volumes(ids, 10), { ids })
+    T.eq(reports.volumes(ids, 2000), { ids })
+    T.eq(#reports.volumes(ids, 1), 10)
+    -- a country: 40,000 schools by 2,000 are 20 volumes of 2,000
+    local many = {}
+    for i = 1, 40000 do many[i] = i end
+    local vols = reports.volumes(many, 2000)
+    T.eq({ #vols, #vols[1], vols[1][1], #vols[20], vols[20][2000] }, { 20, 2000, 1, 2000, 40000 })
+  end,
+
   workers_return_strings_and_bytes = function()
     local bytes = layout.render({ { kind = "para", text = "Текст." } }, { size = 12 })
     local results = engine.parallel(3, function(k)
