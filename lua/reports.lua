@@ -11,8 +11,8 @@
 --     combine = function(ds, ctx, school_ids, parts) → outputs,  -- optional: one file for printing
 --     volume_schools = n }                              -- optional: schools per printer's file
 -- outputs: list of { file = path under --out, data = bytes, pages = n[, part = string] }.
--- ctx = { out, shard, keep_part, volume }: keep_part is set for a school's item when its report has a
--- combined file; the item then also returns its document's pages as a part (doc's
+-- ctx = { out, shard, keep_part, volume }: keep_part is set for a school's item when its
+-- report has a combined file; the item then also returns its document's pages as a part (doc's
 -- render_part). The combined file is built last, in the parent process, from those parts —
 -- `parts` maps school id → part, a school whose item failed has none — so it costs copying
 -- pages, not laying every school out again. More schools than volume_schools (default
