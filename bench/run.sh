@@ -272,23 +272,26 @@ bench_floor() {
     fi
   fi
   [ -f "$ops" ] || return 0
-  replay_runs floor "$ops" floor "$cname" || return 0
+  sheet_runs floor run_floor || return 0
   # the same display lists through libharu's own API, on the first PEER_SHEETS sheets (as the
   # peer): ~10 times the floor's time per sheet
   awk -v n="$PEER_SHEETS" '/^D /{ k++ } k <= n' "$ops" >"$T/ops.head"
-  replay_runs floor_haru "$T/ops.head" haru "$cname"
+  sheet_runs haru run_floor_haru
 }
+run_floor() { $BIN/floor "$ops" "$1" $cname; }
+run_floor_haru() { $BIN/floor_haru "$T/ops.head" "$1" $cname; }
 
-# Runs replay tool $1 (floor or floor_haru) on display lists $2 RUNS times, each into a fresh
-# directory (see repeat_out), and puts $3_ms, $3_cpu_ms and $3_kb per sheet, or $3_fail.
-replay_runs() {
+# Runs the command `$2 DIR` RUNS times, each into a fresh directory DIR (see repeat_out); it
+# prints "sheets=N seconds=S cpu=C pages=P bytes=B" for its rendering loop. Puts per sheet the
+# medians $1_ms and $1_cpu_ms, and $1_kb, $1_pages, $1_count; or $1_fail with its last words.
+sheet_runs() {
   : >"$T/f"
   : >"$T/fc"
   i=0
   while [ "$i" -lt "$RUNS" ]; do
-    mkdir -p "$T/$3.$i"
-    if ! line=$($BIN/$1 "$2" "$T/$3.$i" $4 2>"$T/err"); then
-      put "$3_fail.$n" "$(head -n 1 "$T/err" | tr ' ' '_')"
+    mkdir -p "$T/$1.$i"
+    if ! line=$($2 "$T/$1.$i" 2>"$T/err"); then
+      put "$1_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
       return 1
     fi
     calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"
@@ -297,10 +300,11 @@ replay_runs() {
     echo >>"$T/fc"
     i=$((i + 1))
   done
-  put "$3_ms.$n" "$(median <"$T/f")"
-  put "$3_cpu_ms.$n" "$(median <"$T/fc")"
-  put "$3_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
-  put "$3_count.$n" "$(field "$line" sheets)"
+  put "$1_ms.$n" "$(median <"$T/f")"
+  put "$1_cpu_ms.$n" "$(median <"$T/fc")"
+  put "$1_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
+  put "$1_pages.$n" "$(calc "$(field "$line" pages) / $(field "$line" sheets)" 2)"
+  put "$1_count.$n" "$(field "$line" sheets)"
 }
 
 # otchet / floor in paired rounds: on a shared machine the host's speed drifts by ±20 % over
@@ -340,28 +344,12 @@ bench_pairs() {
 # writes one).
 bench_peer() {
   n=$1 dir=$2
-  : >"$T/p"
-  : >"$T/pc"
-  i=0
   pc=""
   [ "$combined" -gt 0 ] && pc="--combined peer-combined.pdf"
-  while [ "$i" -lt "$RUNS" ]; do
-    rm -rf "$T/peer"
-    if ! line=$(/usr/bin/python3 bench/peer_reportlab.py --data "$dir" --out "$T/peer" --limit "$PEER_SHEETS" $pc 2>"$T/err"); then
-      put "peer_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
-      return
-    fi
-    calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/p"
-    echo >>"$T/p"
-    calc "$(field "$line" cpu) * 1000 / $(field "$line" sheets)" 3 >>"$T/pc"
-    echo >>"$T/pc"
-    i=$((i + 1))
-  done
-  put "peer_ms.$n" "$(median <"$T/p")"
-  put "peer_cpu_ms.$n" "$(median <"$T/pc")"
-  put "peer_kb.$n" "$(calc "$(field "$line" bytes) / $(field "$line" sheets) / 1000" 1)"
-  put "peer_pages.$n" "$(calc "$(field "$line" pages) / $(field "$line" sheets)" 2)"
-  put "peer_count.$n" "$(field "$line" sheets)"
+  sheet_runs peer run_peer || true
+}
+run_peer() {
+  /usr/bin/python3 bench/peer_reportlab.py --data "$dir" --out "$1" --limit "$PEER_SHEETS" $pc
 }
 
 for n in $SCALES; do
