@@ -246,8 +246,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             draw(&r, &sh[i]);
             total += r.npages;
-            if (total % 2 && i + 1 < n) {
-                add_page(&r, 595.276f, 841.89f);
+            if (total % 2 && i + 1 < n) {   /* a blank back, the size of the page before */
+                HPDF_Page last = cur_page(&r);
+                add_page(&r, HPDF_Page_GetWidth(last), HPDF_Page_GetHeight(last));
                 total++;
             }
         }

@@ -125,8 +125,7 @@ function Index:get(procedure, subject, grade, school_id, year)
   if not self.t or year == nil or grade == nil or school_id == nil then return nil end   -- no row has an empty key
   local g = self.exact
   if not g then g = groups_of(self, "year,procedure,subject,grade,school_id", FILTER_FIELDS); self.exact = g end
-  local k = g:find(year, namekey(procedure), namekey(subject),
-    grade, school_id)
+  local k = g:find(year, namekey(procedure), namekey(subject), grade, school_id)
   if not k then return nil end
   local i = g:first(k)
   return self.records[i] or record(self, i)
@@ -140,8 +139,7 @@ local YEAR_COMBO = { "year", "procedure", "subject", "grade" }
 function Index:school_rows(procedure, subject, grade, year)
   if not self.t or year == nil or grade == nil then return NONE, NONE end
   local g = groups_of(self, "year,procedure,subject,grade", YEAR_COMBO)
-  local k = g:find(year, namekey(procedure), namekey(subject),
-    grade)
+  local k = g:find(year, namekey(procedure), namekey(subject), grade)
   if not k then return NONE, NONE end
   local rows = self.t:first_rows("school_id", g:rows(k))
   return rows, self.t:cells("school_id", rows)

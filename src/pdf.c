@@ -20,8 +20,7 @@
 
 /* Pages of one document: libharu keeps them in one node of the page tree, which holds 32,767
  * (HPDF_LIMIT_MAX_ARRAY; past it, its error 0x1001). The order for 40,000 schools has 9,438;
- * the sheets of a country's schools in one combined file would not fit, nor in memory: they are
- * made by shards. */
+ * a country's school sheets are combined in volumes (lua/reports.lua, VOLUME_SCHOOLS). */
 #define PDF_MAXPAGES HPDF_LIMIT_MAX_ARRAY
 #define PDF_MAXLEVEL 4
 /* zlib level of page contents: 2 (zlib's fast matcher) deflates a school sheet's pages in 3/4

@@ -14,9 +14,10 @@ local tmp = os.tmpname()
 os.remove(tmp)
 os.execute("mkdir -p " .. P.quote(tmp))
 
-local function run(data, out, extra)
-  return P.sh(P.quote(otchet) .. " run school_sheet --data " .. P.quote(data) .. " --out " .. P.quote(out) ..
-    " " .. (extra or "") .. " </dev/null")
+-- home: a data directory to run with (OTCHET_HOME) instead of the working tree's.
+local function run(data, out, extra, home)
+  return P.sh((home and "OTCHET_HOME=" .. P.quote(home) .. " " or "") .. P.quote(otchet) ..
+    " run school_sheet --data " .. P.quote(data) .. " --out " .. P.quote(out) .. " " .. (extra or "") .. " </dev/null")
 end
 
 local function exists(path)
@@ -207,18 +208,13 @@ local patched, hits = script:gsub("\n  combine = combine,\n", "\n  combine = com
 local f = io.open(home .. "/reports/school_sheet.lua", "wb")
 f:write(patched)
 f:close()
-local function run_home(out5, extra)
-  local bin = otchet:sub(1, 1) == "/" and otchet or root .. "/" .. otchet
-  return P.sh("OTCHET_HOME=" .. P.quote(home) .. " " .. P.quote(bin) ..
-    " run school_sheet --data " .. P.quote(sample) .. " --out " .. P.quote(out5) .. " " .. (extra or "") .. " </dev/null")
-end
 local function printed(pages)   -- the pages with text, blank backs left out
   local list = {}
   for _, p in ipairs(pages) do if p:find("%S") then list[#list + 1] = p end end
   return list
 end
 local out5, out6 = tmp .. "/v", tmp .. "/v2"
-local vlog, vcode = run_home(out5)
+local vlog, vcode = run(sample, out5, nil, home)
 local vpages, vorder, vtitles, vbad = {}, {}, {}, {}
 for k = 1, 4 do
   local vf = out5 .. "/school_sheet.vol" .. k .. ".pdf"
@@ -246,7 +242,7 @@ P.check("volumes: titled «…, том K из 4»",
 local vmanifest = read(out5 .. "/manifest.csv") or ""
 P.check("volumes: the manifest lists the four, with their pages",
   select(2, vmanifest:gsub("\nschool_sheet%.vol%d%.pdf,school_sheet,,%d+,", "")) == 4, vmanifest)
-run_home(out6, "--jobs 2")
+run(sample, out6, "--jobs 2", home)
 local vdiffer = {}
 for k = 1, 4 do
   local name = "/school_sheet.vol" .. k .. ".pdf"
