@@ -18,7 +18,8 @@
 -- pages, not laying every school out again. More schools than volume_schools (default
 -- VOLUME_SCHOOLS) make several printer's files, volumes of consecutive schools as even as can
 -- be: combine is called once per volume with ctx.volume = { k =, n = } (volume k of n; nil
--- when there is one), and names its file by it.
+-- when there is one), and names its file by it. The parts of a run with volumes wait on disk
+-- (engine.spill, in --out) and are read back one volume at a time.
 -- Either kind may add prepare = function(ds, ctx): called once, in the parent process before
 -- any item is built (and before --jobs forks its workers), to compute what every item shares
 -- — identification, clusters, district totals — into ds.cache (lua/memo.lua), which the
@@ -43,7 +44,8 @@ local FEW_SCHOOLS_SHARDS = 4
 -- Schools in one printer's file, unless a report says otherwise. One PDF holds at most 32,767
 -- pages (libharu's page array), ~8,000 sheets of three pages with their blank backs: a region
 -- (up to ~2,000 schools) stays one file, and a country's 40,000 make 20 volumes that are each
--- built, written and let go in turn instead of one file that cannot be written.
+-- built and written in turn instead of one file that cannot be written; their parts wait on
+-- disk, not in memory (~1 GB at 40,000 schools: a run's peak went past 2 GB).
 local VOLUME_SCHOOLS = 2000
 
 -- Loads reports/<name>.lua in an untrusted environment; returns its descriptor or nil + message.
@@ -135,9 +137,11 @@ local function report_items(ds, name, desc, opts, items)
   end
   local ids = M.school_slice(ds, opts.school, opts.shard_k, opts.shard_n)
   local combined = desc.combine and not opts.school and #ids > 0
-  for _, id in ipairs(ids) do items[#items + 1] = { report = name, school = id, keep_part = combined } end
-  if not combined then return end
-  local vols = M.volumes(ids, desc.volume_schools or VOLUME_SCHOOLS)
+  local vols = combined and M.volumes(ids, desc.volume_schools or VOLUME_SCHOOLS) or {}
+  local spill = #vols > 1   -- a country's parts would not fit in memory at once: set aside on disk
+  for _, id in ipairs(ids) do
+    items[#items + 1] = { report = name, school = id, keep_part = combined, spill = spill }
+  end
   for k, vol in ipairs(vols) do
     items[#items + 1] = { report = name, combined = vol, volume = #vols > 1 and { k = k, n = #vols } or nil }
   end
@@ -165,15 +169,19 @@ local function report_error(msg)
 end
 
 -- Records: what items tell the parent. A list of lines ("ok …", "fail …", "dir …", fields
--- separated by tabs) and parts ({ report =, school =, part = }): in one process the list is
--- used as it is; a worker sends it through engine.parallel as a flat list of lines and parts,
--- a part as the line "part <report> <school>" followed by its bytes value, which the engine
--- carries as it is (copying 30 kB of PDF per school into Lua strings cost more than combining
--- the pages).
+-- separated by tabs) and parts ({ report =, school =, part = }, or { report =, school =,
+-- spill =, at =, len = } for a part set aside on disk, see part_record): in one process the
+-- list is used as it is; a worker sends it through engine.parallel as a flat list of lines and
+-- parts, a part as the line "part <report> <school>" followed by its bytes value, which the
+-- engine carries as it is (copying 30 kB of PDF per school into Lua strings cost more than
+-- combining the pages), and a part set aside as the line "spilled <report> <school> <file>
+-- <offset> <length>".
 local function encode_records(records)
   local flat = {}
   for _, r in ipairs(records) do
-    if type(r) == "table" then
+    if type(r) == "table" and r.spill then
+      flat[#flat + 1] = table.concat({ "spilled", r.report, r.school, r.spill, r.at, r.len }, "\t")
+    elseif type(r) == "table" then
       flat[#flat + 1] = table.concat({ "part", r.report, r.school }, "\t")
       flat[#flat + 1] = r.part
     else
@@ -183,17 +191,23 @@ local function encode_records(records)
   return flat
 end
 
+-- The record of a "spilled" line (encode_records), or nil.
+local function spilled_record(line)
+  local report, school, spill, at, len = line:match("^spilled\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(%d+)\t(%d+)$")
+  return report and { report = report, school = school, spill = spill, at = tonumber(at), len = tonumber(len) }
+end
+
 -- The records of a worker's flat list (encode_records).
 local function decode_records(flat)
   local records, i = {}, 1
   while i <= #flat do
-    local report, school
-    if type(flat[i]) == "string" then report, school = flat[i]:match("^part\t([^\t]*)\t([^\t]*)$") end
+    local line, report, school = flat[i], nil, nil
+    if type(line) == "string" then report, school = line:match("^part\t([^\t]*)\t([^\t]*)$") end
     if report and flat[i + 1] then
       records[#records + 1] = { report = report, school = school, part = flat[i + 1] }
       i = i + 2
     else
-      if type(flat[i]) == "string" then records[#records + 1] = flat[i] end
+      if type(line) == "string" then records[#records + 1] = spilled_record(line) or line end
       i = i + 1
     end
   end
@@ -228,6 +242,41 @@ local function mkdirs(dir, top)
   return engine.mkdirs(dir)
 end
 
+-- The sha256 of output o's data when o can be written, else nil + why: o must be { file = a
+-- path inside --out (relative, no "." or ".." or empty parts, no control characters: the
+-- records travel as tab-separated lines), data = a string or bytes[, pages =, part =] }. A
+-- script's mistake here fails its own item, not the run.
+local TYPE_NAMES = { string = "строку", number = "число", boolean = "логическое значение",
+  ["function"] = "функцию", userdata = "объект C", thread = "сопрограмму" }
+local function checked_output(o)
+  if type(o) ~= "table" then
+    return nil, "отчёт вернул " .. TYPE_NAMES[type(o)] .. " вместо описания файла { file =, data = }"
+  end
+  local f = o.file
+  if type(f) ~= "string" or f == "" then return nil, "у файла, возвращённого отчётом, нет имени (file)" end
+  for part in (f .. "/"):gmatch("([^/]*)/") do
+    if part == "" or part == "." or part == ".." or part:find("%c") then
+      return nil, "имя файла «" .. f .. "» должно быть путём внутри --out, без «.», «..», пустых частей " ..
+        "и управляющих символов"
+    end
+  end
+  local ok, sum = pcall(engine.sha256, o.data)   -- raises on what is neither
+  if not ok then return nil, "у файла «" .. f .. "» нет содержимого (data): ожидались строка или байты документа" end
+  return sum
+end
+
+-- The record of a school's part for the combined file: the part itself, or with item.spill
+-- where engine.spill set it aside ({ spill = file name in opts.out, at =, len = }); a part that
+-- could not be set aside is a failure (the combined file would lack the school).
+local function part_record(item, part, opts)
+  if not item.spill then return { report = item.report, school = item.school, part = part } end
+  local ok, name, at = pcall(engine.spill, opts.out, part)   -- raises on what is not bytes
+  if not (ok and name) then
+    return table.concat({ "fail", item.report, item.school, one_line(ok and at or name) }, "\t")
+  end
+  return { report = item.report, school = item.school, spill = name, at = at, len = #part }
+end
+
 -- Builds one item and writes its outputs. Returns records for the parent: "ok" per file
 -- written, "fail", and a part the combined file will take; "none" when the item wrote nothing,
 -- so that every item the parent hears nothing of is known to be lost (see lost_items).
@@ -246,18 +295,19 @@ local function run_item(ds, descs, item, opts)
     return { table.concat({ "fail", item.report, item.school or "", one_line(report_error(outputs)) }, "\t") }
   end
   local records = {}
+  if outputs ~= nil and type(outputs) ~= "table" then outputs = { outputs } end   -- named below
   for _, o in ipairs(outputs or {}) do
-    local path = opts.out .. "/" .. o.file
-    local dir = path:match("^(.*)/[^/]*$")
-    local okw, werr = mkdirs(dir, opts.out)
-    if okw then okw, werr = engine.stage_file(path, o.data) end   -- in place once committed
+    local sum, werr = checked_output(o)
+    local okw = sum and true
+    if okw then okw, werr = mkdirs((opts.out .. "/" .. o.file):match("^(.*)/[^/]*$"), opts.out) end
+    if okw then okw, werr = engine.stage_file(opts.out .. "/" .. o.file, o.data) end   -- in place once committed
     if not okw then
       records[#records + 1] = table.concat({ "fail", item.report, item.school or "", one_line(werr) }, "\t")
     else
       records[#records + 1] = table.concat({ "ok", o.file, item.report, item.school or "",
-        tostring(o.pages or ""), tostring(#o.data), engine.sha256(o.data) }, "\t")
+        tostring(o.pages or ""), tostring(#o.data), sum }, "\t")
       if o.part and item.school then
-        records[#records + 1] = { report = item.report, school = item.school, part = o.part }
+        records[#records + 1] = part_record(item, o.part, opts)
       end
     end
   end
@@ -401,17 +451,19 @@ local function jobs_for(items, opts)
 end
 
 -- Runs the items in this process or in --jobs workers; returns their records (a list per
--- process) and, with opts.check, its verdict. The check (loading and checking what the dataset
--- deferred) runs in a process of its own, started by run_items before the preparation; the
--- workers put nothing in place before it passes. Without workers it runs here, first.
+-- process), with opts.check its verdict, and the workers' pids (none without workers). The
+-- check (loading and checking what the dataset deferred) runs in a process of its own, started
+-- by run_items before the preparation; the workers put nothing in place before it passes.
+-- Without workers it runs here, first.
 local function run_parallel(ds, descs, items, opts, bar)
   local jobs = jobs_for(items, opts)
   if jobs <= 1 then
     local checked = opts.check and verdict(0, select(2, gatekeeper(opts.check)()))
-    if checked and not checked.ok then return {}, checked end
+    if checked and not checked.ok then return {}, checked, {} end
     local done, k = 0, 0
     local function in_turn() k = k + 1; if k <= #items then return k end end
-    return { run_share(ds, descs, items, opts, in_turn, function() done = done + 1; bar:update(done) end) }, checked
+    return { run_share(ds, descs, items, opts, in_turn, function() done = done + 1; bar:update(done) end) },
+      checked, {}
   end
   local order = M.order(items, math.max(1, ds.files.schools and ds.files.schools.table:nrows() or 1))
   local function claimed() local c = engine.claim(); return c and order[c] end
@@ -420,38 +472,79 @@ local function run_parallel(ds, descs, items, opts, bar)
   end, function(total) bar:update(total) end, #order)
   if not results then error(err) end
   local checked = opts.check and verdict(results[jobs + 1].status, results[jobs + 1].output)
-  local outs = {}
+  local outs, pids = {}, {}
   for k = 1, jobs do
     local r = results[k]
-    outs[k] = decode_records(r.output)
+    if r.status == 3 then   -- its share raised: the output is the message, not records
+      outs[k] = { "fail\t(процесс " .. k .. ")\t\t" .. one_line(tostring(r.output[1])) }
+    else
+      outs[k] = decode_records(r.output)
+    end
     if r.status ~= 0 and r.status ~= 3 then   -- what it wrote may end inside a part
       table.insert(outs[k], 1, "fail\t(процесс " .. k .. ")\t\tпроцесс завершился аварийно (код " .. r.status .. ")")
     end
     -- a worker that did not finish its share (killed, out of memory) may have left the
     -- temporaries of files it staged and never committed
     if r.status ~= 0 then engine.remove_temps(opts.out, r.pid) end
+    pids[k] = r.pid
   end
   if not (checked and not checked.ok) then outs[#outs + 1] = lost_items(items, outs) end
-  return outs, checked
+  return outs, checked, pids
 end
 
--- The parts the items returned, by report and school.
+-- The parts the items returned, by report and school: a part, or the record of one set
+-- aside on disk (part_record).
 local function parts_of(outs)
   local parts = {}
   for _, records in ipairs(outs) do
     for _, r in ipairs(records) do
       if type(r) == "table" then
         parts[r.report] = parts[r.report] or {}
-        parts[r.report][r.school] = r.part
+        parts[r.report][r.school] = r.spill and r or r.part
       end
     end
   end
   return parts
 end
 
+-- The parts of the schools `ids` (school → part), read back where they were set aside; nil +
+-- message when one cannot be read.
+local function volume_parts(all, ids, opts)
+  local mine = {}
+  for _, id in ipairs(ids) do
+    local p = all[id]
+    if type(p) == "table" then
+      local err
+      p, err = engine.unspill(opts.out, p.spill, p.at, p.len)
+      if not p then return nil, "часть листа ОО " .. id .. " для сводного файла не прочитана: " .. err end
+    end
+    mine[id] = p
+  end
+  return mine
+end
+
+-- Builds the combined files (items `last`) here from the parts in outs; their records go to a
+-- list of their own in outs.
+local function run_combined(ds, descs, last, outs, opts, bar, done)
+  local parts, lines = parts_of(outs), {}
+  for i, item in ipairs(last) do
+    local mine, err = volume_parts(parts[item.report] or {}, item.combined, opts)
+    if mine then
+      item.parts = mine
+      commit(run_item(ds, descs, item, opts), lines, opts)
+      item.parts = nil
+    else
+      lines[#lines + 1] = table.concat({ "fail", item.report, "", one_line(err) }, "\t")
+    end
+    bar:update(done + i)
+  end
+  outs[#outs + 1] = lines
+end
+
 -- Every item but the combined files first (in workers with --jobs), then the combined files
 -- here, from the parts the schools' items returned. Returns the records and opts.check's
--- verdict (when it failed, no combined file is built).
+-- verdict (when it failed, no combined file is built). The parts set aside on disk are removed
+-- either way.
 local function run_items(ds, descs, items, opts, bar)
   local first, last = {}, {}
   for _, item in ipairs(items) do
@@ -463,20 +556,10 @@ local function run_items(ds, descs, items, opts, bar)
   end
   prepare(ds, descs, items, opts)
   layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
-  local outs, checked = run_parallel(ds, descs, first, opts, bar)
-  if checked and not checked.ok then return outs, checked end
-  if #last > 0 then
-    local parts, lines = parts_of(outs), {}
-    for i, item in ipairs(last) do
-      local mine = parts[item.report] or {}
-      item.parts = mine
-      commit(run_item(ds, descs, item, opts), lines, opts)
-      item.parts = nil
-      for _, id in ipairs(item.combined) do mine[id] = nil end   -- a volume's parts, let go
-      bar:update(#first + i)
-    end
-    outs[#outs + 1] = lines
-  end
+  local outs, checked, pids = run_parallel(ds, descs, first, opts, bar)
+  if #last > 0 and not (checked and not checked.ok) then run_combined(ds, descs, last, outs, opts, bar, #first) end
+  engine.spill_remove(opts.out)
+  for _, pid in ipairs(pids) do engine.spill_remove(opts.out, pid) end
   return outs, checked
 end
 

@@ -526,6 +526,98 @@ static int engine_remove_temps(lua_State *L)
     return 1;
 }
 
+/* ---- spill files: what a process sets aside on disk for another step of the run ----
+ * A country's school sheets leave ~1 GB of parts for the combined files: held in memory until
+ * the last sheet was made, they took a run past 2 GB. Each process appends its parts to its
+ * own spill file in the output directory, ".otchet-parts.<pid>", and the parent reads one
+ * volume's parts back at a time. The file of the process that made it is removed when it
+ * exits (workers leave with _exit, so theirs stay for the parent, which removes them). */
+#define SPILL_PREFIX ".otchet-parts."
+
+static char own_spill[4096];   /* this process's spill file, once it made one */
+static pid_t own_spill_pid;
+
+static void spill_path(char *out, size_t cap, const char *dir, long pid)
+{
+    snprintf(out, cap, "%s/" SPILL_PREFIX "%ld", dir, pid);
+}
+
+static void remove_own_spill(void)
+{
+    if (own_spill[0] && own_spill_pid == getpid())
+        unlink(own_spill);
+}
+
+/* engine.spill(dir, data) → name, offset | nil, message: appends data (a string or bytes) to
+ * this process's spill file in dir; name is the file's name in dir. */
+static int engine_spill(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    size_t n;
+    const char *data = bytes_lua_check(L, 2, &n);
+    char err[FSX_ERRLEN];
+    static int cleanup_set;
+    /* a worker inherits its parent's name, and one process may run into several directories */
+    spill_path(own_spill, sizeof own_spill, dir, (long)getpid());
+    own_spill_pid = getpid();
+    if (!cleanup_set)
+        atexit(remove_own_spill);
+    cleanup_set = 1;
+    long long at;
+    phase_id was = phase_enter(PHASE_FILES);
+    int rc = fsx_append(own_spill, data, n, &at, err);
+    phase_enter(was);
+    if (rc != 0)
+        return push_done(L, rc, err);
+    lua_pushstring(L, strrchr(own_spill, '/') + 1);
+    lua_pushinteger(L, (lua_Integer)at);
+    return 2;
+}
+
+/* The spill file `name` in dir, checked to be one (engine.spill's names only). */
+static const char *check_spill_name(lua_State *L, int idx, const char *dir, char *path, size_t cap)
+{
+    const char *name = luaL_checkstring(L, idx);
+    if (strncmp(name, SPILL_PREFIX, strlen(SPILL_PREFIX)) != 0 || strchr(name, '/'))
+        luaL_argerror(L, idx, "not a spill file's name");
+    snprintf(path, cap, "%s/%s", dir, name);
+    return path;
+}
+
+/* engine.unspill(dir, name, offset, length) → data | nil, message: bytes engine.spill set
+ * aside, as a string (the collector then paces itself by them and frees each volume's parts
+ * before the next one's are read). */
+static int engine_unspill(lua_State *L)
+{
+    char path[4096], err[FSX_ERRLEN];
+    const char *dir = luaL_checkstring(L, 1);
+    check_spill_name(L, 2, dir, path, sizeof path);
+    lua_Integer at = luaL_checkinteger(L, 3), len = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, at >= 0, 3, "negative offset");
+    luaL_argcheck(L, len >= 0, 4, "negative length");
+    luaL_Buffer b;
+    char *dst = luaL_buffinitsize(L, &b, (size_t)len);   /* Lua's: nothing leaks if it raises */
+    phase_id was = phase_enter(PHASE_FILES);
+    int rc = fsx_read_at(path, (long long)at, dst, (size_t)len, err);
+    phase_enter(was);
+    if (rc != 0)
+        return push_done(L, rc, err);
+    luaL_pushresultsize(&b, (size_t)len);
+    return 1;
+}
+
+/* engine.spill_remove(dir[, pid]) — removes the spill file of process pid (default: this one)
+ * in dir, if there is one. */
+static int engine_spill_remove(lua_State *L)
+{
+    char path[4096];
+    const char *dir = luaL_checkstring(L, 1);
+    long pid = (long)luaL_optinteger(L, 2, (lua_Integer)getpid());
+    spill_path(path, sizeof path, dir, pid);
+    unlink(path);
+    return 0;
+}
+
 /* engine.rmdir(path) → true, or nil + message: removes an empty directory (and only that). */
 static int engine_rmdir(lua_State *L)
 {
@@ -829,10 +921,13 @@ static const luaL_Reg engine_funcs[] = {
     {"remove_temps", engine_remove_temps},
     {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},
+    {"spill", engine_spill},
+    {"spill_remove", engine_spill_remove},
     {"stage_file", engine_stage_file},
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
     {"tick", engine_tick},
+    {"unspill", engine_unspill},
     {"write_file", engine_write_file},
     {NULL, NULL}
 };

@@ -245,6 +245,51 @@ void fsx_batch_discard(fsx_batch *b)
     *b = (fsx_batch){0};
 }
 
+int fsx_append(const char *path, const void *data, size_t len, long long *at, char err[FSX_ERRLEN])
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+    int ok = end >= 0 && fsx_write_full(fd, data, len) == 0;
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
+        /* a short write leaves bytes nobody points at; the next append starts after them */
+        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(e));
+        return -1;
+    }
+    *at = (long long)end;
+    return 0;
+}
+
+int fsx_read_at(const char *path, long long at, void *dst, size_t len, char err[FSX_ERRLEN])
+{
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), e = fd < 0 ? errno : 0;
+    while (fd >= 0 && got < len) {
+        ssize_t n = pread(fd, (char *)dst + got, len - got, (off_t)(at + (long long)got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            e = n < 0 ? errno : 0;
+            break;
+        }
+        got += (size_t)n;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (fd >= 0 && got == len)
+        return 0;
+    if (e)
+        snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(e));
+    else
+        snprintf(err, FSX_ERRLEN, "%s: файл короче ожидаемого (нужны байты %lld–%lld)", path, at,
+                 at + (long long)len);
+    return -1;
+}
+
 int fsx_remove_temps(const char *dir, long pid, int depth)
 {
     char suffix[32], path[4096];

@@ -42,6 +42,14 @@ void fsx_batch_discard(fsx_batch *b);
 /* Writes all n bytes of p to fd, retrying short writes and EINTR. Returns 0 or -1 (errno). */
 int fsx_write_full(int fd, const void *p, size_t n);
 
+/* Spill files: bytes a process sets aside on disk while it works, to be read back by offset
+ * (by it or by another process) and removed by whoever used them last.
+ * fsx_append adds len bytes at the end of `path` (made 0600 if absent) and sets *at to their
+ * offset; fsx_read_at reads len bytes from offset `at` into dst. Both return 0, or -1 with
+ * err. */
+int fsx_append(const char *path, const void *data, size_t len, long long *at, char err[FSX_ERRLEN]);
+int fsx_read_at(const char *path, long long at, void *dst, size_t len, char err[FSX_ERRLEN]);
+
 /* Removes the temporaries that process `pid` left in dir and its subdirectories (down to
  * `depth` levels; symbolic links are not followed): files named "*.tmp.<pid>", as fsx_stage
  * and fsx_write_atomic name them, which a process killed before it committed or discarded

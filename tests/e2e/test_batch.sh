@@ -2,7 +2,7 @@
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
 # (exit 3, the others written), a file that cannot be put in place, --shard slices disjoint and
 # covering, --school (and a code no school has), --jobs same as serial; participants.csv checked
-# alongside --jobs workers.
+# alongside --jobs workers; outputs a report got wrong.
 . "$(dirname "$0")/lib.sh"
 home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
@@ -71,6 +71,22 @@ OTCHET_CPU_LIMIT=1 run2 run fake_spin --data "$DATA" --out "$T/d8" --jobs 2 >/de
 rc=$?
 lost=$(grep -c "не построен: процесс, строивший документ, завершился аварийно" "$T/errd8")
 check "a worker that died: exit 3, each school it took named, no temporaries, the rest written" $([ $rc -eq 3 ] && grep -q "ОО 2405 не построен: процесс, строивший документ, завершился аварийно" "$T/errd8" && [ -z "$(find "$T/d8" -name '*.tmp.*')" ] && [ $(($(ls "$T/d8/spin" | wc -l) + lost)) -eq 15 ]; echo $?)
+
+# a report's slips in what it returns fail their own school, named, and nothing is written
+# outside --out; one job and two alike
+for j in 1 2; do
+  run2 run fake_bad_output --data "$DATA" --out "$T/bad$j/o" --jobs $j >/dev/null 2>"$T/errbad$j"
+  rc=$?
+  named=0
+  for why in "ОО 2401 не построен: у файла «bad/2401.txt» нет содержимого (data)" \
+      "ОО 2402 не построен: имя файла «../escape.txt» должно быть путём внутри --out" \
+      "ОО 2403 не построен: отчёт вернул строку вместо описания файла" \
+      "ОО 2404 не построен: имя файла «bad/24 04.txt» должно быть путём внутри --out" \
+      "ОО 2405 не построен: у файла «bad/2405.txt» нет содержимого (data)"; do
+    grep -qF "$why" "$T/errbad$j" && named=$((named + 1))
+  done
+  check "--jobs $j, outputs a report got wrong: exit 3, five named, ten written, none outside --out" $([ $rc -eq 3 ] && [ $named -eq 5 ] && [ "$(ls "$T/bad$j/o/bad" | wc -l)" -eq 10 ] && [ "$(wc -l <"$T/bad$j/o/manifest.csv")" -eq 11 ] && [ "$(ls "$T/bad$j")" = "o" ]; echo $?)
+done
 
 run run fake_roadmap_needed --data "$DATA" --out "$T/o4" >/dev/null 2>&1
 check "run of a report whose file is absent exits 3" $([ $? -eq 3 ]; echo $?)

@@ -2,6 +2,7 @@
 -- first, then as listed; the workers take them from a shared queue in that order. (Combined
 -- files are not queued: the runner builds them last, from the schools' parts.) And what
 -- engine.parallel carries back from its workers: strings, bytes values, errors, exit codes.
+-- And the spill files a worker sets parts aside in, for the parent to read back and remove.
 local T = require("testing")
 local reports = require("reports")
 local engine = require("engine")
@@ -70,5 +71,27 @@ return {
     T.eq(#results[2].output, 1)
     T.eq(results[2].output[1]:match("сбой в работнике") ~= nil, true)
     T.eq({ results[3].status, results[3].output }, { 3, { "одна строка" } })
+  end,
+
+  a_worker_sets_bytes_aside_and_the_parent_reads_them_back = function()
+    local dir = "build/lua-spill"   -- test-lua runs in the source tree
+    assert(engine.mkdirs(dir))
+    local bytes = layout.render({ { kind = "para", text = "Текст." } }, { size = 12 })
+    local results = engine.parallel(1, function()
+      local name, at = engine.spill(dir, "начало")            -- 12 bytes
+      local name2, at2 = engine.spill(dir, bytes)
+      return { name, tostring(at), name2, tostring(at2) }
+    end)
+    local out, pid = results[1].output, results[1].pid
+    T.eq({ results[1].status, out[1], out[2], out[3], out[4] },
+      { 0, ".otchet-parts." .. pid, "0", ".otchet-parts." .. pid, "12" })
+    T.eq(engine.unspill(dir, out[1], 0, 12), "начало")
+    T.eq(engine.unspill(dir, out[1], 12, #bytes), tostring(bytes))
+    local none, err = engine.unspill(dir, out[1], 12, #bytes + 1)   -- past the end: a message
+    T.eq({ none, err:find("файл короче ожидаемого", 1, true) ~= nil }, { nil, true })
+    T.eq(pcall(engine.unspill, dir, "../manifest.csv", 0, 1), false)   -- spill files only
+    engine.spill_remove(dir, pid)
+    T.eq(engine.is_file(dir .. "/" .. out[1]), false)
+    engine.rmdir(dir)
   end,
 }

@@ -1,7 +1,8 @@
 /* fsx staged writes: files appear only on commit, whole; a file that cannot be put in place is
  * marked failed and leaves no temporary behind, the others still arrive; the temporaries a
  * killed process left are found by its pid; mkdirs makes what is missing and refuses a path
- * through or onto a file. */
+ * through or onto a file; spill files give each appended block's offset and read it back,
+ * and a read past their end fails naming the file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +159,43 @@ static void test_remove_temps_of_a_process(void **state)
 
 /* Nested directories are made, an existing one is fine (its contents stay), and a path that
  * runs through a file or ends on one fails with the reason. */
+static void test_append_and_read_back(void **state)
+{
+    (void)state;
+    char err[FSX_ERRLEN], got[8];
+    long long a = -1, b = -1, c = -1;
+    const char *path = path_of(".spill");
+    assert_int_equal(fsx_append(path, "первый", strlen("первый"), &a, err), 0);   /* 12 bytes */
+    assert_int_equal(fsx_append(path, "", 0, &b, err), 0);
+    assert_int_equal(fsx_append(path, "abc", 3, &c, err), 0);
+    assert_int_equal(a, 0);
+    assert_int_equal(b, 12);
+    assert_int_equal(c, 12);
+    assert_int_equal(fsx_read_at(path, c, got, 3, err), 0);
+    assert_memory_equal(got, "abc", 3);
+    assert_int_equal(fsx_read_at(path, 2, got, 4, err), 0);   /* inside the first block */
+    assert_memory_equal(got, "ер", 4);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);   /* parts of other schools' sheets: ours only */
+}
+
+static void test_read_past_the_end_fails(void **state)
+{
+    (void)state;
+    char err[FSX_ERRLEN], got[8];
+    long long at;
+    const char *path = path_of(".spill");
+    assert_int_equal(fsx_append(path, "abc", 3, &at, err), 0);
+    assert_int_equal(fsx_read_at(path, 1, got, 3, err), -1);
+    assert_non_null(strstr(err, "файл короче ожидаемого"));
+    assert_non_null(strstr(err, path));
+    assert_int_equal(fsx_read_at(path_of("нет"), 0, got, 1, err), -1);
+    assert_non_null(strstr(err, "файл или каталог не найден"));
+    assert_int_equal(fsx_append(path_of("нет/такого"), "a", 1, &at, err), -1);
+    assert_non_null(strstr(err, "нет/такого"));
+}
+
 static void test_mkdirs(void **state)
 {
     (void)state;
@@ -185,6 +223,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_discard_removes_temporaries, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_remove_temps_of_a_process, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_mkdirs, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_append_and_read_back, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_read_past_the_end_fails, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
