@@ -502,8 +502,16 @@ static int render_doc(lua_State *L)
     if (part)
         pdf_keep(w->pdf);
     unsigned char *pdf = NULL;
-    if (lay_render(box->d, &meta, &pdf, &out->len, &pages) != 0)
-        return push_failure(L, lay_error(box->d));
+    int rc = lay_render(box->d, &meta, &pdf, &out->len, &pages);
+    if (rc != 0)
+        push_failure(L, lay_error(box->d));
+    /* done with the layout: freed now, not when the collector comes to the box — it paces itself
+     * by Lua's heap, and a worker over a country's dataset (a live heap of ~300 MB) came to it
+     * every ~3,500 sheets, holding that many sheets' layouts meanwhile */
+    lay_free(box->d);
+    box->d = NULL;
+    if (rc != 0)
+        return 2;
     out->p = pdf;
     lua_pushinteger(L, pages);
     return part ? 2 + push_part(L, w->pdf) : 2;
