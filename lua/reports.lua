@@ -242,12 +242,14 @@ local function mkdirs(dir, top)
   return engine.mkdirs(dir)
 end
 
+-- What a report returned instead of a table, in its error message.
+local TYPE_NAMES = { string = "строку", number = "число", boolean = "логическое значение",
+  ["function"] = "функцию", userdata = "объект C", thread = "сопрограмму" }
+
 -- The sha256 of output o's data when o can be written, else nil + why: o must be { file = a
 -- path inside --out (relative, no "." or ".." or empty parts, no control characters: the
 -- records travel as tab-separated lines), data = a string or bytes[, pages =, part =] }. A
 -- script's mistake here fails its own item, not the run.
-local TYPE_NAMES = { string = "строку", number = "число", boolean = "логическое значение",
-  ["function"] = "функцию", userdata = "объект C", thread = "сопрограмму" }
 local function checked_output(o)
   if type(o) ~= "table" then
     return nil, "отчёт вернул " .. TYPE_NAMES[type(o)] .. " вместо описания файла { file =, data = }"
