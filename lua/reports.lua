@@ -300,9 +300,9 @@ local function run_item(ds, descs, item, opts)
   if outputs ~= nil and type(outputs) ~= "table" then outputs = { outputs } end   -- named below
   for _, o in ipairs(outputs or {}) do
     local sum, werr = checked_output(o)
-    local okw = sum and true
-    if okw then okw, werr = mkdirs((opts.out .. "/" .. o.file):match("^(.*)/[^/]*$"), opts.out) end
-    if okw then okw, werr = engine.stage_file(opts.out .. "/" .. o.file, o.data) end   -- in place once committed
+    local okw, path = sum ~= nil, sum and opts.out .. "/" .. o.file
+    if okw then okw, werr = mkdirs(path:match("^(.*)/[^/]*$"), opts.out) end
+    if okw then okw, werr = engine.stage_file(path, o.data) end   -- in place once committed
     if not okw then
       records[#records + 1] = table.concat({ "fail", item.report, item.school or "", one_line(werr) }, "\t")
     else
