@@ -46,7 +46,7 @@ CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I/usr/include/lua
 LDLIBS   := -lhpdf -lcsv -llua5.4 -lhyphen -lz -lm
 
 # Engine core: no Lua here, each module testable with cmocka alone.
-CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c src/proc.c src/sha256.c src/pool.c src/phase.c
+CORE_SRC   := src/buf.c src/text.c src/diag.c src/fsx.c src/csvfile.c src/table.c src/load.c src/proc.c src/sha256.c src/pool.c src/phase.c src/stop.c
 # Layout and PDF engine: no Lua here either.
 LAYOUT_SRC := src/ttf.c src/font.c src/pdfops.c src/pdf.c src/pdfpart.c src/hyph.c src/para.c src/grid.c src/chart.c src/layout.c
 # Lua host and bindings.

@@ -346,14 +346,14 @@ local function made_dir_records()
   return list
 end
 
--- Runs items of this process, each index next_item() returns until it returns nil; returns
--- their records. While the batch's gate is pending (the dataset is still being checked, see
--- run_parallel) files are staged but not committed; once it is shut the staged files are
--- discarded and nothing more is built.
+-- Runs items of this process, each index next_item() returns until it returns nil or a signal
+-- asks the run to stop (engine.stopped); returns their records. While the batch's gate is
+-- pending (the dataset is still being checked, see run_parallel) files are staged but not
+-- committed; once it is shut the staged files are discarded and nothing more is built.
 local function run_share(ds, descs, items, opts, next_item, tick)
   local lines, batch, n = {}, {}, 0
   for i in next_item do
-    if engine.gate() == "shut" then break end
+    if engine.gate() == "shut" or engine.stopped() then break end
     for _, r in ipairs(run_item(ds, descs, items[i], opts)) do batch[#batch + 1] = r end
     n = n + 1
     if n % COMMIT_EVERY == 0 and engine.gate() == "open" then
@@ -490,7 +490,8 @@ local function run_parallel(ds, descs, items, opts, bar)
     if r.status ~= 0 then engine.remove_temps(opts.out, r.pid) end
     pids[k] = r.pid
   end
-  if not (checked and not checked.ok) then outs[#outs + 1] = lost_items(items, outs) end
+  -- after a stop, the items nobody built are counted by run_items, not named one by one
+  if not (checked and not checked.ok) and not engine.stopped() then outs[#outs + 1] = lost_items(items, outs) end
   return outs, checked, pids
 end
 
@@ -530,6 +531,7 @@ end
 local function run_combined(ds, descs, last, outs, opts, bar, done)
   local parts, lines = parts_of(outs), {}
   for i, item in ipairs(last) do
+    if engine.stopped() then break end
     local mine, err = volume_parts(parts[item.report] or {}, item.combined, opts)
     if mine then
       item.parts = mine
@@ -544,10 +546,13 @@ local function run_combined(ds, descs, last, outs, opts, bar, done)
 end
 
 -- Every item but the combined files first (in workers with --jobs), then the combined files
--- here, from the parts the schools' items returned. Returns the records and opts.check's
--- verdict (when it failed, no combined file is built). The parts set aside on disk are removed
--- either way.
+-- here, from the parts the schools' items returned. Returns the records, opts.check's verdict
+-- (when it failed, no combined file is built) and the number of items not built because a
+-- signal asked the run to stop: the items in progress are finished and put in place, no new
+-- one starts, and no combined file is built then (it would lack schools). The parts set aside
+-- on disk are removed either way.
 local function run_items(ds, descs, items, opts, bar)
+  engine.catch_stop()   -- before the gatekeeper and the workers fork: they inherit it
   local first, last = {}, {}
   for _, item in ipairs(items) do
     if item.combined then last[#last + 1] = item else first[#first + 1] = item end
@@ -559,10 +564,11 @@ local function run_items(ds, descs, items, opts, bar)
   prepare(ds, descs, items, opts)
   layout.open()   -- fonts and hyphenation once, before the workers fork (they inherit them)
   local outs, checked, pids = run_parallel(ds, descs, first, opts, bar)
-  if #last > 0 and not (checked and not checked.ok) then run_combined(ds, descs, last, outs, opts, bar, #first) end
+  local passed = not (checked and not checked.ok)
+  if #last > 0 and passed and not engine.stopped() then run_combined(ds, descs, last, outs, opts, bar, #first) end
   engine.spill_remove(opts.out)
   for _, pid in ipairs(pids) do engine.spill_remove(opts.out, pid) end
-  return outs, checked
+  return outs, checked, passed and engine.stopped() and #lost_items(items, outs) or 0
 end
 
 local function csv_cell(s)
@@ -661,7 +667,7 @@ function M.run_all(ds, names, opts)
   local items = {}
   for _, name in ipairs(runnable) do report_items(ds, name, descs[name], opts, items) end
   local bar = progress.new(#items)
-  local outs, checked = run_items(ds, descs, items, opts, bar)
+  local outs, checked, unbuilt = run_items(ds, descs, items, opts, bar)
   local written, failures, dirs = collect(outs)
   bar:finish()
   if checked then
@@ -678,9 +684,14 @@ function M.run_all(ds, names, opts)
   local mname = n > 1 and string.format("manifest.shard-%d-of-%d.csv", k, n) or "manifest.csv"
   local okm, merr = engine.write_file(opts.out .. "/" .. mname, manifest_text(written))
   if not okm then engine.stderr("otchet: " .. merr .. "\n") end
+  local stopped = engine.stopped()
+  if stopped then
+    engine.stderr(string.format("otchet: остановлено сигналом %s: не построено документов — %d; "
+      .. "построенные записаны и перечислены в %s\n", stopped, unbuilt, mname))
+  end
   engine.stdout(string.format("%s: записано файлов — %d%s\n", opts.out, #written,
     #failures + failed > 0 and string.format(", ошибок — %d", #failures + failed) or ""))
-  return (failed + #failures > 0 or not okm) and EXIT_REPORT or EXIT_OK
+  return (failed + #failures > 0 or not okm or stopped) and EXIT_REPORT or EXIT_OK
 end
 
 return M

@@ -20,6 +20,7 @@
 #include "load.h"
 #include "proc.h"
 #include "sha256.h"
+#include "stop.h"
 #include "lrt.h"
 #include "phase.h"
 #include "table_lua.h"
@@ -629,6 +630,26 @@ static int engine_rmdir(lua_State *L)
     return push_done(L, rc, err);
 }
 
+/* engine.catch_stop() — from now on SIGINT, SIGTERM and SIGHUP only ask the run to stop
+ * (stop.h); engine.stopped() says whether one did. */
+static int engine_catch_stop(lua_State *L)
+{
+    (void)L;
+    stop_catch();
+    return 0;
+}
+
+/* engine.stopped() → the name of the signal that asked this process to stop ("SIGTERM"), or
+ * nil. */
+static int engine_stopped(lua_State *L)
+{
+    int sig = stop_requested();
+    if (!sig)
+        return 0;
+    lua_pushstring(L, stop_signal_name(sig));
+    return 1;
+}
+
 static int engine_is_dir(lua_State *L)
 {
     lua_pushboolean(L, fsx_is_dir(luaL_checkstring(L, 1)));
@@ -892,6 +913,7 @@ static int engine_csv_encode(lua_State *L);         /* below: CSV text */
 
 static const luaL_Reg engine_funcs[] = {
     {"call_limited", engine_call_limited},
+    {"catch_stop", engine_catch_stop},
     {"claim", engine_claim},
     {"commit_files", engine_commit_files},
     {"compile", engine_compile},
@@ -926,6 +948,7 @@ static const luaL_Reg engine_funcs[] = {
     {"stage_file", engine_stage_file},
     {"stderr", engine_stderr},
     {"stdout", engine_stdout},
+    {"stopped", engine_stopped},
     {"tick", engine_tick},
     {"unspill", engine_unspill},
     {"write_file", engine_write_file},

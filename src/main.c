@@ -16,6 +16,7 @@
 #include "layout_lua.h"
 #include "lrt.h"
 #include "phase.h"
+#include "stop.h"
 
 #define EXIT_SOFTWARE 3
 
@@ -137,5 +138,6 @@ int main(int argc, char **argv)
     lrt_free(r);
     fflush(stdout);
     phase_write();
+    stop_exit();   /* a run that stopped on a signal ends by it, once everything is cleaned up */
     return code;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fsx.h"
+#include "stop.h"
 
 /* What the workers of the current proc_parallel share, in one anonymous page mapped before
  * they fork (an operation on a lock-free atomic is the same from every process that maps it):
@@ -33,6 +34,13 @@ long proc_claim(void)
         return -1;
     long k = atomic_fetch_add(&sh->next, 1);
     return k < queue_items ? k : -1;
+}
+
+/* Hands out no more items: a stop was requested (stop.h). A worker finishes the item it has. */
+static void queue_drain(void)
+{
+    if (sh)
+        atomic_store(&sh->next, queue_items);
 }
 
 proc_gate_state proc_gate(void)
@@ -130,7 +138,9 @@ static int drain(int fd, buf *b)
 
 /* Parent loop: poll the result pipes and the progress pipe until every result pipe hit EOF.
  * The gatekeeper's EOF shuts a gate it left undecided (it failed or was killed): the workers
- * waiting on it must not wait forever, nor put anything in place. */
+ * waiting on it must not wait forever, nor put anything in place. Once this process is asked
+ * to stop (a signal interrupts poll), the queue is drained: the workers finish what they
+ * have and send their results as usual, so that what they put in place is known. */
 static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_fn tick, void *ud,
                    buf *outs)
 {
@@ -145,6 +155,8 @@ static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_f
         pfd[m++] = (struct pollfd){.fd = progress_fd, .events = POLLIN};
         if (poll(pfd, (nfds_t)m, -1) < 0 && errno != EINTR)
             break;
+        if (stop_requested())
+            queue_drain();
         if (pfd[m - 1].revents & POLLIN) {
             char tmp[4096];
             ssize_t got = read(progress_fd, tmp, sizeof tmp);

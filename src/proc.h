@@ -2,7 +2,7 @@
  * come back to the parent through a pipe with its exit status; children report progress by
  * writing one byte per finished item to a shared pipe, which the parent counts. The children
  * share a queue of items and a gate (whether their work may be put in place yet). Processes,
- * not threads: libharu is not thread-safe (LIBRARY-NOTES). Uses POSIX and buf. No Lua. */
+ * not threads: libharu is not thread-safe (LIBRARY-NOTES). Uses POSIX, buf and stop. No Lua. */
 #ifndef OTCHET_PROC_H
 #define OTCHET_PROC_H
 #include <stddef.h>
@@ -26,7 +26,8 @@ typedef void (*proc_tick_fn)(void *ud, long total);
 
 /* Forks n (1..PROC_MAX) workers and waits for all. results[0..n) receive statuses and outputs.
  * With items > 0 the workers share a queue of that many items: each takes the next one with
- * proc_claim until none is left, so a worker that drew lighter items takes more of them.
+ * proc_claim until none is left, so a worker that drew lighter items takes more of them; once
+ * this process is asked to stop (stop.h), none is handed out any more.
  * When a gatekeeper was started (proc_gatekeeper), it is waited for too and its result goes to
  * results[n] (so results must then hold n + 1).
  * Returns 0, or -1 with err when processes could not be started (none is then left running). */

@@ -2,7 +2,7 @@
 # The batch runner with test reports (tests/e2e/reports): outputs, manifest, a failing school
 # (exit 3, the others written), a file that cannot be put in place, --shard slices disjoint and
 # covering, --school (and a code no school has), --jobs same as serial; participants.csv checked
-# alongside --jobs workers; outputs a report got wrong.
+# alongside --jobs workers; outputs a report got wrong; a run stopped by a signal.
 . "$(dirname "$0")/lib.sh"
 home_with tests/e2e/reports
 DATA=$ROOT/samples/kedrovsky
@@ -71,6 +71,28 @@ OTCHET_CPU_LIMIT=1 run2 run fake_spin --data "$DATA" --out "$T/d8" --jobs 2 >/de
 rc=$?
 lost=$(grep -c "не построен: процесс, строивший документ, завершился аварийно" "$T/errd8")
 check "a worker that died: exit 3, each school it took named, no temporaries, the rest written" $([ $rc -eq 3 ] && grep -q "ОО 2405 не построен: процесс, строивший документ, завершился аварийно" "$T/errd8" && [ -z "$(find "$T/d8" -name '*.tmp.*')" ] && [ $(($(ls "$T/d8/spin" | wc -l) + lost)) -eq 15 ]; echo $?)
+
+# a run stopped by SIGTERM (cron's timeout, systemd) half-way: it ends by the signal; the schools
+# in progress are finished and listed in the manifest, the rest counted; no volume is made and
+# no temporary or parts file stays. One job and two alike.
+for j in 1 2; do
+  OTCHET_HOME=$T/home2 "$OTCHET" run fake_slow --data "$DATA" --out "$T/stop$j" --jobs $j >/dev/null 2>"$T/errstop$j" &
+  pid=$!
+  i=0
+  while ! grep -q "^готово" "$T/errstop$j" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+  kill -TERM $pid
+  wait $pid 2>/dev/null   # dash would say "Terminated"
+  rc=$?
+  unbuilt=$(sed -n 's/.*остановлено сигналом SIGTERM: не построено документов — \([0-9]*\);.*/\1/p' "$T/errstop$j")
+  built=$(ls "$T/stop$j/slow" 2>/dev/null | wc -l)
+  check "--jobs $j, SIGTERM half-way: ends by it, $built built + ${unbuilt:-?} counted = 15 schools + 4 volumes, none made" \
+    $([ $rc -eq 143 ] && [ "${unbuilt:-0}" -ge 4 ] && [ "$built" -ge 1 ] && [ $((built + unbuilt)) -eq 19 ] &&
+      [ -z "$(find "$T/stop$j" -name 'slow_all*')" ]; echo $?)
+  check "--jobs $j, SIGTERM: no temporary or parts file left, the manifest lists what was built" \
+    $([ -z "$(find "$T/stop$j" -name '*.tmp.*' -o -name '.otchet-parts.*')" ] &&
+      [ "$(wc -l <"$T/stop$j/manifest.csv")" -eq $((built + 1)) ] &&
+      (cd "$T/stop$j" && tail -n +2 manifest.csv | awk -F, '{ print $6 "  " $1 }' | sha256sum -c --quiet); echo $?)
+done
 
 # a report's slips in what it returns fail their own school, named, and nothing is written
 # outside --out; one job and two alike
