@@ -553,6 +553,11 @@ end
 -- on disk are removed either way.
 local function run_items(ds, descs, items, opts, bar)
   engine.catch_stop()   -- before the gatekeeper and the workers fork: they inherit it
+  local orphans, bytes = engine.remove_orphans(opts.out)   -- of a run killed outright here
+  if orphans > 0 then
+    engine.stderr(string.format("otchet: %s: удалены недописанные и временные файлы прерванного "
+      .. "запуска (%d, %.1f МБ)\n", opts.out, orphans, bytes / 2^20))
+  end
   local first, last = {}, {}
   for _, item in ipairs(items) do
     if item.combined then last[#last + 1] = item else first[#first + 1] = item end

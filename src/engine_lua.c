@@ -530,18 +530,13 @@ static int engine_remove_temps(lua_State *L)
 /* ---- spill files: what a process sets aside on disk for another step of the run ----
  * A country's school sheets leave ~1 GB of parts for the combined files: held in memory until
  * the last sheet was made, they took a run past 2 GB. Each process appends its parts to its
- * own spill file in the output directory, ".otchet-parts.<pid>", and the parent reads one
- * volume's parts back at a time. The file of the process that made it is removed when it
- * exits (workers leave with _exit, so theirs stay for the parent, which removes them). */
-#define SPILL_PREFIX ".otchet-parts."
-
+ * own spill file in the output directory, ".otchet-parts.<host>.<pid>", and the parent reads
+ * one volume's parts back at a time. The file of the process that made it is removed when it
+ * exits (workers leave with _exit, so theirs stay for the parent, which removes them); the
+ * files of a run killed outright, by the next run on the same machine (the host in the name:
+ * --out may be shared by machines running shards). */
 static char own_spill[4096];   /* this process's spill file, once it made one */
 static pid_t own_spill_pid;
-
-static void spill_path(char *out, size_t cap, const char *dir, long pid)
-{
-    snprintf(out, cap, "%s/" SPILL_PREFIX "%ld", dir, pid);
-}
 
 static void remove_own_spill(void)
 {
@@ -559,7 +554,7 @@ static int engine_spill(lua_State *L)
     char err[FSX_ERRLEN];
     static int cleanup_set;
     /* a worker inherits its parent's name, and one process may run into several directories */
-    spill_path(own_spill, sizeof own_spill, dir, (long)getpid());
+    fsx_spill_path(own_spill, sizeof own_spill, dir, (long)getpid());
     own_spill_pid = getpid();
     if (!cleanup_set)
         atexit(remove_own_spill);
@@ -579,7 +574,7 @@ static int engine_spill(lua_State *L)
 static const char *check_spill_name(lua_State *L, int idx, const char *dir, char *path, size_t cap)
 {
     const char *name = luaL_checkstring(L, idx);
-    if (strncmp(name, SPILL_PREFIX, strlen(SPILL_PREFIX)) != 0 || strchr(name, '/'))
+    if (strncmp(name, FSX_SPILL_PREFIX, strlen(FSX_SPILL_PREFIX)) != 0 || strchr(name, '/'))
         luaL_argerror(L, idx, "not a spill file's name");
     snprintf(path, cap, "%s/%s", dir, name);
     return path;
@@ -614,9 +609,21 @@ static int engine_spill_remove(lua_State *L)
     char path[4096];
     const char *dir = luaL_checkstring(L, 1);
     long pid = (long)luaL_optinteger(L, 2, (lua_Integer)getpid());
-    spill_path(path, sizeof path, dir, pid);
+    fsx_spill_path(path, sizeof path, dir, pid);
     unlink(path);
     return 0;
+}
+
+/* engine.remove_orphans(dir) → files, bytes: removes the spill files and temporaries that
+ * processes of this machine which no longer run left in dir (down to three levels, as
+ * remove_temps). */
+static int engine_remove_orphans(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    long long bytes = 0;
+    lua_pushinteger(L, fsx_remove_orphans(dir, 3, &bytes));
+    lua_pushinteger(L, (lua_Integer)bytes);
+    return 2;
 }
 
 /* engine.rmdir(path) → true, or nil + message: removes an empty directory (and only that). */
@@ -940,6 +947,7 @@ static const luaL_Reg engine_funcs[] = {
     {"parse_int", engine_parse_int},
     {"parse_num", engine_parse_num},
     {"phase", engine_phase},
+    {"remove_orphans", engine_remove_orphans},
     {"remove_temps", engine_remove_temps},
     {"rmdir", engine_rmdir},
     {"sha256", engine_sha256},

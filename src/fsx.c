@@ -2,9 +2,11 @@
 #define _GNU_SOURCE          /* syncfs */
 #include "fsx.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,12 +117,12 @@ static char *write_temp(const char *path, const void *data, size_t len, int sync
                         char err[FSX_ERRLEN])
 {
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
+    char *tmp = malloc(plen + 96);
     if (!tmp) {
         snprintf(err, FSX_ERRLEN, "%s: %s", path, fsx_strerror(ENOMEM));
         return NULL;
     }
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
+    snprintf(tmp, plen + 96, "%s.tmp.%s.%ld", path, fsx_host(), (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     int ok = fd >= 0 && fsx_write_full(fd, data, len) == 0 && (!sync || fsync(fd) == 0);
     int e = errno;
@@ -290,30 +292,151 @@ int fsx_read_at(const char *path, long long at, void *dst, size_t len, char err[
     return -1;
 }
 
-int fsx_remove_temps(const char *dir, long pid, int depth)
+const char *fsx_host(void)
 {
-    char suffix[32], path[4096];
-    int n = snprintf(suffix, sizeof suffix, ".tmp.%ld", pid), removed = 0;
-    size_t ls = (size_t)n;
+    static char host[65];
+    if (!host[0]) {
+        char raw[256] = "";
+        if (gethostname(raw, sizeof raw - 1) != 0 || !raw[0])
+            strcpy(raw, "host");
+        size_t i = 0;
+        for (; raw[i] && i < sizeof host - 1; i++)
+            host[i] = isalnum((unsigned char)raw[i]) || raw[i] == '-' ? raw[i] : '_';
+        host[i] = '\0';
+    }
+    return host;
+}
+
+void fsx_spill_path(char *out, size_t cap, const char *dir, long pid)
+{
+    snprintf(out, cap, "%s/" FSX_SPILL_PREFIX "%s.%ld", dir, fsx_host(), pid);
+}
+
+/* The process id that file `name` is named after — the digits ending it right after `marker`
+ * (at its start when `at_start`) — or 0. */
+static long named_pid(const char *name, const char *marker, int at_start)
+{
+    size_t lm = strlen(marker);
+    for (const char *m = strstr(name, marker); m; m = strstr(m + 1, marker)) {
+        if (at_start && m != name)
+            return 0;
+        const char *d = m + lm;
+        char *end;
+        errno = 0;
+        long pid = strtol(d, &end, 10);
+        if (*d >= '0' && *d <= '9' && !*end && !errno && pid > 0 && pid == (long)(pid_t)pid)
+            return pid;
+    }
+    return 0;
+}
+
+/* Whether process pid has ended but was not reaped: a zombie, as the workers of a killed run
+ * stay in a container whose first process reaps nobody. Linux's /proc. */
+static int zombie(long pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *state = strrchr(stat, ')');   /* "pid (name) S …": the name may hold anything */
+    return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/* Whether process pid of this machine is gone: kill answers ESRCH (EPERM is another user's
+ * live process), or it is a zombie. */
+static int gone(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0)
+        return errno == ESRCH;
+    return zombie(pid);
+}
+
+/* Calls visit(path, name, ud) on every regular file in dir and, down to `depth` levels, its
+ * subdirectories (symbolic links are not followed); returns the sum of what visit returned.
+ * The type comes from the directory entry where the file system gives it: a directory of
+ * 40,000 sheets is not stat'ed file by file. */
+typedef int (*visit_fn)(const char *path, const char *name, void *ud);
+
+static int sweep(const char *dir, int depth, visit_fn visit, void *ud)
+{
+    char path[4096];
+    int sum = 0;
     DIR *d = opendir(dir);
     if (!d)
         return 0;
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
             continue;
-        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
-            continue;
+        int reg = e->d_type == DT_REG, sub = e->d_type == DT_DIR;
         struct stat st;
-        if (lstat(path, &st) != 0)
-            continue;
-        size_t ln = strlen(e->d_name);
-        if (S_ISREG(st.st_mode) && ln > ls && strcmp(e->d_name + ln - ls, suffix) == 0)
-            removed += unlink(path) == 0;
-        else if (S_ISDIR(st.st_mode) && depth > 0)
-            removed += fsx_remove_temps(path, pid, depth - 1);
+        if (e->d_type == DT_UNKNOWN && lstat(path, &st) == 0) {
+            reg = S_ISREG(st.st_mode);
+            sub = S_ISDIR(st.st_mode);
+        }
+        if (reg)
+            sum += visit(path, e->d_name, ud);
+        else if (sub && depth > 0)
+            sum += sweep(path, depth - 1, visit, ud);
     }
     closedir(d);
-    return removed;
+    return sum;
+}
+
+/* The temporary markers of this machine: ".tmp.<host>." */
+static void temp_marker(char *out, size_t cap)
+{
+    snprintf(out, cap, ".tmp.%s.", fsx_host());
+}
+
+typedef struct temps_of {
+    char marker[96];
+    long pid;
+} temps_of;
+
+static int remove_temp_of(const char *path, const char *name, void *ud)
+{
+    const temps_of *t = ud;
+    return named_pid(name, t->marker, 0) == t->pid && unlink(path) == 0;
+}
+
+int fsx_remove_temps(const char *dir, long pid, int depth)
+{
+    temps_of t = {.pid = pid};
+    temp_marker(t.marker, sizeof t.marker);
+    return sweep(dir, depth, remove_temp_of, &t);
+}
+
+typedef struct orphans {
+    char temp[96], spill[96];
+    long long bytes;
+} orphans;
+
+static int remove_orphan(const char *path, const char *name, void *ud)
+{
+    orphans *o = ud;
+    long pid = named_pid(name, o->spill, 1);
+    if (!pid)
+        pid = named_pid(name, o->temp, 0);
+    struct stat st;
+    if (!pid || !gone(pid) || lstat(path, &st) != 0 || unlink(path) != 0)
+        return 0;
+    o->bytes += (long long)st.st_size;
+    return 1;
+}
+
+int fsx_remove_orphans(const char *dir, int depth, long long *bytes)
+{
+    orphans o = {.bytes = 0};
+    temp_marker(o.temp, sizeof o.temp);
+    snprintf(o.spill, sizeof o.spill, FSX_SPILL_PREFIX "%s.", fsx_host());
+    int n = sweep(dir, depth, remove_orphan, &o);
+    *bytes += o.bytes;
+    return n;
 }
 
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN])

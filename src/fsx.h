@@ -43,18 +43,33 @@ void fsx_batch_discard(fsx_batch *b);
 int fsx_write_full(int fd, const void *p, size_t n);
 
 /* Spill files: bytes a process sets aside on disk while it works, to be read back by offset
- * (by it or by another process) and removed by whoever used them last.
- * fsx_append adds len bytes at the end of `path` (made 0600 if absent) and sets *at to their
- * offset; fsx_read_at reads len bytes from offset `at` into dst. Both return 0, or -1 with
- * err. */
+ * (by it or by another process) and removed by whoever used them last. fsx_spill_path names
+ * process pid's in dir: "<dir>/.otchet-parts.<host>.<pid>". fsx_append adds len bytes at the
+ * end of `path` (made 0600 if absent) and sets *at to their offset; fsx_read_at reads len bytes
+ * from offset `at` into dst. Both return 0, or -1 with err. */
+#define FSX_SPILL_PREFIX ".otchet-parts."
+void fsx_spill_path(char *out, size_t cap, const char *dir, long pid);
 int fsx_append(const char *path, const void *data, size_t len, long long *at, char err[FSX_ERRLEN]);
 int fsx_read_at(const char *path, long long at, void *dst, size_t len, char err[FSX_ERRLEN]);
 
-/* Removes the temporaries that process `pid` left in dir and its subdirectories (down to
- * `depth` levels; symbolic links are not followed): files named "*.tmp.<pid>", as fsx_stage
- * and fsx_write_atomic name them, which a process killed before it committed or discarded
- * leaves behind. Best effort; returns the number removed. */
+/* Temporaries (fsx_stage, fsx_write_atomic) are named "<final name>.tmp.<host>.<pid>" and spill
+ * files after their process too, with this machine's name: letters, digits, '-' and '_' of
+ * its host name (at most 64; "host" when it has none). A directory shared by machines running
+ * shards then never has two processes' names meet, and a process of this machine that is gone
+ * is known for one. */
+const char *fsx_host(void);
+
+/* Removes the temporaries that process `pid` of this machine left in dir and its
+ * subdirectories (down to `depth` levels; symbolic links are not followed), which a process
+ * killed before it committed or discarded leaves behind. Best effort; returns the number
+ * removed. */
 int fsx_remove_temps(const char *dir, long pid, int depth);
+
+/* Removes what processes of this machine that no longer run (gone, or zombies nobody reaped)
+ * left in dir and its subdirectories down to `depth` levels: the spill files and temporaries
+ * of a run killed outright (kill -9, the OOM killer), which no handler of theirs removed.
+ * Adds the files' sizes to *bytes; returns the number removed. */
+int fsx_remove_orphans(const char *dir, int depth, long long *bytes);
 
 /* Creates `path` and its parents (mode 0777 & umask). Returns 0 or -1 with `err`. */
 int fsx_mkdirs(const char *path, char err[FSX_ERRLEN]);

@@ -94,6 +94,22 @@ for j in 1 2; do
       (cd "$T/stop$j" && tail -n +2 manifest.csv | awk -F, '{ print $6 "  " $1 }' | sha256sum -c --quiet); echo $?)
 done
 
+# killed outright (kill -9, the OOM killer), a run with volumes leaves its parts files and the
+# temporaries of what it staged; the next run into the same --out removes them and says so
+OTCHET_HOME=$T/home2 "$OTCHET" run fake_slow --data "$DATA" --out "$T/kill9" --jobs 2 >/dev/null 2>"$T/errk1" &
+pid=$!
+i=0
+while ! grep -q "^готово" "$T/errk1" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid
+wait $pid 2>/dev/null
+sleep 0.2   # its workers die with it (PR_SET_PDEATHSIG)
+parts=$(find "$T/kill9" -name '.otchet-parts.*' | wc -l)
+temps=$(find "$T/kill9" -name '*.tmp.*' | wc -l)
+run2 run fake_slow --data "$DATA" --out "$T/kill9" --jobs 2 >/dev/null 2>"$T/errk2"
+check "kill -9 left $parts parts files and $temps temporaries; the next run removes them, says so, writes all" \
+  $([ $? -eq 0 ] && [ "$parts" -ge 1 ] && grep -q "удалены недописанные и временные файлы прерванного запуска ($((parts + temps)), .* МБ)" "$T/errk2" &&
+    [ -z "$(find "$T/kill9" -name '.otchet-parts.*' -o -name '*.tmp.*')" ] && [ "$(ls "$T/kill9/slow" | wc -l)" -eq 15 ]; echo $?)
+
 # a report's slips in what it returns fail their own school, named, and nothing is written
 # outside --out; one job and two alike
 for j in 1 2; do

@@ -249,7 +249,7 @@ for k = 1, 4 do
   if read(out5 .. name) ~= read(out6 .. name) then vdiffer[#vdiffer + 1] = name end
 end
 P.check("volumes: --jobs 2 writes the same bytes", #vdiffer == 0, table.concat(vdiffer, " "))
--- the schools' parts wait for their volume on disk (.otchet-parts.<pid>), and are gone after
+-- the schools' parts wait for their volume on disk (.otchet-parts.<host>.<pid>), and are gone after
 local left = P.sh("ls -A " .. P.quote(out5) .. " " .. P.quote(out6) .. " | grep -F .otchet-parts || true")
 P.check("volumes: no parts left on disk after one job or two", left == "", left)
 

@@ -83,8 +83,8 @@ return {
       return { name, tostring(at), name2, tostring(at2) }
     end)
     local out, pid = results[1].output, results[1].pid
-    T.eq({ results[1].status, out[1], out[2], out[3], out[4] },
-      { 0, ".otchet-parts." .. pid, "0", ".otchet-parts." .. pid, "12" })
+    local name = out[1]:match("^%.otchet%-parts%.[%w_-]+%." .. pid .. "$")   -- host and pid
+    T.eq({ results[1].status, out[1], out[2], out[3], out[4] }, { 0, name, "0", name, "12" })
     T.eq(engine.unspill(dir, out[1], 0, 12), "начало")
     T.eq(engine.unspill(dir, out[1], 12, #bytes), tostring(bytes))
     local none, err = engine.unspill(dir, out[1], 12, #bytes + 1)   -- past the end: a message
@@ -92,6 +92,20 @@ return {
     T.eq(pcall(engine.unspill, dir, "../manifest.csv", 0, 1), false)   -- spill files only
     engine.spill_remove(dir, pid)
     T.eq(engine.is_file(dir .. "/" .. out[1]), false)
+    engine.rmdir(dir)
+  end,
+
+  the_parts_of_a_process_that_is_gone_are_removed_by_the_next_run = function()
+    local dir = "build/lua-orphans"
+    assert(engine.mkdirs(dir))
+    local mine = engine.spill(dir, "живой")   -- this process runs: its file stays
+    local gone = engine.parallel(1, function() return (engine.spill(dir, "брошенные части")) end)
+    local name = gone[1].output[1]
+    T.eq(engine.is_file(dir .. "/" .. name), true)   -- the worker left with _exit: it stays
+    T.eq({ engine.remove_orphans(dir) }, { 1, #"брошенные части" })
+    T.eq({ engine.is_file(dir .. "/" .. name), engine.is_file(dir .. "/" .. mine) }, { false, true })
+    T.eq({ engine.remove_orphans(dir) }, { 0, 0 })
+    engine.spill_remove(dir)
     engine.rmdir(dir)
   end,
 }

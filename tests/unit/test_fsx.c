@@ -1,6 +1,7 @@
 /* fsx staged writes: files appear only on commit, whole; a file that cannot be put in place is
  * marked failed and leaves no temporary behind, the others still arrive; the temporaries a
- * killed process left are found by its pid; mkdirs makes what is missing and refuses a path
+ * killed process left are found by its pid, and what processes of this machine that are gone
+ * left by their names; mkdirs makes what is missing and refuses a path
  * through or onto a file; spill files give each appended block's offset and read it back,
  * and a read past their end fails naming the file. */
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fsx.h"
@@ -37,7 +39,7 @@ static int remove_dir(void **state)
 
 static char *path_of(const char *name)
 {
-    static char p[4][128];
+    static char p[4][256];
     static int k;
     k = (k + 1) % 4;
     snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
@@ -132,29 +134,98 @@ static void touch(const char *path)
     fclose(f);
 }
 
+/* path_of(name) with "@" in name standing for this machine's name in temporaries (fsx_host). */
+static char *host_path(const char *name)
+{
+    char expanded[192];
+    const char *at = strchr(name, '@');
+    assert_non_null(at);
+    snprintf(expanded, sizeof expanded, "%.*s%s%s", (int)(at - name), name, fsx_host(), at + 1);
+    return path_of(expanded);
+}
+
 /* The temporaries a killed process left (its pid's, in subdirectories too) go; another
- * process's, committed files and names that only look alike stay. */
+ * process's, another machine's, committed files and names that only look alike stay. */
 static void test_remove_temps_of_a_process(void **state)
 {
     (void)state;
     assert_int_equal(mkdir(path_of("sheets"), 0777), 0);
-    touch(path_of("a.pdf.tmp.4242"));
-    touch(path_of("sheets/b.pdf.tmp.4242"));
-    touch(path_of("sheets/c.pdf.tmp.42424"));      /* another pid */
+    touch(host_path("a.pdf.tmp.@.4242"));
+    touch(host_path("sheets/b.pdf.tmp.@.4242"));
+    touch(host_path("sheets/c.pdf.tmp.@.42424"));      /* another pid */
+    touch(path_of("sheets/g.pdf.tmp.other.host.4242"));  /* another machine (its name has no '.') */
     touch(path_of("sheets/c.pdf"));
-    touch(path_of("sheets/d.tmp.4242.pdf"));       /* not a temporary's name */
-    assert_int_equal(mkdir(path_of("e.tmp.4242"), 0777), 0);   /* a directory: not a file */
+    touch(host_path("sheets/d.tmp.@.4242.pdf"));       /* not a temporary's name */
+    assert_int_equal(mkdir(host_path("e.tmp.@.4242"), 0777), 0);   /* a directory: not a file */
     assert_int_equal(symlink(dir, path_of("sheets/loop")), 0);  /* not followed */
     assert_int_equal(fsx_remove_temps(dir, 4242, 3), 2);
-    assert_false(fsx_is_file(path_of("a.pdf.tmp.4242")));
-    assert_false(fsx_is_file(path_of("sheets/b.pdf.tmp.4242")));
-    assert_true(fsx_is_file(path_of("sheets/c.pdf.tmp.42424")));
+    assert_false(fsx_is_file(host_path("a.pdf.tmp.@.4242")));
+    assert_false(fsx_is_file(host_path("sheets/b.pdf.tmp.@.4242")));
+    assert_true(fsx_is_file(host_path("sheets/c.pdf.tmp.@.42424")));
+    assert_true(fsx_is_file(path_of("sheets/g.pdf.tmp.other.host.4242")));
     assert_true(fsx_is_file(path_of("sheets/c.pdf")));
-    assert_true(fsx_is_file(path_of("sheets/d.tmp.4242.pdf")));
-    assert_true(fsx_is_dir(path_of("e.tmp.4242")));
-    touch(path_of("sheets/f.pdf.tmp.4242"));
+    assert_true(fsx_is_file(host_path("sheets/d.tmp.@.4242.pdf")));
+    assert_true(fsx_is_dir(host_path("e.tmp.@.4242")));
+    touch(host_path("sheets/f.pdf.tmp.@.4242"));
     assert_int_equal(fsx_remove_temps(dir, 4242, 0), 0);       /* depth 0: dir itself only */
     assert_int_equal(fsx_remove_temps(path_of("no-such"), 4242, 3), 0);
+}
+
+/* A file of n bytes at path. */
+static void write_bytes(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fputc('x', f);
+    fclose(f);
+}
+
+/* A child that has exited: reaped (its pid is gone) or, with keep_zombie, not yet. */
+static pid_t ended_child(int keep_zombie)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    siginfo_t info;
+    assert_int_equal(waitid(P_PID, (id_t)pid, &info, WEXITED | (keep_zombie ? WNOWAIT : 0)), 0);
+    return pid;
+}
+
+/* What processes of this machine that are gone (or zombies) left — spill files, temporaries —
+ * goes, with its bytes counted; a live process's, another machine's and look-alikes stay. */
+static void test_remove_orphans(void **state)
+{
+    (void)state;
+    char name[128];
+    pid_t dead = ended_child(0), zombie = ended_child(1), self = getpid();
+    assert_int_equal(mkdir(path_of("sheets"), 0777), 0);
+    snprintf(name, sizeof name, ".otchet-parts.@.%ld", (long)dead);
+    write_bytes(host_path(name), 5);
+    snprintf(name, sizeof name, "sheets/a.pdf.tmp.@.%ld", (long)zombie);
+    write_bytes(host_path(name), 3);
+    snprintf(name, sizeof name, ".otchet-parts.@.%ld", (long)self);
+    write_bytes(host_path(name), 7);
+    snprintf(name, sizeof name, "sheets/b.pdf.tmp.@.%ld", (long)self);
+    write_bytes(host_path(name), 7);
+    snprintf(name, sizeof name, "sheets/c.pdf.tmp.other.host.%ld", (long)dead);
+    write_bytes(path_of(name), 7);
+    snprintf(name, sizeof name, "x.otchet-parts.@.%ld", (long)dead);   /* not a spill file */
+    write_bytes(host_path(name), 7);
+    long long bytes = 0;
+    assert_int_equal(fsx_remove_orphans(dir, 3, &bytes), 2);
+    assert_int_equal(bytes, 8);
+    snprintf(name, sizeof name, ".otchet-parts.@.%ld", (long)dead);
+    assert_false(fsx_is_file(host_path(name)));
+    snprintf(name, sizeof name, "sheets/a.pdf.tmp.@.%ld", (long)zombie);
+    assert_false(fsx_is_file(host_path(name)));
+    snprintf(name, sizeof name, ".otchet-parts.@.%ld", (long)self);
+    assert_true(fsx_is_file(host_path(name)));
+    snprintf(name, sizeof name, "sheets/c.pdf.tmp.other.host.%ld", (long)dead);
+    assert_true(fsx_is_file(path_of(name)));
+    assert_int_equal(fsx_remove_orphans(dir, 3, &bytes), 0);
+    waitpid(zombie, NULL, 0);
 }
 
 /* Nested directories are made, an existing one is fine (its contents stay), and a path that
@@ -222,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_rename_is_marked, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_discard_removes_temporaries, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_remove_temps_of_a_process, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_remove_orphans, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_mkdirs, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_append_and_read_back, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_read_past_the_end_fails, make_dir, remove_dir),
