@@ -387,7 +387,7 @@ static int sweep(const char *dir, int depth, visit_fn visit, void *ud)
     return sum;
 }
 
-/* The temporary markers of this machine: ".tmp.<host>." */
+/* What the names of this machine's temporaries hold before the pid: ".tmp.<host>." */
 static void temp_marker(char *out, size_t cap)
 {
     snprintf(out, cap, ".tmp.%s.", fsx_host());
