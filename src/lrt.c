@@ -94,7 +94,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     if (r->tripped) {
         /* luaL_error cannot locate the script from inside a hook: say where it was ourselves */
         lua_getinfo(L, "Sl", ar);
-        lua_pushfstring(L, "%s:%d: превышен лимит вычислений (%I млн инструкций): скрипт зациклился?",
+        lua_pushfstring(L, "%s:%d: превышен лимит вычислений (%I млн инструкций, OTCHET_LUA_BUDGET): скрипт зациклился?",
                         ar->short_src, ar->currentline, (lua_Integer)(r->instr_limit / 1000000));
         lua_error(L);
     }
@@ -393,7 +393,7 @@ int lrt_pcall_limited(lua_State *L, int nargs, long long budget, char *err, size
     r->instr = r->limited ? saved_count + used : saved_count;
     lua_remove(L, fn);                                /* result|message */
     if (st == LUA_ERRMEM)
-        snprintf(err, errlen, "недостаточно памяти: скрипт превысил лимит %zu МБ", r->mem_limit >> 20);
+        snprintf(err, errlen, "недостаточно памяти: скрипт превысил лимит %zu МБ (OTCHET_LUA_MEMORY_MB)", r->mem_limit >> 20);
     else if (st != LUA_OK)
         snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "ошибка без сообщения");
     if (st != LUA_OK)
@@ -419,7 +419,7 @@ int lrt_call(lrt *r, const char *module, const char *fn, int argc, char **argv, 
         code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
     } else if (st == LUA_ERRMEM) {
         /* the message handler does not run for memory errors */
-        snprintf(err, LRT_ERRLEN, "недостаточно памяти для скрипта (лимит %zu МБ)", r->mem_limit >> 20);
+        snprintf(err, LRT_ERRLEN, "недостаточно памяти для скрипта (лимит %zu МБ, OTCHET_LUA_MEMORY_MB)", r->mem_limit >> 20);
     } else {
         snprintf(err, LRT_ERRLEN, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "ошибка");
     }

@@ -16,8 +16,8 @@ expect() { # report, expected stderr substring
   fi
 }
 
-expect loop_forever "reports/loop_forever.lua:3: превышен лимит вычислений"
-expect memory_bomb "недостаточно памяти"
+expect loop_forever "reports/loop_forever.lua:3: превышен лимит вычислений (50 млн инструкций, OTCHET_LUA_BUDGET)"
+expect memory_bomb "недостаточно памяти: скрипт превысил лимит 64 МБ (OTCHET_LUA_MEMORY_MB)"
 expect run_command "reports/run_command.lua:2: обращение к необъявленной переменной 'os'"
 expect open_file "reports/open_file.lua:2: обращение к необъявленной переменной 'io'"
 expect require_engine "reports/require_engine.lua:2: модуль 'engine' доступен только библиотеке lua/"
