@@ -11,6 +11,7 @@ static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static volatile sig_atomic_t requested;
 static int caught[N_STOP_SIGNALS];   /* which of stop_signals have our handler */
 static pid_t catcher;                /* the process that installed them: only it speaks */
+static int on_tty;                   /* stderr is a terminal: a progress bar may be mid-line */
 
 /* Only async-signal-safe calls here (sigaction, getpid, write). */
 static void on_stop(int sig)
@@ -26,7 +27,9 @@ static void on_stop(int sig)
     /* workers get Ctrl-C too (the terminal signals the whole group): one line, the parent's */
     static const char msg[] = "otchet: получен сигнал остановки — новые документы не начинаются, "
                               "начатые дописываются; повторный сигнал прервёт сразу\n";
-    if (getpid() == catcher && write(2, msg, sizeof msg - 1) < 0) {
+    if (getpid() != catcher)
+        return;
+    if ((on_tty && write(2, "\n", 1) < 0) || write(2, msg, sizeof msg - 1) < 0) {
         /* nothing more can be done */
     }
 }
@@ -36,6 +39,7 @@ void stop_catch(void)
     if (catcher)
         return;
     catcher = getpid();
+    on_tty = isatty(2);
     struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     for (int i = 0; i < N_STOP_SIGNALS; i++)   /* one handler at a time: the first one decides */
