@@ -12,26 +12,40 @@ local M = {}
 -- Equal for ranking: shares computed differently (0.64·m4 …) may differ in the last bits.
 local function same(a, b) return math.abs(a - b) <= 1e-12 * math.max(1, math.abs(a), math.abs(b)) end
 
+-- Puts have[i..j] (positions) back in the order of ids.
+local function by_position(have, i, j)
+  local run = table.move(have, i, j, 1, {})
+  table.sort(run)
+  table.move(run, 1, #run, i, have)
+end
+
 -- Competition ranks of values[id] over the ids (higher is better unless lower_is_better):
--- { [id] = rank }, ids without a value get #ranked + 1. Returns ranks, number ranked.
+-- { [id] = rank }, ids without a value (or NaN) get #ranked + 1. Returns ranks, number ranked.
+-- The sort compares values exactly, so its order is a strict one (a comparison that took
+-- nearly equal values as equal would not be transitive, and table.sort's result would then
+-- depend on the order it happened to compare in); values equal up to rounding end up next to
+-- each other, and each run of them shares one rank and keeps the order of ids.
 function M.rank(ids, values, lower_is_better)
-  local have, pos = {}, {}
+  local have, v = {}, {}
   for i, id in ipairs(ids) do
-    pos[id] = i
-    if type(values[id]) == "number" then have[#have + 1] = id end
+    local x = values[id]
+    if type(x) == "number" and x == x then have[#have + 1] = i; v[i] = x end
   end
-  table.sort(have, function(a, b)   -- by value, ties in the order of ids (deterministic)
-    local va, vb = values[a], values[b]
-    if not same(va, vb) then
+  table.sort(have, function(a, b)
+    local va, vb = v[a], v[b]
+    if va ~= vb then
       if lower_is_better then return va < vb end
       return va > vb
     end
-    return pos[a] < pos[b]
+    return a < b
   end)
-  local ranks = {}
-  for i, id in ipairs(have) do
-    local prev = have[i - 1]
-    ranks[id] = (prev and same(values[prev], values[id])) and ranks[prev] or i
+  local ranks, i = {}, 1
+  while i <= #have do
+    local j = i
+    while j < #have and same(v[have[j]], v[have[j + 1]]) do j = j + 1 end
+    if j > i then by_position(have, i, j) end
+    for k = i, j do ranks[ids[have[k]]] = i end
+    i = j + 1
   end
   for _, id in ipairs(ids) do ranks[id] = ranks[id] or (#have + 1) end
   return ranks, #have

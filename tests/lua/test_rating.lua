@@ -19,6 +19,26 @@ return {
     T.eq((rating.rank({ "x", "y", "z" }, { x = 0.1 + 0.2, y = 0.3, z = 0.2 })), { x = 1, y = 1, z = 3 })
   end,
 
+  near_ties_chain = function()
+    -- 60 values 0.6e-12 apart in a scrambled order: neighbours are equal up to rounding, so all
+    -- share rank 1, whatever order the sort compares them in
+    local ids, values = {}, {}
+    for i = 1, 60 do
+      ids[i] = "s" .. i
+      values[ids[i]] = 50 * (1 + 0.6e-12 * ((i * 7) % 41))
+    end
+    values.s61, ids[61] = 49, "s61"
+    local ranks, ranked = rating.rank(ids, values)
+    for i = 1, 60 do T.eq(ranks[ids[i]], 1, ids[i]) end
+    T.eq({ ranks.s61, ranked }, { 61, 61 })
+  end,
+
+  nan_is_no_value = function()
+    local ranks, ranked = rating.rank({ "a", "b", "c" }, { a = 0 / 0, b = 2, c = 1 })
+    T.eq(ranks, { b = 1, c = 2, a = 3 })
+    T.eq(ranked, 2)
+  end,
+
   sum_of_ranks = function()
     local r = rating.rate({ "a", "b", "c" }, {
       { name = "q", values = { a = 0.5, b = 0.4, c = 0.4 } },            -- a 1, b 2, c 2
