@@ -293,6 +293,7 @@ local function run_item(ds, descs, item, opts)
     ok, outputs = engine.call_limited(desc.build, ds, ctx, item.school)
   end
   engine.phase(was)
+  if not ok and engine.stopped() then return {} end   -- broken off: counted with the unbuilt
   if not ok then
     return { table.concat({ "fail", item.report, item.school or "", one_line(report_error(outputs)) }, "\t") }
   end
@@ -354,13 +355,14 @@ local function run_share(ds, descs, items, opts, next_item, tick)
   local lines, batch, n = {}, {}, 0
   for i in next_item do
     if engine.gate() == "shut" or engine.stopped() then break end
-    for _, r in ipairs(run_item(ds, descs, items[i], opts)) do batch[#batch + 1] = r end
+    local records = run_item(ds, descs, items[i], opts)
+    for _, r in ipairs(records) do batch[#batch + 1] = r end
     n = n + 1
     if n % COMMIT_EVERY == 0 and engine.gate() == "open" then
       commit(batch, lines, opts)
       batch = {}
     end
-    tick()
+    if #records > 0 then tick() end   -- none: broken off by a stop, not done
   end
   if not engine.gate_wait() then
     engine.discard_files()
@@ -548,9 +550,9 @@ end
 -- Every item but the combined files first (in workers with --jobs), then the combined files
 -- here, from the parts the schools' items returned. Returns the records, opts.check's verdict
 -- (when it failed, no combined file is built) and the number of items not built because a
--- signal asked the run to stop: the items in progress are finished and put in place, no new
--- one starts, and no combined file is built then (it would lack schools). The parts set aside
--- on disk are removed either way.
+-- signal asked the run to stop: the items in progress are broken off (engine.catch_stop), no
+-- new one starts, the files of those already built are put in place, and no combined file is
+-- built then (it would lack schools). The parts set aside on disk are removed either way.
 local function run_items(ds, descs, items, opts, bar)
   engine.catch_stop()   -- before the gatekeeper and the workers fork: they inherit it
   local orphans, bytes = engine.remove_orphans(opts.out)   -- of a run killed outright here

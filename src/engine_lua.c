@@ -637,20 +637,34 @@ static int engine_rmdir(lua_State *L)
     return push_done(L, rc, err);
 }
 
+/* The signal that asked this run to stop: this process's own, or in a worker its parent's. */
+static int run_stop_signal(void)
+{
+    int sig = stop_requested();
+    return sig ? sig : proc_stop_relayed();
+}
+
+/* lrt's interrupt: a report in the middle of a document (a country's rating takes ~15 s) is
+ * broken off at its next step once the run is asked to stop. */
+static const char *stop_interrupt(void)
+{
+    return run_stop_signal() ? "документ не достроен: получен сигнал остановки" : NULL;
+}
+
 /* engine.catch_stop() — from now on SIGINT, SIGTERM and SIGHUP only ask the run to stop
- * (stop.h); engine.stopped() says whether one did. */
+ * (stop.h), and the reports' code running then is broken off; engine.stopped() says whether
+ * one did. */
 static int engine_catch_stop(lua_State *L)
 {
-    (void)L;
     stop_catch();
+    lrt_set_interrupt(lrt_of(L), stop_interrupt);
     return 0;
 }
 
-/* engine.stopped() → the name of the signal that asked this process to stop ("SIGTERM"), or
- * nil. */
+/* engine.stopped() → the name of the signal that asked the run to stop ("SIGTERM"), or nil. */
 static int engine_stopped(lua_State *L)
 {
-    int sig = stop_requested();
+    int sig = run_stop_signal();
     if (!sig)
         return 0;
     lua_pushstring(L, stop_signal_name(sig));

@@ -24,8 +24,10 @@ struct lrt {
     pool *pool;         /* Lua's small blocks (owned; NULL: all from malloc) */
     size_t mem_used, mem_limit;
     long long instr, instr_limit;
-    int tripped;        /* the budget ran out: every later hook call fails too */
+    int tripped;        /* the budget ran out or an interrupt came: every later hook call fails too */
+    const char *tripped_by;           /* the interrupt's message; NULL: the budget */
     int limited;        /* depth of lrt_pcall_limited calls in progress */
+    const char *(*interrupt)(void);   /* lrt_set_interrupt; NULL: none */
 };
 
 lrt *lrt_of(lua_State *L) { return *(lrt **)lua_getextraspace(L); }
@@ -86,16 +88,21 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 {
     lrt *r = lrt_of(L);
     r->instr += HOOK_EVERY;
-    if (r->instr > r->instr_limit && !r->tripped) {
+    const char *why = r->limited && r->interrupt ? r->interrupt() : NULL;
+    if ((why || r->instr > r->instr_limit) && !r->tripped) {
         r->tripped = 1;
+        r->tripped_by = why;
         /* a pcall in the script must not be able to swallow this: fire at every instruction */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     }
     if (r->tripped) {
         /* luaL_error cannot locate the script from inside a hook: say where it was ourselves */
         lua_getinfo(L, "Sl", ar);
-        lua_pushfstring(L, "%s:%d: превышен лимит вычислений (%I млн инструкций, OTCHET_LUA_BUDGET): скрипт зациклился?",
-                        ar->short_src, ar->currentline, (lua_Integer)(r->instr_limit / 1000000));
+        if (r->tripped_by)
+            lua_pushfstring(L, "%s:%d: %s", ar->short_src, ar->currentline, r->tripped_by);
+        else
+            lua_pushfstring(L, "%s:%d: превышен лимит вычислений (%I млн инструкций, OTCHET_LUA_BUDGET): скрипт зациклился?",
+                            ar->short_src, ar->currentline, (lua_Integer)(r->instr_limit / 1000000));
         lua_error(L);
     }
 }
@@ -333,8 +340,14 @@ void lrt_set_budget(lrt *r, long long instructions)
     r->instr_limit = instructions > 0 ? instructions : r->instr_limit;
     if (r->tripped) {
         r->tripped = 0;
+        r->tripped_by = NULL;
         lua_sethook(r->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
+}
+
+void lrt_set_interrupt(lrt *r, const char *(*interrupt)(void))
+{
+    r->interrupt = interrupt;
 }
 
 void lrt_add_module(lrt *r, const char *name, lua_CFunction open)

@@ -29,6 +29,12 @@ const char *lrt_home(lrt *r);
  * report or school its own, so a batch of a thousand sheets is not one budget. */
 void lrt_set_budget(lrt *r, long long instructions);
 
+/* While a limited call runs (lrt_pcall_limited), the count hook asks interrupt() every thousand
+ * VM instructions; a message it returns ends the call with that error, which the script cannot
+ * catch, as with the budget. The runner's own code, outside limited calls, is never
+ * interrupted. NULL: no interrupt (the default). */
+void lrt_set_interrupt(lrt *r, const char *(*interrupt)(void));
+
 /* Registers a C module `name` that trusted code (lua/) may require. */
 void lrt_add_module(lrt *r, const char *name, lua_CFunction open);
 

@@ -23,6 +23,7 @@
 typedef struct shared {
     atomic_long next;
     atomic_int gate;        /* a proc_gate_state */
+    atomic_int stop;        /* the signal that asked the parent to stop (proc_stop_relayed) */
 } shared;
 
 static shared *sh;
@@ -36,11 +37,19 @@ long proc_claim(void)
     return k < queue_items ? k : -1;
 }
 
-/* Hands out no more items: a stop was requested (stop.h). A worker finishes the item it has. */
-static void queue_drain(void)
+/* Hands out no more items and tells the workers why: a stop was requested of this process
+ * (stop.h), perhaps of it alone (`timeout`, `kill` send to one pid). */
+static void queue_drain(int sig)
 {
-    if (sh)
+    if (sh) {
         atomic_store(&sh->next, queue_items);
+        atomic_store(&sh->stop, sig);
+    }
+}
+
+int proc_stop_relayed(void)
+{
+    return sh ? atomic_load(&sh->stop) : 0;
 }
 
 proc_gate_state proc_gate(void)
@@ -83,6 +92,7 @@ static int shared_open(long items, int gated)
     queue_items = items;
     if (sh) {
         atomic_store(&sh->next, 0);
+        atomic_store(&sh->stop, 0);
         return 0;
     }
     if (items <= 0 && !gated)
@@ -93,6 +103,7 @@ static int shared_open(long items, int gated)
     sh = page;
     atomic_init(&sh->next, 0);
     atomic_init(&sh->gate, gated ? PROC_GATE_PENDING : PROC_GATE_OPEN);
+    atomic_init(&sh->stop, 0);
     return 0;
 }
 
@@ -139,8 +150,9 @@ static int drain(int fd, buf *b)
 /* Parent loop: poll the result pipes and the progress pipe until every result pipe hit EOF.
  * The gatekeeper's EOF shuts a gate it left undecided (it failed or was killed): the workers
  * waiting on it must not wait forever, nor put anything in place. Once this process is asked
- * to stop (a signal interrupts poll), the queue is drained: the workers finish what they
- * have and send their results as usual, so that what they put in place is known. */
+ * to stop (a signal interrupts poll), the queue is drained and the stop relayed: the workers
+ * break off what they have and send their results as usual, so that what they put in place
+ * is known. */
 static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_fn tick, void *ud,
                    buf *outs)
 {
@@ -156,7 +168,7 @@ static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_f
         if (poll(pfd, (nfds_t)m, -1) < 0 && errno != EINTR)
             break;
         if (stop_requested())
-            queue_drain();
+            queue_drain(stop_requested());
         if (pfd[m - 1].revents & POLLIN) {
             char tmp[4096];
             ssize_t got = read(progress_fd, tmp, sizeof tmp);

@@ -60,6 +60,10 @@ void proc_gate_decide(int open);
  * once across all workers; -1 when the queue is empty or there is none. */
 long proc_claim(void);
 
+/* In a worker: the signal that asked the parent to stop, relayed by it (a signal sent to the
+ * parent alone does not reach the workers); 0 while none did, or outside a batch. */
+int proc_stop_relayed(void);
+
 /* Reports one finished item from a worker. */
 void proc_tick(int progress_fd);
 

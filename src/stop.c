@@ -25,8 +25,8 @@ static void on_stop(int sig)
         if (caught[i])
             sigaction(stop_signals[i], &dfl, NULL);
     /* workers get Ctrl-C too (the terminal signals the whole group): one line, the parent's */
-    static const char msg[] = "otchet: получен сигнал остановки — новые документы не начинаются, "
-                              "начатые дописываются; повторный сигнал прервёт сразу\n";
+    static const char msg[] = "otchet: получен сигнал остановки — строящиеся документы прерываются, "
+                              "построенные записываются; повторный сигнал прервёт сразу\n";
     if (getpid() != catcher)
         return;
     if ((on_tty && write(2, "\n", 1) < 0) || write(2, msg, sizeof msg - 1) < 0) {

@@ -2,8 +2,8 @@
  * stopping a job, a closed terminal. Killed at once, a run would leave the temporaries of the
  * files it had staged and, with volumes, its parts files (a country's: ~1 GB) in --out, and
  * no manifest of what it had already put in place. So the first such signal is only noted:
- * the runner asks between documents, builds no new ones, finishes what it has and removes what
- * it set aside. A second signal, of any of the three, ends the process at once (its default
+ * the runner breaks off the documents in progress (the engine asks while reports run), builds
+ * no new ones, puts in place what is built and removes what it set aside. A second signal, of any of the three, ends the process at once (its default
  * action), for a user who will not wait. A signal ignored when the process started (nohup, a
  * shell's background job) stays ignored. Forked workers inherit the handlers. Uses POSIX
  * signals. No Lua. */
