@@ -644,7 +644,7 @@ static int run_stop_signal(void)
     return sig ? sig : proc_stop_relayed();
 }
 
-/* lrt's interrupt: a report in the middle of a document (a country's rating takes ~15 s) is
+/* lrt's interrupt: a report in the middle of a document (a country's rating: ~12 s of Lua) is
  * broken off at its next step once the run is asked to stop. */
 static const char *stop_interrupt(void)
 {
