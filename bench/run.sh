@@ -42,6 +42,9 @@ rm -rf "$B/out"/*   # outputs of an earlier bench (its runs' directories, see re
 
 say() { printf '%s\n' "$*" >&2; }
 put() { printf '%s %s\n' "$1" "$2" >>"$RES"; }
+# put for a text (why a run failed): a value is one word, so its spaces are stored as \037,
+# which no message has, and its underscores (OTCHET_LUA_MEMORY_MB) come back as they were
+put_text() { put "$1" "$(printf '%s' "$2" | tr ' ' '\037')"; }
 get() { awk -v k="$1" '$1 == k { v = $2 } END { if (v != "") print v }' "$RES"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
@@ -124,7 +127,7 @@ repeat_out() {
 why() {
   if [ "$M_RC" -eq 124 ]; then echo "timeout > ${TIMEOUT} s"; return; fi
   grep -v '^готово' "$T/err" | head -n 1 | sed 's/^otchet: отчёт [a-z_]* не построен: //' |
-    cut -b1-100 | iconv -f UTF-8 -t UTF-8 -c | tr '|' '/'
+    cut -b1-200 | iconv -f UTF-8 -t UTF-8 -c | tr '|' '/'
 }
 
 # manifest_sum DIR REPORT FIELD per|combined|all → sum of pages or bytes of the listed files.
@@ -182,14 +185,14 @@ bench_report() {
     runs=$RUNS_BIG
     at1000=$(get "rep_s.$r.1000")
     if [ -n "$(get "rep_fail.$r.1000")" ] || { [ -n "$at1000" ] && awk -v a="$at1000" -v s="$SKIP_BIG" 'BEGIN { exit !(a > s) }'; }; then
-      put "rep_fail.$r.$n" "not_run:_${at1000:-failed}_s_at_1,000"
+      put_text "rep_fail.$r.$n" "not run: ${at1000:-failed} s at 1,000"
       say "bench $n: $r not run (${at1000:-failed} s at 1,000 schools)"
       return
     fi
   fi
   repeat_out "$runs" "$out" $OTCHET run "$r" --data "$dir"
   if [ "$R_RC" -ne 0 ]; then
-    put "rep_fail.$r.$n" "$(why | tr ' ' '_')"
+    put_text "rep_fail.$r.$n" "$(why)"
     say "bench $n: $r failed after $R_WALL s: $(why)"
     return
   fi
@@ -212,7 +215,7 @@ bench_sheets() {
     shard="--shard 1/40"
     runs=$RUNS_BIG
     if [ -n "$(get "sheet_fail.1000")" ]; then
-      put "sheet_fail.$n" "not_run:_failed_at_1,000"
+      put_text "sheet_fail.$n" "not run: failed at 1,000"
       return
     fi
   fi
@@ -220,7 +223,7 @@ bench_sheets() {
     [ "$n" -ge 40000 ] && [ "$jobs" = 2 ] && continue
     repeat_out "$runs" "$out" $OTCHET run school_sheet --data "$dir" --jobs "$jobs" $shard
     if [ "$R_RC" -ne 0 ]; then
-      put "sheet_fail.$n" "$(why | tr ' ' '_')"
+      put_text "sheet_fail.$n" "$(why)"
       say "bench $n: school_sheet failed: $(why)"
       break
     fi
@@ -267,7 +270,7 @@ bench_floor() {
     if /usr/bin/python3 bench/pdf_ops.py "$out" school_sheet "$ops" 2>"$T/err"; then
       echo "$key" >"$ops.key"
     else
-      put "floor_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
+      put_text "floor_fail.$n" "$(tail -n 1 "$T/err")"
       rm -f "$ops"
     fi
   fi
@@ -291,7 +294,7 @@ sheet_runs() {
   while [ "$i" -lt "$RUNS" ]; do
     mkdir -p "$T/$1.$i"
     if ! line=$($2 "$T/$1.$i" 2>"$T/err"); then
-      put "$1_fail.$n" "$(tail -n 1 "$T/err" | tr ' ' '_')"
+      put_text "$1_fail.$n" "$(tail -n 1 "$T/err")"
       return 1
     fi
     calc "$(field "$line" seconds) * 1000 / $(field "$line" sheets)" 3 >>"$T/f"

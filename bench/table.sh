@@ -136,10 +136,10 @@ END {
   print "(bench/floor_haru.c, first sheets as the peer) is a plain libharu program: its UTF-8 fonts embedded"
   print "by libharu in each document, its text and path calls, the combined file drawn a second time."
 }
-# A failure for a cell: "not run: …" as it is, anything else "failed: …" (underscores were
-# spaces; "|" would break the table).
+# A failure for a cell: "not run: …" as it is, anything else "failed: …" (\037 were spaces,
+# see put_text; "|" would break the table).
 function note(f) {
-  gsub(/_/, " ", f)
+  gsub(/\037/, " ", f)
   gsub(/\|/, "/", f)
   return f ~ /^not run/ ? f : "failed: " f
 }
