@@ -88,12 +88,14 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 {
     lrt *r = lrt_of(L);
     r->instr += HOOK_EVERY;
-    const char *why = r->limited && r->interrupt ? r->interrupt() : NULL;
-    if ((why || r->instr > r->instr_limit) && !r->tripped) {
-        r->tripped = 1;
-        r->tripped_by = why;
-        /* a pcall in the script must not be able to swallow this: fire at every instruction */
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    if (!r->tripped) {
+        const char *why = r->limited && r->interrupt ? r->interrupt() : NULL;
+        if (why || r->instr > r->instr_limit) {
+            r->tripped = 1;
+            r->tripped_by = why;
+            /* a pcall in the script must not be able to swallow this: fire at every instruction */
+            lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+        }
     }
     if (r->tripped) {
         /* luaL_error cannot locate the script from inside a hook: say where it was ourselves */

@@ -167,8 +167,9 @@ static void gather(int n, int *fds, int gatekeeper, int progress_fd, proc_tick_f
         pfd[m++] = (struct pollfd){.fd = progress_fd, .events = POLLIN};
         if (poll(pfd, (nfds_t)m, -1) < 0 && errno != EINTR)
             break;
-        if (stop_requested())
-            queue_drain(stop_requested());
+        int sig = stop_requested();
+        if (sig)
+            queue_drain(sig);
         if (pfd[m - 1].revents & POLLIN) {
             char tmp[4096];
             ssize_t got = read(progress_fd, tmp, sizeof tmp);
